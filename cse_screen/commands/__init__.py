@@ -1,0 +1,1 @@
+"""Subcommands of ``cse-screen``; each module exposes ``register(subparsers)``."""
