@@ -1,0 +1,169 @@
+"""Write files so that a crash, a kill or a full disk never leaves a half-written one behind.
+
+Every file the application writes itself (keyslots, backups, exports) goes through here: the bytes
+go to a temporary file in the destination's own folder (so the final rename never crosses a file
+system), the temporary file is flushed to disk, renamed over the destination in one step, and the
+folder entry is flushed too, so that after a power cut the name points at either the old or the
+new complete file. On any failure the temporary file is removed and the destination is untouched.
+
+Temporary names carry the writing process's id, so that a later run can tell the leftovers of a
+killed process (see :func:`remove_stale_temps`) from a write still going on in another process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from cse_screen.errors import StorageFull
+
+# Errors that mean "no room": a full disk, a per-file size limit, a full quota.
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)})
+_TEMP_SUFFIX = ".tmp"
+_STALE_AFTER_SECONDS = 3600.0
+PRIVATE_FILE_MODE = 0o600
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True when ``exc`` is the operating system saying there is no room left."""
+    return isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS
+
+
+def storage_full(target: Path) -> StorageFull:
+    """The sentence for a full disk, naming the file that could not be written."""
+    return StorageFull(
+        f"there is not enough disk space to write {target}; nothing was changed there"
+    )
+
+
+def temp_path_for(target: Path) -> Path:
+    """A fresh hidden temporary name next to ``target``, marked with this process's id."""
+    token = secrets.token_hex(6)
+    return target.with_name(f".{target.name}.{os.getpid()}.{token}{_TEMP_SUFFIX}")
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder entry so a rename inside it survives a power cut (POSIX only).
+
+    Windows cannot open folders for flushing; NTFS journals the rename itself.
+    """
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _open_private(path: Path) -> BinaryIO:
+    """Create ``path`` readable by its owner only; refuse if it exists (never reuse a temp)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags, PRIVATE_FILE_MODE)
+    return os.fdopen(fd, "wb")
+
+
+def _discard(temp: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        temp.unlink()
+
+
+@contextlib.contextmanager
+def atomic_writer(target: Path | str) -> Iterator[BinaryIO]:
+    """Yield a file to write; on a clean exit it replaces ``target`` in one step.
+
+    If the body raises (including :class:`cse_screen.errors.Cancelled`), the temporary file is
+    removed and ``target`` keeps its previous content, or stays absent. A full disk becomes
+    :class:`cse_screen.errors.StorageFull` naming ``target``.
+    """
+    target = Path(target)
+    temp = temp_path_for(target)
+    try:
+        with _open_private(temp) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        temp.replace(target)
+    except BaseException as exc:
+        _discard(temp)
+        if is_disk_full(exc):
+            raise storage_full(target) from None
+        raise
+    fsync_dir(target.parent)
+
+
+def atomic_write_bytes(target: Path | str, data: bytes) -> None:
+    """Replace ``target`` with ``data`` completely or not at all."""
+    with atomic_writer(target) as handle:
+        handle.write(data)
+
+
+def atomic_replace(source: Path | str, target: Path | str) -> None:
+    """Move an already written and flushed file over ``target`` and flush the folder entry."""
+    source, target = Path(source), Path(target)
+    source.replace(target)
+    fsync_dir(target.parent)
+
+
+def fsync_file(path: Path | str) -> None:
+    """Flush a file written by someone else (SQLite, a copy) before it is renamed into place."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether a process with this id still runs (POSIX); elsewhere assume it does."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_stale(temp: Path, now: float) -> bool:
+    parts = temp.name[: -len(_TEMP_SUFFIX)].rsplit(".", 2)
+    try:
+        pid = int(parts[-2])
+        age = now - temp.stat().st_mtime
+    except (ValueError, IndexError, OSError):
+        return False
+    if pid == os.getpid():
+        return False
+    return not _pid_alive(pid) or age > _STALE_AFTER_SECONDS
+
+
+def stale_temps(target: Path | str) -> list[Path]:
+    """Temporary files left next to ``target`` by writers that were killed."""
+    target = Path(target)
+    if not target.parent.is_dir():
+        return []
+    now = time.time()
+    pattern = f".{target.name}.*{_TEMP_SUFFIX}"
+    return [p for p in target.parent.glob(pattern) if _is_stale(p, now)]
+
+
+def remove_stale_temps(target: Path | str) -> int:
+    """Delete what killed writers left next to ``target``; returns how many were removed.
+
+    A kill between writing and renaming leaves a complete or partial temporary file that nothing
+    else would ever clean up. Writes still running in live processes are left alone.
+    """
+    removed = 0
+    for temp in stale_temps(target):
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+            removed += 1
+    return removed
