@@ -1,0 +1,1 @@
+"""Generated from ui/*.ui by forms_build.py; do not edit."""

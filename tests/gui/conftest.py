@@ -1,0 +1,105 @@
+"""Shared GUI fixtures: real temporary encrypted databases with demo data, and an AppContext.
+
+The demo database is made once per session through the documented command line
+(``cse-screen demo``, user "demo", password from CSE_SCREEN_PASSWORD) with cheap KDF settings,
+then each test gets its own copy, so tests may change data freely.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+DEMO_USER = "demo"
+DEMO_PASSWORD = "Kestrel-lantern-47-orchard"
+DEMO_CHILDREN = 40
+DEMO_SEED = 7
+
+
+@pytest.fixture(autouse=True)
+def _cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at test cost: a GUI test must not spend half a second per unlock."""
+    monkeypatch.setenv("CSE_SCREEN_KDF", "test")
+
+
+def _database_files(db: Path) -> list[Path]:
+    """The database and everything that belongs to it (keyslots, WAL)."""
+    names = [db.name, db.name + ".keys", db.name + "-wal", db.name + "-shm"]
+    return [db.with_name(n) for n in names if db.with_name(n).exists()]
+
+
+def copy_database(src: Path, dest_dir: Path) -> Path:
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    for f in _database_files(src):
+        shutil.copy2(f, dest_dir / f.name)
+    return dest_dir / src.name
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo database made once per session; never open it directly (use ``demo_db``)."""
+    from cse_screen.cli import main
+
+    folder = tmp_path_factory.mktemp("demo-template")
+    db = folder / "demo.db"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CSE_SCREEN_KDF", "test")
+        mp.setenv("CSE_SCREEN_PASSWORD", DEMO_PASSWORD)
+        for var, sub in (("DATA", "data"), ("CONFIG", "config"), ("LOG", "logs")):
+            mp.setenv(f"CSE_SCREEN_{var}_DIR", str(folder / sub))
+        code = main(
+            ["demo", "--db", str(db), "--children", str(DEMO_CHILDREN), "--seed", str(DEMO_SEED)]
+        )
+    assert code == 0, "cse-screen demo failed"
+    return db
+
+
+@pytest.fixture
+def demo_db(demo_db_template: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the demo database (user DEMO_USER, password DEMO_PASSWORD)."""
+    return copy_database(demo_db_template, tmp_path / "db")
+
+
+@pytest.fixture
+def store(demo_db: Path) -> Iterator[object]:
+    """The demo database opened as the demo user; closed after the test."""
+    from cse_screen.storage.store import Store
+
+    opened = Store.open(demo_db, DEMO_USER, DEMO_PASSWORD)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def runner(qtbot) -> Iterator[object]:
+    """The background runner; waits for stragglers so no thread outlives the test."""
+    from cse_screen.gui.worker import Runner
+
+    made = Runner()
+    yield made
+    made.wait(10000)
+
+
+@pytest.fixture
+def gui_settings() -> object:
+    from cse_screen.gui.settings import Settings
+
+    return Settings(idle_lock_minutes=5, register_filter="team", theme="light")
+
+
+@pytest.fixture
+def app_context(store, runner, gui_settings, demo_db: Path) -> object:
+    """An AppContext on the unlocked demo store, as every screen is built with."""
+    from cse_screen.gui.context import AppContext
+    from cse_screen.gui.errors import show_error
+
+    ctx = AppContext(
+        db_path=demo_db, settings=gui_settings, runner=runner, show_error=show_error, store=store
+    )
+    runner.set_error_handler(lambda exc: show_error(None, exc))
+    return ctx
