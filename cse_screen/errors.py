@@ -110,3 +110,11 @@ class StorageFull(UserError):
 
 class Cancelled(UserError):
     """The user cancelled a long-running operation."""
+
+
+class MigrationFailed(UserError):
+    """A schema upgrade failed and was rolled back; the database is as it was before."""
+
+
+class DatabaseTooNew(UserError):
+    """The database was written by a newer version of the application; it was not modified."""
