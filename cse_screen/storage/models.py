@@ -1,0 +1,155 @@
+"""The schema of the encrypted database, as typed SQLAlchemy 2 models.
+
+Only the services in :mod:`cse_screen.storage.services` use these classes; everything outside the
+storage package receives the plain records of :mod:`cse_screen.storage.records`. Alembic revisions
+in ``migrations/versions`` create the tables; these models must match them.
+
+The register is the query people wait on, so ``children`` carries a denormalised copy of its
+latest completed screening (id, final outcome, date) and ``next_due``, maintained whenever a
+screening is submitted, signed off or returned and when an event is recorded.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    team: Mapped[str | None] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Child(Base):
+    __tablename__ = "children"
+    __table_args__ = (
+        Index("ix_children_team_ref", "team", "case_ref"),
+        Index("ix_children_worker_ref", "worker", "case_ref"),
+        Index("ix_children_outcome_ref", "latest_outcome", "case_ref"),
+        Index("ix_children_next_due", "next_due"),
+        Index("ix_children_name_key", "name_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: casefolded name and reference: what the register's search matches.
+    name_key: Mapped[str] = mapped_column(String(300))
+    dob: Mapped[date] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(50))
+    ethnicity: Mapped[str | None] = mapped_column(String(100))
+    disability: Mapped[str | None] = mapped_column(String(50))
+    placement_type: Mapped[str | None] = mapped_column(String(50))
+    legal_status: Mapped[str | None] = mapped_column(String(50))
+    worker: Mapped[str | None] = mapped_column(String(64))
+    team: Mapped[str | None] = mapped_column(String(100))
+    latest_screening_id: Mapped[int | None] = mapped_column(Integer)
+    latest_outcome: Mapped[str | None] = mapped_column(String(32))
+    last_screened: Mapped[date | None] = mapped_column(Date)
+    next_due: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Screening(Base):
+    __tablename__ = "screenings"
+    __table_args__ = (
+        Index("ix_screenings_child_status_date", "child_id", "status", "screen_date"),
+        Index("ix_screenings_status", "status"),
+        Index("ix_screenings_screen_date", "screen_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="RESTRICT"))
+    instrument_id: Mapped[str] = mapped_column(String(100))
+    instrument_version: Mapped[str] = mapped_column(String(32))
+    instrument_hash: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16))
+    returned_reason: Mapped[str | None] = mapped_column(Text)
+    screen_date: Mapped[date] = mapped_column(Date)
+    trigger: Mapped[str] = mapped_column(String(32))
+    context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    computed_outcome: Mapped[str | None] = mapped_column(String(32))
+    final_outcome: Mapped[str | None] = mapped_column(String(32))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    needs_signoff: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_due: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    signed_off_by: Mapped[str | None] = mapped_column(String(64))
+    signed_off_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("screening_id", "item_id", name="uq_answers_item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    screening_id: Mapped[int] = mapped_column(ForeignKey("screenings.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_child_date", "child_id", "on_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(32))
+    on_date: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditRow(Base):
+    """Append-only (triggers refuse UPDATE and DELETE) and hash-chained by ``seq``."""
+
+    __tablename__ = "audit"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Meta(Base):
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

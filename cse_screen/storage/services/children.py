@@ -1,0 +1,248 @@
+"""Children: adding, changing, looking up and the register (search, filters, sort, paging).
+
+Viewing one child's record (:meth:`ChildrenService.get`) is audited; listing the register is not
+(it shows what the user's caseload is, not a record). Changes to identifying fields are audited
+by field name only; allocation and placement changes with their old and new values.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import asdict, fields
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cse_screen.errors import NotFound, ValidationFailed
+from cse_screen.storage.models import Child, User
+from cse_screen.storage.records import ChildInput, ChildRecord, RegisterPage, RegisterQuery
+from cse_screen.storage.services import audit, register, roles
+from cse_screen.storage.services.context import ServiceContext
+from cse_screen.storage.services.latest import refresh_child
+
+#: Fields whose values identify the child: audited by name, never by value.
+PERSONAL_FIELDS = frozenset({"name", "dob", "gender", "ethnicity", "disability"})
+EDITABLE_FIELDS = tuple(f.name for f in fields(ChildInput))
+MAX_AGE_YEARS = 25
+
+
+def name_key(case_ref: str, name: str) -> str:
+    """What the register's search matches: reference and name, casefolded and NFC."""
+    text = f"{case_ref} {name}"
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def child_record(row: Child) -> ChildRecord:
+    return ChildRecord(
+        id=row.id,
+        case_ref=row.case_ref,
+        name=row.name,
+        dob=row.dob,
+        gender=row.gender,
+        ethnicity=row.ethnicity,
+        disability=row.disability,
+        placement_type=row.placement_type,
+        legal_status=row.legal_status,
+        worker=row.worker,
+        team=row.team,
+        latest_screening_id=row.latest_screening_id,
+        latest_outcome=row.latest_outcome,
+        last_screened=row.last_screened,
+        next_due=row.next_due,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def validate(child: ChildInput, today: date, where: str = "") -> ChildInput:
+    """The child's details tidied (spaces trimmed, blanks as None), or ValidationFailed."""
+    values: dict[str, Any] = {
+        k: (v.strip() or None) if isinstance(v, str) else v for k, v in asdict(child).items()
+    }
+    prefix = f"{where}: " if where else ""
+    if not values["case_ref"]:
+        raise ValidationFailed(f"{prefix}the case reference is empty")
+    ref = values["case_ref"]
+    if len(ref) > 64:
+        raise ValidationFailed(f"{prefix}the case reference is longer than 64 characters")
+    if not values["name"]:
+        raise ValidationFailed(f"{prefix}child {ref} has no name")
+    dob = values["dob"]
+    if not isinstance(dob, date):
+        raise ValidationFailed(f"{prefix}child {ref} has no valid date of birth")
+    if dob > today:
+        raise ValidationFailed(f"{prefix}child {ref} has a date of birth in the future")
+    if dob.year < today.year - MAX_AGE_YEARS:
+        raise ValidationFailed(
+            f"{prefix}child {ref} has a date of birth more than {MAX_AGE_YEARS} years ago"
+        )
+    return ChildInput(**values)
+
+
+class ChildrenService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    # --- adding -----------------------------------------------------------------------------
+    def add(self, child: ChildInput) -> ChildRecord:
+        """Add one child; a worker may only add children allocated to themselves."""
+        with self._ctx.transaction() as session:
+            row = self._insert(session, validate(child, self._ctx.today()))
+            return child_record(row)
+
+    def add_many(self, children: Sequence[ChildInput], *, source: str = "import") -> int:
+        """Add all the children in one transaction, or none of them (the import).
+
+        Callers validate rows first so every bad row can be named; this still refuses the whole
+        batch on the first problem (a duplicate reference, a child outside the user's team).
+        """
+        with self._ctx.transaction() as session:
+            for index, child in enumerate(children, start=1):
+                self._insert(session, validate(child, self._ctx.today(), f"row {index}"))
+            audit.append(
+                session,
+                self._ctx,
+                audit.IMPORT,
+                "children",
+                None,
+                {
+                    "rows": len(children),
+                    "source": source,
+                },
+            )
+        return len(children)
+
+    def _insert(self, session: Session, child: ChildInput) -> Child:
+        ctx = self._ctx
+        worker = child.worker or (ctx.user.name if ctx.user.role == "worker" else None)
+        team = child.team or self._team_of(session, worker) or ctx.user.team
+        if not roles.can_see_child(ctx.user, worker, team):
+            roles.deny(
+                ctx,
+                "add",
+                "child",
+                None,
+                f"{roles.who(ctx.user)} may not add child {child.case_ref}: it would be "
+                "allocated outside their caseload or team",
+            )
+        if session.scalar(select(Child.id).where(Child.case_ref == child.case_ref)) is not None:
+            raise ValidationFailed(f"a child with case reference {child.case_ref} already exists")
+        now = ctx.now()
+        row = Child(
+            case_ref=child.case_ref,
+            name=child.name,
+            name_key=name_key(child.case_ref, child.name),
+            dob=child.dob,
+            gender=child.gender,
+            ethnicity=child.ethnicity,
+            disability=child.disability,
+            placement_type=child.placement_type,
+            legal_status=child.legal_status,
+            worker=worker,
+            team=team,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        refresh_child(session, row)
+        audit.append(session, ctx, audit.CREATE, "child", row.id, {"case_ref": row.case_ref})
+        return row
+
+    @staticmethod
+    def _team_of(session: Session, worker: str | None) -> str | None:
+        if not worker:
+            return None
+        return session.scalar(select(User.team).where(User.name == worker))
+
+    # --- changing ---------------------------------------------------------------------------
+    def update(self, child_id: int, **changes: Any) -> ChildRecord:
+        """Change some of a child's details (keyword names as in :class:`ChildInput`)."""
+        unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+        if unknown:
+            raise ValidationFailed(f"cannot change unknown child field(s): {', '.join(unknown)}")
+        with self._ctx.transaction() as session:
+            row = self._load(session, child_id, "change")
+            current = {name: getattr(row, name) for name in EDITABLE_FIELDS}
+            merged = validate(ChildInput(**{**current, **changes}), self._ctx.today())
+            if not roles.can_see_child(self._ctx.user, merged.worker, merged.team):
+                roles.deny(
+                    self._ctx,
+                    "change",
+                    "child",
+                    child_id,
+                    f"{roles.who(self._ctx.user)} may not allocate child {row.case_ref} outside "
+                    "their caseload or team",
+                )
+            diff = self._apply(session, row, current, merged)
+            if diff:
+                audit.append(session, self._ctx, audit.CHANGE, "child", row.id, {"fields": diff})
+            return child_record(row)
+
+    def _apply(
+        self, session: Session, row: Child, current: dict[str, Any], merged: ChildInput
+    ) -> dict[str, Any]:
+        diff: dict[str, Any] = {}
+        for name in EDITABLE_FIELDS:
+            new = getattr(merged, name)
+            if new == current[name]:
+                continue
+            if name == "case_ref" and session.scalar(
+                select(Child.id).where(Child.case_ref == new, Child.id != row.id)
+            ):
+                raise ValidationFailed(f"a child with case reference {new} already exists")
+            setattr(row, name, new)
+            diff[name] = "changed" if name in PERSONAL_FIELDS else [_plain(current[name]), new]
+        if diff:
+            row.name_key = name_key(row.case_ref, row.name)
+            row.updated_at = self._ctx.now()
+        return diff
+
+    # --- reading ----------------------------------------------------------------------------
+    def _load(self, session: Session, child_id: int, action: str) -> Child:
+        row = session.get(Child, child_id)
+        if row is None:
+            raise NotFound(f"there is no child with id {child_id}")
+        roles.require_child(self._ctx, row, action)
+        return row
+
+    def get(self, child_id: int) -> ChildRecord:
+        """One child's record, for showing it: the view is written to the audit trail."""
+        with self._ctx.transaction() as session:
+            row = self._load(session, child_id, "view")
+            audit.append(session, self._ctx, audit.VIEW, "child", row.id)
+            return child_record(row)
+
+    def by_ref(self, case_ref: str) -> ChildRecord:
+        """Look a child up by case reference (not audited as a view: use get() to show one)."""
+        with self._ctx.reading() as session:
+            row = session.scalar(select(Child).where(Child.case_ref == case_ref.strip()))
+            if row is None:
+                raise NotFound(f"there is no child with case reference {case_ref.strip()}")
+            roles.require_child(self._ctx, row, "look up")
+            return child_record(row)
+
+    def register(self, query: RegisterQuery | None = None) -> RegisterPage:
+        """One page of the children the user may see, with the total matching the filters."""
+        with self._ctx.reading() as session:
+            return register.run(session, self._ctx, query or RegisterQuery())
+
+    def teams(self) -> list[str]:
+        """Teams of the children the user may see (for filter lists)."""
+        return self._distinct(Child.team)
+
+    def workers(self) -> list[str]:
+        """Allocated workers of the children the user may see (for filter lists)."""
+        return self._distinct(Child.worker)
+
+    def _distinct(self, column: Any) -> list[str]:
+        stmt = select(column).where(roles.child_scope(self._ctx.user)).distinct()
+        with self._ctx.reading() as session:
+            return sorted(v for v in session.scalars(stmt) if v)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value

@@ -1,0 +1,97 @@
+"""Events in a child's life (a missing episode, a placement move, new information).
+
+Recording one makes the child due for a screening on the event's date, unless a later
+screening already covers it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from cse_screen.errors import NotFound, ValidationFailed
+from cse_screen.storage.models import Child, Event
+from cse_screen.storage.records import EVENT_KINDS, EventRecord
+from cse_screen.storage.services import audit, roles
+from cse_screen.storage.services.context import ServiceContext
+from cse_screen.storage.services.latest import refresh_child
+
+MAX_NOTE = 10_000
+
+
+def event_record(row: Event) -> EventRecord:
+    return EventRecord(
+        id=row.id,
+        child_id=row.child_id,
+        kind=row.kind,
+        on_date=row.on_date,
+        note=row.note,
+        recorded_by=row.recorded_by,
+        recorded_at=row.recorded_at,
+    )
+
+
+class EventsService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    def record(
+        self, child_id: int, kind: str, on_date: date, note: str | None = None
+    ) -> EventRecord:
+        if kind not in EVENT_KINDS:
+            raise ValidationFailed(
+                f"unknown event kind '{kind}'; use one of {', '.join(EVENT_KINDS)}"
+            )
+        if on_date > self._ctx.today():
+            raise ValidationFailed("an event cannot be dated in the future")
+        if note is not None and len(note) > MAX_NOTE:
+            raise ValidationFailed(f"an event note may hold at most {MAX_NOTE} characters")
+        with self._ctx.transaction() as session:
+            child = session.get(Child, child_id)
+            if child is None:
+                raise NotFound(f"there is no child with id {child_id}")
+            roles.require_child(self._ctx, child, "record events for")
+            row = Event(
+                child_id=child.id,
+                kind=kind,
+                on_date=on_date,
+                note=(note or "").strip() or None,
+                recorded_by=self._ctx.user.name,
+                recorded_at=self._ctx.now(),
+            )
+            session.add(row)
+            session.flush()
+            before = child.next_due
+            refresh_child(session, child)
+            audit.append(
+                session,
+                self._ctx,
+                audit.CREATE,
+                "event",
+                row.id,
+                {
+                    "child_id": child.id,
+                    "kind": kind,
+                    "next_due": [_iso(before), _iso(child.next_due)],
+                },
+            )
+            return event_record(row)
+
+    def for_child(self, child_id: int) -> list[EventRecord]:
+        """The child's events, newest first."""
+        with self._ctx.reading() as session:
+            child = session.get(Child, child_id)
+            if child is None:
+                raise NotFound(f"there is no child with id {child_id}")
+            roles.require_child(self._ctx, child, "view events of")
+            stmt = (
+                select(Event)
+                .where(Event.child_id == child_id)
+                .order_by(Event.on_date.desc(), Event.id.desc())
+            )
+            return [event_record(r) for r in session.scalars(stmt)]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

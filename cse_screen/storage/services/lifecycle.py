@@ -1,0 +1,174 @@
+"""The decisions on a screening (submit, sign off, return), inside the caller's transaction.
+
+Scoring, the override rules and the review interval all come from the core package, applied to
+the definition the screening was started with; nothing here re-implements them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cse_screen.errors import InvalidTransition, ScreeningIncomplete, ValidationFailed
+from cse_screen.storage.models import Answer, Child, Screening
+from cse_screen.storage.services import audit, roles
+from cse_screen.storage.services.context import ServiceContext
+from cse_screen.storage.services.latest import refresh_child
+
+LISTED_MISSING = 12
+
+
+def scoring_context(row: Screening, child: Child) -> dict[str, Any]:
+    """What the scorer needs: the screening's own context, the child's date of birth and
+    disability from the record, and the screening date."""
+    context: dict[str, Any] = dict(row.context or {})
+    context["dob"] = child.dob.isoformat()
+    context["screen_date"] = row.screen_date.isoformat()
+    if "disability" not in context and child.disability:
+        context["disability"] = child.disability.strip().lower()
+    return context
+
+
+def _answers(session: Session, screening_id: int) -> dict[str, str]:
+    stmt = select(Answer.item_id, Answer.value).where(Answer.screening_id == screening_id)
+    return {item: value for item, value in session.execute(stmt)}
+
+
+def _require_complete(q: Any, answers: dict[str, str], context: dict[str, Any], sid: int) -> None:
+    from cse_screen.core.session import ScreeningSession
+
+    missing = ScreeningSession(q, answers, context).missing_required()
+    if not missing:
+        return
+    shown = ", ".join(missing[:LISTED_MISSING])
+    more = f" and {len(missing) - LISTED_MISSING} more" if len(missing) > LISTED_MISSING else ""
+    raise ScreeningIncomplete(
+        f"screening {sid} cannot be submitted: {len(missing)} required item(s) are unanswered: "
+        f"{shown}{more}"
+    )
+
+
+def submit(
+    session: Session,
+    ctx: ServiceContext,
+    row: Screening,
+    child: Child,
+    final_outcome: str | None,
+    reason: str | None,
+) -> None:
+    from cse_screen.core import dates, judgement, scoring
+    from cse_screen.storage.services.screenings import questionnaire_of
+
+    q = questionnaire_of(row)
+    answers = _answers(session, row.id)
+    context = scoring_context(row, child)
+    _require_complete(q, answers, context, row.id)
+    result = scoring.score(q, answers, context)
+    decided = judgement.apply_judgement(q, result.outcome, final_outcome or result.outcome, reason)
+    now = ctx.now()
+    row.status = "submitted"
+    row.result = result.to_dict()
+    row.computed_outcome = decided.computed_outcome
+    row.final_outcome = decided.final_outcome
+    row.override_reason = decided.reason if decided.final_outcome != result.outcome else None
+    row.needs_signoff = bool(decided.needs_signoff)
+    row.next_due = dates.next_due(q, decided.final_outcome, row.screen_date)
+    row.submitted_at = now
+    row.updated_at = now
+    session.flush()
+    refresh_child(session, child)
+    audit.append(
+        session,
+        ctx,
+        audit.SUBMIT,
+        "screening",
+        row.id,
+        {
+            "child_id": child.id,
+            "outcome": [None, decided.final_outcome],
+            "rules": [f.id for f in result.fired],
+        },
+    )
+    if decided.final_outcome != decided.computed_outcome:
+        audit.append(
+            session,
+            ctx,
+            audit.OVERRIDE,
+            "screening",
+            row.id,
+            {
+                "outcome": [decided.computed_outcome, decided.final_outcome],
+                "lowered": bool(decided.lowered),
+                "reason": decided.reason,
+            },
+        )
+
+
+def sign_off(session: Session, ctx: ServiceContext, row: Screening, child: Child) -> None:
+    if row.status != "submitted":
+        raise InvalidTransition(
+            f"screening {row.id} is {row.status.replace('_', ' ')}; only a submitted screening "
+            "can be signed off"
+        )
+    if row.created_by == ctx.user.name:
+        roles.deny(
+            ctx,
+            "sign off",
+            "screening",
+            row.id,
+            f"{roles.who(ctx.user)} started screening {row.id} and may not sign it off; "
+            "another team lead must",
+        )
+    now = ctx.now()
+    row.status = "signed_off"
+    row.signed_off_by = ctx.user.name
+    row.signed_off_at = now
+    row.updated_at = now
+    session.flush()
+    refresh_child(session, child)
+    audit.append(
+        session,
+        ctx,
+        audit.SIGN_OFF,
+        "screening",
+        row.id,
+        {
+            "child_id": child.id,
+            "status": ["submitted", "signed_off"],
+            "outcome": row.final_outcome,
+            "lowered": row.needs_signoff,
+        },
+    )
+
+
+def return_to_worker(
+    session: Session, ctx: ServiceContext, row: Screening, child: Child, reason: str
+) -> None:
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationFailed(f"a reason is needed to return screening {row.id} to its worker")
+    if row.status != "submitted":
+        raise InvalidTransition(
+            f"screening {row.id} is {row.status.replace('_', ' ')}; only a submitted screening "
+            "can be returned"
+        )
+    row.status = "returned"
+    row.returned_reason = text
+    row.needs_signoff = False
+    row.updated_at = ctx.now()
+    session.flush()
+    refresh_child(session, child)
+    audit.append(
+        session,
+        ctx,
+        audit.RETURN,
+        "screening",
+        row.id,
+        {
+            "child_id": child.id,
+            "status": ["submitted", "returned"],
+            "reason": text,
+        },
+    )

@@ -1,0 +1,190 @@
+"""Users: enrolment, roles, teams and passwords.
+
+A user exists twice: a row in the database (name, role, team) and a keyslot in the sidecar file
+(their password's copy of the database key). Enrolment writes both; the sidecar is saved inside
+the database transaction, so a failure of either leaves neither.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cse_screen.errors import NotFound, ValidationFailed
+from cse_screen.storage.keyslots import KeyslotFile, normalise_user
+from cse_screen.storage.models import User
+from cse_screen.storage.records import ROLES, UserRecord
+from cse_screen.storage.services import audit, roles
+from cse_screen.storage.services.context import ServiceContext
+
+_NAME = re.compile(r"^[\w.@-]{1,64}$")
+
+
+def user_record(row: User) -> UserRecord:
+    return UserRecord(
+        id=row.id,
+        name=row.name,
+        full_name=row.full_name,
+        role=row.role,
+        team=row.team,
+        active=row.active,
+        created_at=row.created_at,
+    )
+
+
+def check_name(name: str) -> str:
+    name = normalise_user(name.strip())
+    if not _NAME.match(name):
+        raise ValidationFailed(
+            "a user name is 1 to 64 letters, digits, dots, dashes, underscores or @, with no spaces"
+        )
+    return name
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ValidationFailed(f"unknown role '{role}'; use one of {', '.join(ROLES)}")
+    return role
+
+
+def insert_user(
+    session: Session,
+    ctx: ServiceContext,
+    name: str,
+    role: str,
+    team: str | None,
+    full_name: str | None,
+) -> User:
+    """The database half of enrolment (the caller handles the keyslot)."""
+    if session.scalar(select(User.id).where(User.name == name)) is not None:
+        raise ValidationFailed(f"a user named '{name}' already exists")
+    row = User(
+        name=name,
+        full_name=(full_name or "").strip() or None,
+        role=check_role(role),
+        team=(team or "").strip() or None,
+        active=True,
+        created_at=ctx.now(),
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        ctx,
+        audit.CREATE,
+        "user",
+        row.id,
+        {
+            "name": name,
+            "role": role,
+            "team": row.team,
+        },
+    )
+    return row
+
+
+class UsersService:
+    def __init__(self, ctx: ServiceContext, keyslots: KeyslotFile, key: bytes) -> None:
+        self._ctx = ctx
+        self._keyslots = keyslots
+        self._key = key
+
+    def add(
+        self,
+        name: str,
+        password: str,
+        role: str,
+        *,
+        team: str | None = None,
+        full_name: str | None = None,
+    ) -> UserRecord:
+        """Enrol a user (administrators only); a lead or worker needs a team."""
+        roles.require_role(self._ctx, ("admin",), "add users", "user")
+        name = check_name(name)
+        if role in ("worker", "lead") and not (team or "").strip():
+            raise ValidationFailed(f"a {role} needs a team: give one for user '{name}'")
+        with self._ctx.transaction() as session:
+            row = insert_user(session, self._ctx, name, role, team, full_name)
+            self._keyslots.add_user(name, password, self._key)
+            try:
+                self._keyslots.save()
+            except BaseException:
+                self._keyslots.remove_user(name)
+                raise
+            return user_record(row)
+
+    def set_password(self, name: str, new_password: str) -> None:
+        """Change a password: your own, or anyone's if you are an administrator."""
+        name = normalise_user(name)
+        if name != self._ctx.user.name:
+            roles.require_role(self._ctx, ("admin",), "change other users' passwords", "user")
+        with self._ctx.transaction() as session:
+            row = self._row(session, name)
+            self._keyslots.set_password(name, new_password, self._key)
+            self._keyslots.save()
+            audit.append(session, self._ctx, audit.CHANGE, "user", row.id, {"password": "changed"})
+
+    def update(
+        self,
+        name: str,
+        *,
+        role: str | None = None,
+        team: str | None = None,
+        full_name: str | None = None,
+    ) -> UserRecord:
+        """Change a user's role, team or full name (administrators only)."""
+        roles.require_role(self._ctx, ("admin",), "change users", "user")
+        with self._ctx.transaction() as session:
+            row = self._row(session, normalise_user(name))
+            diff: dict[str, list[str | None]] = {}
+            for field, value in (("role", role), ("team", team), ("full_name", full_name)):
+                if value is None or value == getattr(row, field):
+                    continue
+                if field == "role":
+                    check_role(value)
+                diff[field] = [getattr(row, field), value]
+                setattr(row, field, value)
+            if diff:
+                audit.append(session, self._ctx, audit.CHANGE, "user", row.id, diff)
+            return user_record(row)
+
+    def deactivate(self, name: str) -> UserRecord:
+        """Stop a user signing in (their keyslot is removed; their history stays)."""
+        roles.require_role(self._ctx, ("admin",), "deactivate users", "user")
+        name = normalise_user(name)
+        if name == self._ctx.user.name:
+            raise ValidationFailed("you cannot deactivate the account you are signed in with")
+        with self._ctx.transaction() as session:
+            row = self._row(session, name)
+            row.active = False
+            if name in self._keyslots.users():
+                self._keyslots.remove_user(name)
+                self._keyslots.save()
+            audit.append(
+                session, self._ctx, audit.CHANGE, "user", row.id, {"active": [True, False]}
+            )
+            return user_record(row)
+
+    def get(self, name: str) -> UserRecord:
+        with self._ctx.reading() as session:
+            return user_record(self._row(session, normalise_user(name)))
+
+    def list(self) -> list[UserRecord]:
+        """Everyone for an administrator, the team for a lead, yourself for a worker."""
+        stmt = select(User).order_by(User.name)
+        user = self._ctx.user
+        if user.role == "lead":
+            stmt = stmt.where(User.team == user.team)
+        elif user.role == "worker":
+            stmt = stmt.where(User.name == user.name)
+        with self._ctx.reading() as session:
+            return [user_record(r) for r in session.scalars(stmt)]
+
+    @staticmethod
+    def _row(session: Session, name: str) -> User:
+        row = session.scalar(select(User).where(User.name == name))
+        if row is None:
+            raise NotFound(f"there is no user named '{name}'")
+        return row

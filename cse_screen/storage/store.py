@@ -1,0 +1,278 @@
+"""The open, unlocked database as the rest of the application sees it.
+
+``Store.open`` unlocks the user's keyslot (a wrong password fails there, before the database is
+touched), opens the encrypted engine, brings the schema up to date and loads the user's role;
+the services hanging off the store do the rest. The command line, the export and the desktop
+app all go through here, so they share the same role checks and audit trail.
+
+Failed logins cannot be written to a database that could not be opened. Each one adds to a
+count in a small file beside the database (a number and two times, no user name: what was typed
+as a name might be a password); the next successful open writes them to the audit trail and
+clears the count.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cse_screen.errors import PermissionDenied, UserError, WrongPassword
+from cse_screen.storage import migrate
+from cse_screen.storage.atomic import atomic_write_bytes
+from cse_screen.storage.engine import database_files, open_engine
+from cse_screen.storage.integrity import check_integrity
+from cse_screen.storage.keyslots import KeyslotFile, keyslot_path, normalise_user
+from cse_screen.storage.models import User
+from cse_screen.storage.records import ChainReport, UserRecord
+from cse_screen.storage.services import audit
+from cse_screen.storage.services import stats as stats_service
+from cse_screen.storage.services.audit import AuditLog
+from cse_screen.storage.services.children import ChildrenService
+from cse_screen.storage.services.context import ServiceContext, utc_now
+from cse_screen.storage.services.events import EventsService
+from cse_screen.storage.services.roles import require_role
+from cse_screen.storage.services.screenings import ScreeningsService
+from cse_screen.storage.services.users import UsersService, check_name, insert_user, user_record
+
+ATTEMPTS_SUFFIX = ".attempts"
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """What ``verify`` found: page/SQLite problems and the audit chain's state."""
+
+    integrity_problems: tuple[str, ...]
+    chain: ChainReport
+
+    @property
+    def ok(self) -> bool:
+        return not self.integrity_problems and self.chain.ok
+
+
+def attempts_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ATTEMPTS_SUFFIX)
+
+
+def _read_attempts(db_path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(attempts_path(db_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and isinstance(data.get("count"), int) else {}
+
+
+def note_failed_login(db_path: Path) -> None:
+    """Count a failed login for the audit trail (best effort: never hides the real error)."""
+    data = _read_attempts(db_path)
+    now = utc_now().isoformat(timespec="seconds") + "Z"
+    data = {"count": data.get("count", 0) + 1, "first": data.get("first", now), "last": now}
+    with contextlib.suppress(OSError, UserError):
+        atomic_write_bytes(attempts_path(db_path), json.dumps(data).encode("ascii"))
+
+
+class Store:
+    """An unlocked database and the services of the signed-in user."""
+
+    def __init__(
+        self, db_path: Path, engine: Any, keyslots: KeyslotFile, key: bytes, user: UserRecord
+    ) -> None:
+        self.path = db_path
+        self.engine = engine
+        self.context = ServiceContext(engine, db_path, user)
+        self.audit = AuditLog(self.context)
+        self.children = ChildrenService(self.context)
+        self.screenings = ScreeningsService(self.context)
+        self.events = EventsService(self.context)
+        self.users = UsersService(self.context, keyslots, key)
+        self._keyslots = keyslots
+        self._closed = False
+
+    # --- opening ----------------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        db_path: Path | str,
+        admin_user: str,
+        password: str,
+        *,
+        full_name: str | None = None,
+        recovery_public_key: bytes | str | None = None,
+        team: str | None = None,
+    ) -> Store:
+        """A new database with its first user, an administrator."""
+        db_path = Path(db_path)
+        name = check_name(admin_user)
+        slots_file = keyslot_path(db_path)
+        if db_path.exists() or slots_file.exists():
+            raise UserError(f"a database already exists at {db_path}; it was not overwritten")
+        keyslots, key = KeyslotFile.create(slots_file, name, password)
+        if recovery_public_key is not None:
+            keyslots.add_recovery(recovery_public_key, key)
+        engine = open_engine(db_path, key, create=True)
+        try:
+            migrate.upgrade(engine, db_path)
+            keyslots.save()
+            store = cls._first_user(db_path, engine, keyslots, key, name, full_name, team)
+        except BaseException:
+            engine.dispose()
+            for path in (*database_files(db_path), slots_file):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+            raise
+        return store
+
+    @classmethod
+    def _first_user(
+        cls,
+        db_path: Path,
+        engine: Any,
+        keyslots: KeyslotFile,
+        key: bytes,
+        name: str,
+        full_name: str | None,
+        team: str | None,
+    ) -> Store:
+        placeholder = UserRecord(0, name, full_name, "admin", team, True, utc_now())
+        ctx = ServiceContext(engine, db_path, placeholder)
+        with ctx.transaction() as session:
+            row = insert_user(session, ctx, name, "admin", team, full_name)
+            recovery = "yes" if keyslots.has_recovery else "no"
+            audit.append(session, ctx, audit.CREATE, "database", None, {"recovery_slot": recovery})
+            record = user_record(row)
+        return cls(db_path, engine, keyslots, key, record)
+
+    @classmethod
+    def open(cls, db_path: Path | str, user: str, password: str) -> Store:
+        """Unlock with a user's password; wrong user or password → WrongPassword (exit 3)."""
+        db_path = Path(db_path)
+        if not db_path.exists() and not keyslot_path(db_path).exists():
+            raise UserError(f"there is no database at {db_path}; create one with 'cse-screen init'")
+        keyslots = KeyslotFile.load(keyslot_path(db_path))
+        try:
+            key = keyslots.unlock(user, password)
+        except WrongPassword:
+            note_failed_login(db_path)
+            raise
+        return cls.open_with_key(db_path, keyslots, key, user)
+
+    @classmethod
+    def open_with_key(cls, db_path: Path, keyslots: KeyslotFile, key: bytes, user: str) -> Store:
+        """Open with a key already unwrapped (password or IT recovery) as ``user``."""
+        engine = open_engine(db_path, key)
+        try:
+            migrate.upgrade(engine, db_path)
+            record = _load_user(engine, db_path, normalise_user(user))
+            store = cls(db_path, engine, keyslots, key, record)
+            store._audit_login()
+        except BaseException:
+            engine.dispose()
+            raise
+        return store
+
+    def _audit_login(self) -> None:
+        pending = _read_attempts(self.path)
+        with self.context.transaction() as session:
+            if pending:
+                audit.append(
+                    session,
+                    self.context,
+                    audit.LOGIN_FAILED,
+                    "database",
+                    None,
+                    {
+                        "attempts": pending["count"],
+                        "first": pending.get("first"),
+                        "last": pending.get("last"),
+                    },
+                    actor="unknown",
+                )
+            audit.append(session, self.context, audit.LOGIN, "user", self.user.id)
+        if pending:
+            with contextlib.suppress(FileNotFoundError):
+                attempts_path(self.path).unlink()
+
+    # --- the signed-in user -----------------------------------------------------------------
+    @property
+    def user(self) -> UserRecord:
+        return self.context.user
+
+    @property
+    def keyslots(self) -> KeyslotFile:
+        return self._keyslots
+
+    def stats(self) -> dict[str, Any]:
+        """The ``stats --json`` counts, over the records this user may see."""
+        return stats_service.compute(self.context)
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session for streaming queries (the export's reporting module)."""
+        with self.context.reading() as session:
+            yield session
+
+    # --- whole-database operations ----------------------------------------------------------
+    def verify(self) -> VerifyReport:
+        """Cipher pages, SQLite structure and the audit chain; any user may run it."""
+        problems = tuple(check_integrity(self.engine))
+        return VerifyReport(problems, self.audit.verify())
+
+    def backup(
+        self,
+        out: Path | str,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> Path:
+        """An encrypted backup of the database and its keyslots (administrators only)."""
+        from cse_screen.storage import backup as backup_module
+
+        require_role(self.context, ("admin",), "make backups", "database")
+        out = Path(out)
+        backup_module.write_backup(self.engine, self.path, out, progress=progress, cancel=cancel)
+        seq, head = self.audit.head()
+        self.audit.record(
+            audit.BACKUP,
+            "database",
+            None,
+            {
+                "file": out.name,
+                "audit_entries": seq,
+                "audit_head": head,
+            },
+        )
+        return out
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _load_user(engine: Any, db_path: Path, name: str) -> UserRecord:
+    placeholder = UserRecord(0, name, None, "worker", None, True, utc_now())
+    ctx = ServiceContext(engine, db_path, placeholder)
+    with ctx.reading() as session:
+        row = session.scalar(select(User).where(User.name == name))
+        if row is None:
+            raise WrongPassword(f"user '{name}' is not enrolled in the database {db_path}")
+        if not row.active:
+            raise PermissionDenied(f"user '{name}' has been deactivated by an administrator")
+        return user_record(row)
