@@ -1,0 +1,95 @@
+"""The shipped questionnaire definitions, several versions of one instrument side by side.
+
+New screenings use the newest *active* version of an instrument; an older screening is shown and
+exported under the exact definition it was scored with, found by id, version and content hash,
+so a later change to the instrument never silently re-scores a child's history.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from cse_screen.core.loader import load_questionnaire
+from cse_screen.core.model import Questionnaire
+from cse_screen.errors import NotFound, QuestionnaireInvalid
+
+DEFAULT_ID = "lac-cse-screen"
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+_cache: dict[Path, tuple[tuple[int, int], Questionnaire]] = {}
+
+
+def default_folder() -> Path:
+    """Shipped definitions: ``cse_screen/resources`` in a wheel or bundle, ``resources/`` in a
+    checkout (the same lookup as :func:`cse_screen.paths.resource_root`; core stays free of
+    project imports)."""
+    for root in (_PACKAGE_DIR / "resources", _PACKAGE_DIR.parent / "resources"):
+        if root.is_dir():
+            return root / "questionnaires"
+    raise NotFound("The application's questionnaire folder is missing from this installation.")
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """1.10.0 sorts after 1.9.0."""
+    return tuple(int(part) for part in re.findall(r"\d+", version))
+
+
+def _load_cached(path: Path) -> Questionnaire:
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _cache.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    q = load_questionnaire(path)
+    _cache[path] = (stamp, q)
+    return q
+
+
+def list_questionnaires(folder: Path | str | None = None) -> list[Questionnaire]:
+    """Every definition in the folder, by id then version; a broken file is an error."""
+    root = Path(folder) if folder is not None else default_folder()
+    if not root.is_dir():
+        raise NotFound(f"The questionnaire folder {root} does not exist.")
+    found: dict[tuple[str, str], Questionnaire] = {}
+    for path in sorted([*root.glob("*.yaml"), *root.glob("*.yml")]):
+        q = _load_cached(path)
+        other = found.get((q.id, q.version))
+        if other is not None and other.content_hash != q.content_hash:
+            raise QuestionnaireInvalid(
+                f"{path}:1: {q.label} is also defined, differently, in {other.source}; "
+                "give the changed copy a new version"
+            )
+        found[(q.id, q.version)] = q
+    return sorted(found.values(), key=lambda q: (q.id, version_key(q.version)))
+
+
+def get_questionnaire(
+    id: str = DEFAULT_ID, version: str | None = None, folder: Path | str | None = None
+) -> Questionnaire:
+    """The named version, or without one the newest active version of the instrument."""
+    versions = [q for q in list_questionnaires(folder) if q.id == id]
+    if not versions:
+        raise NotFound(f"There is no questionnaire '{id}'.")
+    if version is not None:
+        for q in versions:
+            if q.version == version:
+                return q
+        known = ", ".join(q.version for q in versions)
+        raise NotFound(f"Questionnaire '{id}' has no version {version} (there is {known}).")
+    active = [q for q in versions if q.status == "active"]
+    if not active:
+        raise NotFound(f"Questionnaire '{id}' has no active version.")
+    return active[-1]
+
+
+def get_by_hash(
+    id: str, version: str, content_hash: str, folder: Path | str | None = None
+) -> Questionnaire:
+    """The exact definition a screening was scored with; NotFound if it is no longer shipped."""
+    for q in list_questionnaires(folder):
+        if q.id == id and q.version == version and q.content_hash == content_hash:
+            return q
+    raise NotFound(
+        f"The definition of {id} {version} this screening was scored with "
+        f"(hash {content_hash[:12]}) is not installed."
+    )
