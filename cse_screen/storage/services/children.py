@@ -8,7 +8,7 @@ by field name only; allocation and placement changes with their old and new valu
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, fields
 from datetime import date
 from typing import Any
@@ -93,43 +93,61 @@ class ChildrenService:
             row = self._insert(session, validate(child, self._ctx.today()))
             return child_record(row)
 
-    def add_many(self, children: Sequence[ChildInput], *, source: str = "import") -> int:
+    def add_many(
+        self,
+        children: Sequence[ChildInput],
+        *,
+        labels: Sequence[str] | None = None,
+        source: str = "import",
+    ) -> int:
         """Add all the children in one transaction, or none of them (the import).
 
-        Callers validate rows first so every bad row can be named; this still refuses the whole
-        batch on the first problem (a duplicate reference, a child outside the user's team).
+        ``labels`` name each child in error messages (e.g. "row 4 (LAC1003)"); the importer
+        checks every row first so that all bad rows are named at once, and this still refuses
+        the whole batch on the first problem it meets (a child outside the user's team).
         """
+        names = (
+            list(labels)
+            if labels is not None
+            else [f"row {i}" for i in range(1, len(children) + 1)]
+        )
         with self._ctx.transaction() as session:
-            for index, child in enumerate(children, start=1):
-                self._insert(session, validate(child, self._ctx.today(), f"row {index}"))
-            audit.append(
-                session,
-                self._ctx,
-                audit.IMPORT,
-                "children",
-                None,
-                {
-                    "rows": len(children),
-                    "source": source,
-                },
-            )
+            for child, label in zip(children, names, strict=True):
+                self._insert(session, validate(child, self._ctx.today(), label), label)
+            detail = {"rows": len(children), "source": source}
+            audit.append(session, self._ctx, audit.IMPORT, "children", None, detail)
         return len(children)
 
-    def _insert(self, session: Session, child: ChildInput) -> Child:
+    def existing_refs(self, refs: Iterable[str]) -> set[str]:
+        """Which of these case references are already taken (checked before an import)."""
+        wanted = sorted({r.strip() for r in refs if r and r.strip()})
+        found: set[str] = set()
+        with self._ctx.reading() as session:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                found.update(
+                    session.scalars(select(Child.case_ref).where(Child.case_ref.in_(chunk)))
+                )
+        return found
+
+    def _insert(self, session: Session, child: ChildInput, label: str = "") -> Child:
         ctx = self._ctx
         worker = child.worker or (ctx.user.name if ctx.user.role == "worker" else None)
         team = child.team or self._team_of(session, worker) or ctx.user.team
+        prefix = f"{label}: " if label else ""
         if not roles.can_see_child(ctx.user, worker, team):
             roles.deny(
                 ctx,
                 "add",
                 "child",
                 None,
-                f"{roles.who(ctx.user)} may not add child {child.case_ref}: it would be "
+                f"{prefix}{roles.who(ctx.user)} may not add child {child.case_ref}: it would be "
                 "allocated outside their caseload or team",
             )
         if session.scalar(select(Child.id).where(Child.case_ref == child.case_ref)) is not None:
-            raise ValidationFailed(f"a child with case reference {child.case_ref} already exists")
+            raise ValidationFailed(
+                f"{prefix}a child with case reference {child.case_ref} already exists"
+            )
         now = ctx.now()
         row = Child(
             case_ref=child.case_ref,

@@ -11,6 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cse_screen.core import dates, judgement, registry, scoring
+from cse_screen.core.model import Questionnaire
+from cse_screen.core.session import ScreeningSession
 from cse_screen.errors import InvalidTransition, ScreeningIncomplete, ValidationFailed
 from cse_screen.storage.models import Answer, Child, Screening
 from cse_screen.storage.services import audit, roles
@@ -18,6 +21,11 @@ from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.latest import refresh_child
 
 LISTED_MISSING = 12
+
+
+def questionnaire_of(row: Screening) -> Questionnaire:
+    """The exact definition the screening was started with (never a newer version)."""
+    return registry.get_by_hash(row.instrument_id, row.instrument_version, row.instrument_hash)
 
 
 def scoring_context(row: Screening, child: Child) -> dict[str, Any]:
@@ -37,8 +45,6 @@ def _answers(session: Session, screening_id: int) -> dict[str, str]:
 
 
 def _require_complete(q: Any, answers: dict[str, str], context: dict[str, Any], sid: int) -> None:
-    from cse_screen.core.session import ScreeningSession
-
     missing = ScreeningSession(q, answers, context).missing_required()
     if not missing:
         return
@@ -58,9 +64,6 @@ def submit(
     final_outcome: str | None,
     reason: str | None,
 ) -> None:
-    from cse_screen.core import dates, judgement, scoring
-    from cse_screen.storage.services.screenings import questionnaire_of
-
     q = questionnaire_of(row)
     answers = _answers(session, row.id)
     context = scoring_context(row, child)

@@ -31,6 +31,7 @@ from cse_screen.storage.records import (
 )
 from cse_screen.storage.services import audit, lifecycle, roles
 from cse_screen.storage.services.context import ServiceContext
+from cse_screen.storage.services.lifecycle import questionnaire_of
 
 TRIGGERS: tuple[str, ...] = (
     "initial",
@@ -75,13 +76,6 @@ def record(session: Session, row: Screening, child_ref: str) -> ScreeningRecord:
         returned_reason=row.returned_reason,
         result=dict(row.result) if row.result else None,
     )
-
-
-def questionnaire_of(row: Screening) -> Questionnaire:
-    """The exact definition the screening was started with."""
-    from cse_screen.core import registry
-
-    return registry.get_by_hash(row.instrument_id, row.instrument_version, row.instrument_hash)
 
 
 class ScreeningsService:
