@@ -1,0 +1,132 @@
+"""Cells for write-only sheets: safe text, real dates and a small set of shared styles.
+
+openpyxl turns any string that starts with ``=`` into a formula, and Excel re-reads a cell as a
+formula when someone edits text that starts with ``+``, ``-`` or ``@`` (or a tab or carriage
+return hides the real start). Every string the export writes therefore passes through
+:meth:`CellMaker.text`, which keeps the exact text, forces the string type and marks dangerous
+text with Excel's "quote prefix", so it stays text even after an edit.
+
+Styling a fresh cell attribute by attribute costs a style lookup per attribute; at a hundred
+thousand rows that is most of the export's time. Each style is therefore built once on a
+prototype cell and new cells copy its style array.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+#: Starts that make a spreadsheet treat text as a formula (OWASP CSV injection list).
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+UK_DATE = "DD/MM/YYYY"
+UK_DATETIME = "DD/MM/YYYY HH:MM"
+MONTH = "MMM YYYY"
+PERCENT = "0.0%"
+HEADER_FILL = "1F3864"
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def is_dangerous(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula."""
+    return text.startswith(DANGEROUS_PREFIXES)
+
+
+def clean_text(text: str) -> str:
+    """Drop the control characters XML cannot hold (openpyxl would refuse the whole row)."""
+    return _ILLEGAL_XML.sub("", text) if _ILLEGAL_XML.search(text) else text
+
+
+def text_colour_on(fill: str) -> str:
+    """Black or white text, whichever reads better on ``fill`` (``RRGGBB``)."""
+    red, green, blue = (int(fill[i : i + 2], 16) for i in (0, 2, 4))
+    luminance = 0.299 * red + 0.587 * green + 0.114 * blue
+    return "000000" if luminance > 150 else "FFFFFF"
+
+
+class CellMaker:
+    """Builds styled cells for one write-only worksheet from styles shared by the workbook."""
+
+    def __init__(self, ws: WriteOnlyWorksheet, outcome_colours: dict[str, str]) -> None:
+        self.ws = ws
+        thin = Side(style="thin", color="8EA9DB")
+        self._styles: dict[str, StyleArray] = {}
+        self._define(
+            "header",
+            font=Font(bold=True, color="FFFFFF"),
+            fill=PatternFill("solid", fgColor=HEADER_FILL),
+            alignment=Alignment(wrap_text=True, vertical="top"),
+            border=Border(bottom=thin),
+        )
+        self._define("title", font=Font(bold=True, size=14, color=HEADER_FILL))
+        self._define("section", font=Font(bold=True, size=12, color=HEADER_FILL))
+        self._define("label", font=Font(bold=True))
+        self._define("note", font=Font(italic=True, color="595959"))
+        self._define("date", number_format=UK_DATE)
+        self._define("datetime", number_format=UK_DATETIME)
+        self._define("month", number_format=MONTH)
+        self._define("percent", number_format=PERCENT)
+        self._define("quoted", quotePrefix=True)
+        self._define("flag", font=Font(bold=True, color="C00000"))
+        for outcome, colour in outcome_colours.items():
+            rgb = colour.lstrip("#").upper()
+            self._define(
+                f"outcome:{outcome}",
+                fill=PatternFill("solid", fgColor=rgb),
+                font=Font(color=text_colour_on(rgb)),
+            )
+
+    def _define(self, name: str, **attrs: Any) -> None:
+        proto = WriteOnlyCell(self.ws)
+        for key, value in attrs.items():
+            setattr(proto, key, value)
+        self._styles[name] = proto._style
+
+    def styled(self, value: Any, style: str) -> Cell:
+        cell = WriteOnlyCell(self.ws, value)
+        cell._style = StyleArray(self._styles[style])
+        return cell
+
+    def text(self, value: str | None, style: str | None = None) -> Cell | str | None:
+        """A string cell that can never become a formula; plain ``str`` when it is harmless."""
+        if value is None or value == "":
+            return None
+        value = clean_text(value)
+        danger = is_dangerous(value)
+        if style is None and not danger:
+            return value
+        cell = WriteOnlyCell(self.ws)
+        cell._value = value
+        cell.data_type = "s"
+        cell._style = StyleArray(self._styles[style or "quoted"])
+        if danger:
+            cell.quotePrefix = True
+        return cell
+
+    def date(self, value: date | None) -> Cell | None:
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return self.styled(value.replace(tzinfo=None), "datetime")
+        return self.styled(value, "date")
+
+    def header_row(self, headings: list[str]) -> list[Cell | str | None]:
+        return [self.text(h, "header") for h in headings]
+
+    def outcome(self, outcome_id: str | None, label: str | None) -> Cell | str | None:
+        """An outcome label on the outcome's own colour (plain text for an unknown outcome)."""
+        if outcome_id is None:
+            return None
+        key = f"outcome:{outcome_id}"
+        if key not in self._styles:
+            return self.text(label or outcome_id)
+        return self.text(label or outcome_id, key)
+
+    def has_style(self, name: str) -> bool:
+        return name in self._styles

@@ -1,0 +1,95 @@
+"""State shared by the sheet writers of one export: options, pseudonyms, progress, cancel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from cse_screen.errors import Cancelled
+from cse_screen.export.cells import CellMaker
+from cse_screen.export.memory import start_sheet
+from cse_screen.export.options import ExportOptions
+from cse_screen.export.privacy import Pseudonymiser, shown_count, shown_share
+from cse_screen.export.rows import ExportMeta, OutcomeInfo
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+_TICK = 500
+
+
+@dataclass
+class BuildContext:
+    options: ExportOptions
+    meta: ExportMeta
+    progress: Progress | None = None
+    cancel: Cancel | None = None
+    total_steps: int = 1
+    done_steps: int = 0
+    pseudonyms: Pseudonymiser | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if self.options.pseudonymise and self.pseudonyms is None:
+            self.pseudonyms = Pseudonymiser()
+        self.outcomes: dict[str, OutcomeInfo] = {o.id: o for o in self.meta.outcomes}
+        self.colours = {o.id: o.colour for o in self.meta.outcomes}
+
+    @property
+    def pseudonymise(self) -> bool:
+        return self.options.pseudonymise
+
+    def label(self, outcome: str | None) -> str | None:
+        if outcome is None:
+            return None
+        info = self.outcomes.get(outcome)
+        return info.label if info else outcome
+
+    def check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel():
+            raise Cancelled("the export was cancelled; no file was written")
+
+    def step(self, count: int = 1) -> None:
+        """Advance progress; every few hundred rows, report it and honour a cancel request."""
+        before = self.done_steps
+        self.done_steps += count
+        if count > 1 or self.done_steps // _TICK != before // _TICK:
+            self.check_cancel()
+            if self.progress is not None:
+                self.progress(min(self.done_steps, self.total_steps), self.total_steps)
+
+    def count(self, value: int) -> int | str:
+        return shown_count(value, self.pseudonymise)
+
+    def share(self, value: int, total: int) -> float | str | None:
+        return shown_share(value, total, self.pseudonymise)
+
+    def sheet(
+        self,
+        ws: WriteOnlyWorksheet,
+        widths: list[float],
+        freeze: str | None = None,
+        header_row: int | None = None,
+    ) -> CellMaker:
+        """Lay out a sheet (column widths, frozen panes) and start its in-memory writer."""
+        if header_row is not None:
+            ws.row_dimensions[header_row].height = 45
+        for index, width in enumerate(widths, 1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+        if freeze:
+            ws.freeze_panes = freeze
+        ws.sheet_view.zoomScale = 90
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = "9"  # A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        start_sheet(ws)
+        return CellMaker(ws, self.colours)
+
+
+def set_filter(ws: WriteOnlyWorksheet, first_row: int, columns: int, last_row: int) -> None:
+    """An autofilter over a table that starts at ``first_row`` (its header)."""
+    if columns and last_row >= first_row:
+        ws.auto_filter.ref = f"A{first_row}:{get_column_letter(columns)}{last_row}"

@@ -1,0 +1,111 @@
+"""``export_workbook``: the one entry point the command line and the desktop app call.
+
+Order matters for safety: the role is checked before anything is read; the workbook (and its
+encryption) is built entirely in memory; only then are bytes written, to a private temporary
+file beside the destination that is renamed into place; the export is audited last, and an
+export that cannot be audited is removed again.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from cse_screen.errors import Cancelled, ExportFailed, PermissionDenied, StorageFull, UsageError
+from cse_screen.export.context import Cancel, Progress
+from cse_screen.export.options import ExportOptions, ExportSummary
+from cse_screen.export.workbook import build_workbook
+from cse_screen.storage.atomic import atomic_writer, remove_stale_temps
+
+EXPORT_ROLES = ("lead", "admin")
+_CHUNK = 1 << 20
+
+
+def check_role(store: Any) -> None:
+    """Only team leads and administrators take data out of the database."""
+    user = store.user
+    if user.role in EXPORT_ROLES:
+        return
+    store.audit.record("denied", "export", None, {"role": user.role})
+    raise PermissionDenied(
+        f"user '{user.name}' is a {user.role}; only team leads and administrators may export"
+    )
+
+
+def check_destination(out: Path) -> None:
+    """Refuse a destination that cannot work before any data is read."""
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"the export file {out} must have a name ending in .xlsx")
+    folder = out.parent
+    if not folder.is_dir():
+        raise ExportFailed(f"cannot write the export {out}: the folder {folder} does not exist")
+    if out.is_dir():
+        raise ExportFailed(f"cannot write the export {out}: a folder of that name is in the way")
+    if not os.access(folder, os.W_OK):
+        raise ExportFailed(f"cannot write the export {out}: the folder {folder} is not writable")
+
+
+def write_export(out: Path, data: Any, cancel: Cancel | None = None) -> int:
+    """Write ``data`` (an in-memory file) to ``out`` completely or not at all."""
+    view = data.getbuffer()
+    try:
+        with atomic_writer(out) as handle:
+            for start in range(0, len(view), _CHUNK):
+                if cancel is not None and cancel():
+                    raise Cancelled("the export was cancelled; no file was written")
+                handle.write(view[start : start + _CHUNK])
+    except StorageFull as exc:
+        raise ExportFailed(str(exc)) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ExportFailed(f"cannot write the export {out}: {reason.lower()}") from None
+    finally:
+        view.release()
+    return len(data.getbuffer())
+
+
+def export_workbook(
+    store: Any,
+    out_path: Path | str,
+    options: ExportOptions,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ExportSummary:
+    """Write the workbook for ``options`` to ``out_path``; see the module docstring."""
+    from cse_screen.storage.reporting import StoreSource
+
+    options.validate()
+    check_role(store)
+    out = Path(out_path)
+    check_destination(out)
+    remove_stale_temps(out)
+    built = build_workbook(StoreSource(store, options), options, progress, cancel)
+    size = write_export(out, built.data, cancel)
+    summary = ExportSummary(
+        out,
+        built.children,
+        built.screenings,
+        options.pseudonymise,
+        options.encrypted,
+        built.sheets,
+        size,
+    )
+    try:
+        store.audit.record("export", "workbook", None, audit_detail(summary, options))
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    return summary
+
+
+def audit_detail(summary: ExportSummary, options: ExportOptions) -> dict[str, Any]:
+    """Who exported is the entry's actor; this is what and how (never the password)."""
+    return {
+        "file": summary.path.name,
+        "filters": options.filters(),
+        "pseudonymised": summary.pseudonymised,
+        "encrypted": summary.encrypted,
+        "rows": {"children": summary.children, "screenings": summary.screenings},
+        "sheets": list(summary.sheets),
+    }

@@ -1,0 +1,245 @@
+"""Indicators (how the CSE team improves the tool), Trends by month, and Data quality."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from cse_screen.export.cells import CellMaker
+from cse_screen.export.charts import indicator_prevalence, outcomes_by_month
+from cse_screen.export.context import BuildContext, set_filter
+from cse_screen.export.privacy import SUPPRESSION_NOTE
+from cse_screen.export.rows import InstrumentInfo, ItemInfo
+from cse_screen.export.sheet_summary import scope_sentence
+from cse_screen.export.tally import ScreeningTally
+
+_TIERS = ("harm", "significant", "moderate", "low", "vulnerability")
+
+
+def _heading(ws: WriteOnlyWorksheet, cm: CellMaker, ctx: BuildContext, title: str) -> None:
+    ws.append([cm.text(title, "title")])
+    note = scope_sentence(ctx) + (f" {SUPPRESSION_NOTE}" if ctx.pseudonymise else "")
+    ws.append([cm.text(note, "note")])
+
+
+def _share_cell(cm: CellMaker, ctx: BuildContext, n: int, total: int) -> Any:
+    share = ctx.share(n, total)
+    return cm.styled(share, "percent") if isinstance(share, float) else share
+
+
+def _all_items(instruments: list[InstrumentInfo]) -> list[ItemInfo]:
+    seen: dict[str, ItemInfo] = {}
+    for instrument in instruments:
+        for item in instrument.items:
+            seen.setdefault(item.id, item)
+    return list(seen.values())
+
+
+def write_indicators(
+    ws: WriteOnlyWorksheet,
+    ctx: BuildContext,
+    tally: ScreeningTally,
+    instruments: list[InstrumentInfo],
+) -> None:
+    outcomes = ctx.meta.outcomes
+    heads = [
+        "Indicator",
+        "Section",
+        "Text",
+        "Tier",
+        "Present",
+        "% of completed screenings",
+        "Current",
+        "Unknown",
+        *(f"Present when {o.label}" for o in outcomes),
+    ]
+    cm = ctx.sheet(
+        ws, [10, 22, 60, 13, 10, 13, 10, 10] + [13] * len(outcomes), freeze="D4", header_row=3
+    )
+    _heading(ws, cm, ctx, "Indicators: how often each one is present")
+    ws.append(cm.header_row(heads))
+    items = _all_items(instruments)
+    for item in items:
+        c = tally.items.get(item.id)
+        present, current, unknown = (c.present, c.current, c.unknown) if c else (0, 0, 0)
+        by = c.by_outcome if c else {}
+        ws.append(
+            [
+                cm.text(item.id),
+                cm.text(item.section),
+                cm.text(item.text),
+                cm.text(item.tier),
+                ctx.count(present),
+                _share_cell(cm, ctx, present, tally.completed),
+                ctx.count(current),
+                ctx.count(unknown),
+                *(ctx.count(by.get(o.id, 0)) for o in outcomes),
+            ]
+        )
+    last = 3 + len(items)
+    set_filter(ws, 3, len(heads), last)
+    ws.append([])
+    ws.append([cm.text("Completed screenings with at least one indicator of each tier", "section")])
+    ws.append(
+        cm.header_row(
+            [
+                "Tier",
+                "",
+                "",
+                "",
+                "Screenings",
+                "% of completed screenings",
+                "",
+                "",
+                *(f"When {o.label}" for o in outcomes),
+            ]
+        )
+    )
+    for tier in _TIERS:
+        counts = tally.tiers.get(tier, {})
+        n = sum(counts.values())
+        ws.append(
+            [
+                cm.text(tier.capitalize()),
+                None,
+                None,
+                None,
+                ctx.count(n),
+                _share_cell(cm, ctx, n, tally.completed),
+                None,
+                None,
+                *(ctx.count(counts.get(o.id, 0)) for o in outcomes),
+            ]
+        )
+    if items:
+        anchor = f"{get_column_letter(len(heads) + 2)}3"
+        indicator_prevalence(ws, 3, last, value_col=6, anchor=anchor)
+
+
+def _months(ctx: BuildContext, tally: ScreeningTally) -> list[date]:
+    seen = sorted(tally.months)
+    first = ctx.options.date_from.replace(day=1) if ctx.options.date_from else None
+    last = ctx.options.date_to.replace(day=1) if ctx.options.date_to else None
+    first = first or (seen[0] if seen else None)
+    last = last or (seen[-1] if seen else None)
+    months: list[date] = []
+    while first is not None and last is not None and first <= last and len(months) < 1200:
+        months.append(first)
+        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return months
+
+
+def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTally) -> None:
+    outcomes = ctx.meta.outcomes
+    heads = [
+        "Month",
+        "Completed screenings",
+        *(o.label for o in outcomes),
+        "Children at risk",
+        "Outcome changed by judgement",
+    ]
+    cm = ctx.sheet(ws, [12, 13] + [14] * len(outcomes) + [12, 14], freeze="B4", header_row=3)
+    _heading(ws, cm, ctx, "Trends by month")
+    ws.append(cm.header_row(heads))
+    months = _months(ctx, tally)
+    for month in months:
+        m = tally.months.get(month)
+        by = m.by_outcome if m else {}
+        ws.append(
+            [
+                cm.styled(month, "month"),
+                ctx.count(m.screenings if m else 0),
+                *(ctx.count(by.get(o.id, 0)) for o in outcomes),
+                ctx.count(len(m.at_risk_children) if m else 0),
+                ctx.count(m.overridden if m else 0),
+            ]
+        )
+    set_filter(ws, 3, len(heads), 3 + len(months))
+    if months:
+        anchor = f"A{len(months) + 6}"
+        outcomes_by_month(ws, 3, 3 + len(months), outcomes, first_col=3, anchor=anchor)
+
+
+def write_data_quality(
+    ws: WriteOnlyWorksheet,
+    ctx: BuildContext,
+    tally: ScreeningTally,
+    overdue_children: int,
+    instruments: list[InstrumentInfo],
+) -> None:
+    cm = ctx.sheet(ws, [44, 14, 14, 14, 14, 14, 14])
+    _heading(ws, cm, ctx, "Data quality")
+    ws.append([])
+    ws.append(cm.header_row(["Measure", "Count", "% of screenings"]))
+    total = tally.total
+    for label, n in (
+        ("Screenings in the date range (any status)", total),
+        ("Screenings with at least one answer 'unknown'", tally.with_unknown),
+        ("Screenings missing required context", tally.missing_context),
+        ("Screenings returned to the worker", tally.by_status.get("returned", 0)),
+        ("Drafts not yet submitted", tally.by_status.get("draft", 0)),
+        ("Outcome changed by professional judgement", tally.overridden),
+    ):
+        ws.append([cm.text(label), ctx.count(n), _share_cell(cm, ctx, n, total)])
+    ws.append([cm.text("Answers 'unknown' (all indicators)"), ctx.count(tally.unknown_answers)])
+    ws.append([cm.text("Children overdue for re-screening"), ctx.count(overdue_children)])
+    ws.append([])
+    ws.append([cm.text("Required context missing", "section")])
+    ws.append(cm.header_row(["Context field", "Screenings missing it"]))
+    for name, n in sorted(tally.missing_by_field.items()):
+        ws.append([cm.text(name), ctx.count(n)])
+    ws.append([])
+    _assessors(ws, cm, ctx, tally)
+    _top_unknown(ws, cm, ctx, tally, instruments)
+
+
+def _assessors(
+    ws: WriteOnlyWorksheet, cm: CellMaker, ctx: BuildContext, tally: ScreeningTally
+) -> None:
+    ws.append([cm.text("By assessor (who completed the screening)", "section")])
+    ws.append(
+        cm.header_row(
+            [
+                "Assessor",
+                "Screenings",
+                "With 'unknown' answers",
+                "'Unknown' answers",
+                "Outcome changed",
+                "Returned",
+                "Missing context",
+            ]
+        )
+    )
+    for name in sorted(tally.assessors):
+        a = tally.assessors[name]
+        shown = ctx.pseudonyms.staff(name) if ctx.pseudonyms is not None else name
+        ws.append(
+            [
+                cm.text(shown),
+                ctx.count(a.screenings),
+                ctx.count(a.with_unknown),
+                ctx.count(a.unknown_answers),
+                ctx.count(a.overridden),
+                ctx.count(a.returned),
+                ctx.count(a.missing_context),
+            ]
+        )
+    ws.append([])
+
+
+def _top_unknown(
+    ws: WriteOnlyWorksheet,
+    cm: CellMaker,
+    ctx: BuildContext,
+    tally: ScreeningTally,
+    instruments: list[InstrumentInfo],
+) -> None:
+    texts = {item.id: item.text for item in _all_items(instruments)}
+    ranked = sorted(((c.unknown, i) for i, c in tally.items.items() if c.unknown), reverse=True)
+    ws.append([cm.text("Indicators most often answered 'unknown'", "section")])
+    ws.append(cm.header_row(["Indicator", "'Unknown' answers", "Text"]))
+    for n, item_id in ranked[:15]:
+        ws.append([cm.text(item_id), ctx.count(n), cm.text(texts.get(item_id, ""))])

@@ -1,0 +1,185 @@
+"""The two list sheets: one row per child (latest status) and one row per screening.
+
+Both stream their rows straight into the sheet and feed the tallies on the way, so the data is
+read once. A pseudonymised export leaves out the identifying columns entirely rather than
+blanking them: names, case references, dates of birth, free text and staff names never appear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from cse_screen.export.context import BuildContext, set_filter
+from cse_screen.export.privacy import age_band, age_on
+from cse_screen.export.rows import ChildRow, InstrumentInfo, ScreeningRow
+from cse_screen.export.tally import ChildTally, ScreeningTally
+
+_CHILD_HEAD_PLAIN = [("Case reference", 16), ("Name", 24), ("Date of birth", 13), ("Age", 6)]
+_CHILD_HEAD_PSEUDO = [("Child ID", 13), ("Age band", 11)]
+_CHILD_HEAD_COMMON = [
+    ("Gender", 10),
+    ("Ethnicity", 16),
+    ("Disability", 12),
+    ("Placement type", 16),
+    ("Legal status", 14),
+    ("Team", 16),
+    ("Worker", 16),
+    ("Last screened", 13),
+    ("Latest outcome", 17),
+    ("Next due", 12),
+    ("Overdue", 9),
+    ("Days overdue", 9),
+    ("Completed screenings", 11),
+    ("Draft in progress", 10),
+]
+
+
+def write_children(
+    ws: WriteOnlyWorksheet, ctx: BuildContext, rows: Iterable[ChildRow], tally: ChildTally
+) -> int:
+    """The Children sheet; returns the number of children written."""
+    heads = (_CHILD_HEAD_PSEUDO if ctx.pseudonymise else _CHILD_HEAD_PLAIN) + _CHILD_HEAD_COMMON
+    cm = ctx.sheet(ws, [w for _, w in heads], freeze="C2", header_row=1)
+    ws.append(cm.header_row([h for h, _ in heads]))
+    today, count = ctx.meta.today, 0
+    for child in rows:
+        tally.add(child)
+        overdue = tally.is_overdue(child)
+        if ctx.pseudonyms is not None:
+            who: list[Any] = [ctx.pseudonyms.child(child.child_id), age_band(child.dob, today)]
+            worker = ctx.pseudonyms.staff(child.worker)
+        else:
+            who = [
+                cm.text(child.case_ref),
+                cm.text(child.name),
+                cm.date(child.dob),
+                age_on(child.dob, today),
+            ]
+            worker = child.worker
+        ws.append(
+            [
+                *who,
+                cm.text(child.gender),
+                cm.text(child.ethnicity),
+                cm.text(child.disability),
+                cm.text(child.placement_type),
+                cm.text(child.legal_status),
+                cm.text(child.team),
+                cm.text(worker),
+                cm.date(child.last_screened),
+                cm.outcome(child.latest_outcome, ctx.label(child.latest_outcome)),
+                cm.date(child.next_due),
+                cm.text("Yes", "flag") if overdue else None,
+                (today - child.next_due).days if overdue and child.next_due else None,
+                child.completed_screenings,
+                "Yes" if child.has_draft else None,
+            ]
+        )
+        count += 1
+        ctx.step()
+    set_filter(ws, 1, len(heads), count + 1)
+    return count
+
+
+def item_columns(instruments: list[InstrumentInfo]) -> list[str]:
+    """Indicator ids in questionnaire order, newest instrument first, then any others."""
+    seen: dict[str, None] = {}
+    for instrument in instruments:
+        for item in instrument.items:
+            seen.setdefault(item.id, None)
+    return list(seen)
+
+
+def _screening_heads(ctx: BuildContext) -> list[tuple[str, float]]:
+    if ctx.pseudonymise:
+        first = [("Child ID", 13), ("Age band at screening", 11)]
+    else:
+        first = [("Screening ID", 10), ("Case reference", 16), ("Age at screening", 9)]
+    middle = [
+        ("Team", 16),
+        ("Worker", 16),
+        ("Assessor", 16),
+        ("Screen date", 12),
+        ("Instrument", 16),
+        ("Version", 8),
+        ("Trigger", 16),
+        ("Status", 11),
+        ("Computed outcome", 17),
+        ("Final outcome", 17),
+        ("Overridden", 10),
+    ]
+    if not ctx.pseudonymise:
+        middle += [("Override reason", 30), ("Returned reason", 30), ("Signed off by", 14)]
+    return first + middle + [("Awaiting sign-off", 10), ("Next due", 12), ("Unknown answers", 9)]
+
+
+def _screening_cells(ctx: BuildContext, cm: Any, row: ScreeningRow) -> list[Any]:
+    overridden = bool(row.computed_outcome and row.final_outcome) and (
+        row.computed_outcome != row.final_outcome
+    )
+    if ctx.pseudonyms is not None:
+        staff = ctx.pseudonyms.staff
+        first: list[Any] = [ctx.pseudonyms.child(row.child_id), age_band(row.dob, row.screen_date)]
+        people = [staff(row.worker), staff(row.created_by)]
+    else:
+        age = age_on(row.dob, row.screen_date) if row.dob else None
+        first = [row.screening_id, cm.text(row.child_ref), age]
+        people = [cm.text(row.worker), cm.text(row.created_by)]
+    cells = [
+        *first,
+        cm.text(row.team),
+        *people,
+        cm.date(row.screen_date),
+        cm.text(row.instrument_id),
+        cm.text(row.instrument_version),
+        cm.text(row.trigger),
+        cm.text(row.status),
+        cm.outcome(row.computed_outcome, ctx.label(row.computed_outcome)),
+        cm.outcome(row.final_outcome, ctx.label(row.final_outcome)),
+        "Yes" if overridden else None,
+    ]
+    if ctx.pseudonyms is None:
+        cells += [
+            cm.text(row.override_reason),
+            cm.text(row.returned_reason),
+            cm.text(row.signed_off_by),
+        ]
+    awaiting = row.needs_signoff and row.status == "submitted"
+    return [*cells, "Yes" if awaiting else None, cm.date(row.next_due)]
+
+
+def write_screenings(
+    ws: WriteOnlyWorksheet,
+    ctx: BuildContext,
+    rows: Iterable[ScreeningRow],
+    instruments: list[InstrumentInfo],
+    tally: ScreeningTally,
+) -> int:
+    """The Screenings sheet, a column per indicator; returns the number of screenings written."""
+    heads = _screening_heads(ctx)
+    items = item_columns(instruments)
+    unknown_values = {v for i in instruments for item in i.items for v in item.unknown}
+    safe_values = {v for i in instruments for item in i.items for v in item.present | item.unknown}
+    safe_values |= {"none", "no", "yes", "current", "previous", "both", "unknown"}
+    widths = [w for _, w in heads] + [7.0] * len(items)
+    cm = ctx.sheet(ws, widths, freeze="C2" if ctx.pseudonymise else "D2", header_row=1)
+    ws.append(cm.header_row([h for h, _ in heads] + items))
+    count = 0
+    for row in rows:
+        tally.add(row)
+        answers = row.answers
+        values = [answers.get(i) for i in items]
+        unknown = 0
+        for index, value in enumerate(values):
+            if value is not None:
+                unknown += value in unknown_values
+                if value not in safe_values:
+                    values[index] = cm.text(value)
+        ws.append([*_screening_cells(ctx, cm, row), unknown, *values])
+        count += 1
+        ctx.step()
+    set_filter(ws, 1, len(heads) + len(items), count + 1)
+    return count

@@ -1,0 +1,206 @@
+"""Aggregates gathered in one pass over the rows, while the list sheets are being written.
+
+Only counts and small per-month, per-item, per-team sets are kept, so memory does not grow with
+the number of screenings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from cse_screen.export.rows import ChildRow, InstrumentInfo, ItemInfo, OutcomeInfo, ScreeningRow
+
+COMPLETED = frozenset({"submitted", "signed_off"})
+DUE_SOON_DAYS = 30
+
+
+def is_at_risk(outcome: str | None, ranks: dict[str, int]) -> bool:
+    """At risk = any outcome above the lowest one ("no current risk")."""
+    return outcome is not None and ranks.get(outcome, 0) > 0
+
+
+@dataclass
+class GroupCounts:
+    """Children of one team or worker: totals, overdue and latest outcomes."""
+
+    children: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    never_screened: int = 0
+    by_outcome: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class ChildTally:
+    today: date
+    total: int = 0
+    screened: int = 0
+    screened_3m: int = 0
+    screened_12m: int = 0
+    never_screened: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    by_outcome: Counter[str] = field(default_factory=Counter)
+    by_team: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
+    by_worker: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
+
+    def is_overdue(self, child: ChildRow) -> bool:
+        return child.next_due is not None and child.next_due < self.today
+
+    def is_due_soon(self, child: ChildRow) -> bool:
+        due = child.next_due
+        return due is not None and self.today <= due <= self.today + timedelta(DUE_SOON_DAYS)
+
+    def add(self, child: ChildRow) -> None:
+        self.total += 1
+        overdue, soon = self.is_overdue(child), self.is_due_soon(child)
+        self.overdue += overdue
+        self.due_soon += soon
+        if child.last_screened is None or child.latest_outcome is None:
+            self.never_screened += 1
+        else:
+            self.screened += 1
+            self.by_outcome[child.latest_outcome] += 1
+            age_days = (self.today - child.last_screened).days
+            self.screened_3m += age_days <= 91
+            self.screened_12m += age_days <= 365
+        for group in (
+            self.by_team[child.team or "(no team)"],
+            self.by_worker[child.worker or "(unallocated)"],
+        ):
+            group.children += 1
+            group.overdue += overdue
+            group.due_soon += soon
+            if child.latest_outcome is None:
+                group.never_screened += 1
+            else:
+                group.by_outcome[child.latest_outcome] += 1
+
+
+@dataclass
+class ItemCounts:
+    present: int = 0
+    current: int = 0
+    unknown: int = 0
+    by_outcome: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class AssessorCounts:
+    screenings: int = 0
+    with_unknown: int = 0
+    unknown_answers: int = 0
+    overridden: int = 0
+    returned: int = 0
+    missing_context: int = 0
+
+
+@dataclass
+class MonthCounts:
+    screenings: int = 0
+    by_outcome: Counter[str] = field(default_factory=Counter)
+    at_risk_children: set[int] = field(default_factory=set)
+    overridden: int = 0
+
+
+class ScreeningTally:
+    """Everything the Indicators, Trends and Data quality sheets need, in one pass."""
+
+    def __init__(self, instruments: list[InstrumentInfo], outcomes: tuple[OutcomeInfo, ...]):
+        self.ranks = {o.id: o.rank for o in outcomes}
+        self._items: dict[tuple[str, str, str], dict[str, ItemInfo]] = {
+            (i.id, i.version, i.content_hash): {item.id: item for item in i.items}
+            for i in instruments
+        }
+        self._required = {
+            (i.id, i.version, i.content_hash): i.required_context for i in instruments
+        }
+        self._fallback: dict[str, ItemInfo] = {}
+        for instrument in instruments:
+            for item in instrument.items:
+                self._fallback.setdefault(item.id, item)
+        self.total = 0
+        self.by_status: Counter[str] = Counter()
+        self.completed = 0
+        self.by_outcome: Counter[str] = Counter()
+        self.lowered = 0
+        self.raised = 0
+        self.awaiting_signoff = 0
+        self.with_unknown = 0
+        self.unknown_answers = 0
+        self.missing_context = 0
+        self.missing_by_field: Counter[str] = Counter()
+        self.items: dict[str, ItemCounts] = defaultdict(ItemCounts)
+        self.tiers: dict[str, Counter[str]] = defaultdict(Counter)
+        self.months: dict[date, MonthCounts] = defaultdict(MonthCounts)
+        self.assessors: dict[str, AssessorCounts] = defaultdict(AssessorCounts)
+        self.instrument_use: Counter[tuple[str, str, str]] = Counter()
+
+    def add(self, row: ScreeningRow) -> None:
+        key = (row.instrument_id, row.instrument_version, row.instrument_hash)
+        self.total += 1
+        self.by_status[row.status] += 1
+        self.instrument_use[key] += 1
+        assessor = self.assessors[row.created_by]
+        assessor.screenings += 1
+        assessor.returned += row.status == "returned"
+        unknown = self._tally_answers(row, self._items.get(key, self._fallback))
+        self.unknown_answers += unknown
+        assessor.unknown_answers += unknown
+        if unknown:
+            self.with_unknown += 1
+            assessor.with_unknown += 1
+        missing = [f for f in self._required.get(key, ()) if f not in row.context_present]
+        if missing:
+            self.missing_context += 1
+            assessor.missing_context += 1
+            self.missing_by_field.update(missing)
+        if row.status in COMPLETED and row.final_outcome is not None:
+            assessor.overridden += self._tally_completed(row)
+
+    def _tally_answers(self, row: ScreeningRow, items: dict[str, ItemInfo]) -> int:
+        completed = row.status in COMPLETED and row.final_outcome is not None
+        outcome = row.final_outcome or ""
+        unknown = 0
+        tiers_present: set[str] = set()
+        for item_id, value in row.answers.items():
+            info = items.get(item_id) or self._fallback.get(item_id)
+            if info is None:
+                continue
+            if value in info.unknown:
+                unknown += 1
+                self.items[item_id].unknown += 1
+            elif completed and value in info.present:
+                counts = self.items[item_id]
+                counts.present += 1
+                counts.current += value in info.current
+                counts.by_outcome[outcome] += 1
+                tiers_present.add(info.tier)
+        for tier in tiers_present:
+            self.tiers[tier][outcome] += 1
+        return unknown
+
+    def _tally_completed(self, row: ScreeningRow) -> bool:
+        final, computed = row.final_outcome or "", row.computed_outcome or ""
+        self.completed += 1
+        self.by_outcome[final] += 1
+        self.awaiting_signoff += row.needs_signoff and row.status == "submitted"
+        month = self.months[row.screen_date.replace(day=1)]
+        month.screenings += 1
+        month.by_outcome[final] += 1
+        if is_at_risk(final, self.ranks):
+            month.at_risk_children.add(row.child_id)
+        overridden = bool(computed) and final != computed
+        if overridden:
+            month.overridden += 1
+            if self.ranks.get(final, 0) < self.ranks.get(computed, 0):
+                self.lowered += 1
+            else:
+                self.raised += 1
+        return overridden
+
+    @property
+    def overridden(self) -> int:
+        return self.lowered + self.raised

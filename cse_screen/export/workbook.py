@@ -1,0 +1,96 @@
+"""Build the whole workbook in memory from an :class:`ExportSource`.
+
+Sheets are created in reading order first and filled in data order: the list sheets stream the
+rows and gather the aggregates on the way, then the aggregate sheets (which come first in the
+workbook) are written from those. Every sheet writes into memory, never into a temporary file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from io import BytesIO
+
+from openpyxl import Workbook
+
+from cse_screen.export.context import BuildContext, Cancel, Progress
+from cse_screen.export.encrypt import encrypt_workbook
+from cse_screen.export.memory import save_to_memory
+from cse_screen.export.options import ExportOptions
+from cse_screen.export.rows import ExportSource, PeriodCounts
+from cse_screen.export.sheet_analysis import write_data_quality, write_indicators, write_trends
+from cse_screen.export.sheet_lists import write_children, write_screenings
+from cse_screen.export.sheet_summary import write_about, write_summary
+from cse_screen.export.tally import ChildTally, ScreeningTally
+
+SHEETS = ("Summary", "Children", "Screenings", "Indicators", "Trends", "Data quality", "About")
+NEUTRAL_NAME = "cse-screen"
+#: Progress steps given to the aggregate sheets, the save and the encryption.
+_FINISHING_STEPS = 50
+
+
+@dataclass(frozen=True)
+class BuiltWorkbook:
+    data: BytesIO
+    children: int
+    screenings: int
+    sheets: tuple[str, ...]
+
+
+def period_bounds(options: ExportOptions, today: date) -> tuple[tuple[date, date], ...]:
+    """This period (the date range, or the twelve months to its end) and the one before it."""
+    end = options.date_to or today
+    start = options.date_from or (end - timedelta(days=364))
+    length = end - start
+    before_end = start - timedelta(days=1)
+    return (start, end), (before_end - length, before_end)
+
+
+def _neutral_properties(wb: Workbook) -> None:
+    """No library name and no user name in the file's properties."""
+    props = wb.properties
+    props.creator = NEUTRAL_NAME
+    props.lastModifiedBy = NEUTRAL_NAME
+    props.title = "CSE screening report"
+    props.subject = None
+    props.description = None
+    props.keywords = None
+
+
+def build_workbook(
+    source: ExportSource,
+    options: ExportOptions,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> BuiltWorkbook:
+    """The finished (and, with a password, encrypted) workbook as an in-memory file."""
+    meta = source.meta()
+    instruments = source.instruments()
+    total = source.count_children() + source.count_screenings() + _FINISHING_STEPS
+    ctx = BuildContext(options, meta, progress, cancel, total_steps=total)
+    ctx.check_cancel()
+    wb = Workbook(write_only=True)
+    _neutral_properties(wb)
+    ws = {name: wb.create_sheet(name) for name in SHEETS}
+    kids = ChildTally(meta.today)
+    n_children = write_children(ws["Children"], ctx, source.children(), kids)
+    tally = ScreeningTally(instruments, meta.outcomes)
+    n_screenings = write_screenings(ws["Screenings"], ctx, source.screenings(), instruments, tally)
+    now, before = period_bounds(options, meta.today)
+    periods: tuple[PeriodCounts, PeriodCounts] = (
+        source.period_counts(*now),
+        source.period_counts(*before),
+    )
+    write_summary(ws["Summary"], ctx, kids, periods, tally)
+    write_indicators(ws["Indicators"], ctx, tally, instruments)
+    write_trends(ws["Trends"], ctx, tally)
+    write_data_quality(ws["Data quality"], ctx, tally, kids.overdue, instruments)
+    counts = {"children": n_children, "screenings": n_screenings}
+    write_about(ws["About"], ctx, instruments, counts, tally.instrument_use)
+    ctx.step(_FINISHING_STEPS // 2)
+    data = save_to_memory(wb)
+    ctx.check_cancel()
+    if options.password:
+        data = encrypt_workbook(data, options.password)
+    ctx.step(_FINISHING_STEPS - _FINISHING_STEPS // 2)
+    return BuiltWorkbook(data, n_children, n_screenings, SHEETS)
