@@ -1,0 +1,275 @@
+"""The children register: the home page. Search as you type, filters, sortable paged table.
+
+Every search or filter change is debounced and then runs the register query on the database
+thread; only the newest answer is shown (older ones that arrive late are dropped). Scrolling
+pulls further pages through the model's ``fetchMore``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cse_screen.gui.context import AppContext
+from cse_screen.gui.outcome_badge import OutcomeBadgeDelegate
+from cse_screen.gui.register_model import OUTCOME_COLUMN, RegisterModel
+from cse_screen.storage.records import RegisterPage as QueryPage
+from cse_screen.storage.records import RegisterQuery, RegisterRow
+
+SEARCH_DELAY_MS = 150
+SCOPES = (("My caseload", "mine"), ("My team", "team"), ("Everyone I can see", "all"))
+DUES = (
+    ("Any due date", None),
+    ("Overdue", "overdue"),
+    ("Due within 7 days", "7d"),
+    ("Due within 30 days", "30d"),
+)
+
+
+def _combo(parent: QWidget, name: str, accessible: str, entries: Any) -> QComboBox:
+    combo = QComboBox(parent)
+    combo.setObjectName(name)
+    combo.setAccessibleName(accessible)
+    for text, data in entries:
+        combo.addItem(text, data)
+    return combo
+
+
+class RegisterPage(QWidget):
+    """The register table with its search box, filters and actions."""
+
+    updated = Signal(int)  # the number of matching children, after each fresh first page
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("registerPage")
+        self.ctx = ctx
+        self._generation = 0
+        q = ctx.questionnaire()
+        self.model = RegisterModel(
+            lambda query: ctx.read(lambda store: store.children.register(query)),
+            {o.id: o.label for o in q.outcomes},
+            parent=self,
+        )
+        self.model.requery = self._run_query
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_filters(q))
+        self.table = self._build_table({o.id: o.colour for o in q.outcomes})
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self._build_actions())
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.requery)
+        ctx.signals.dataChanged.connect(lambda _what: self.requery())
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
+        self._update_buttons()
+        self.requery()
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_filters(self, q: Any) -> QHBoxLayout:
+        row = QHBoxLayout()
+        search_label = QLabel("&Search:", self)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("searchEdit")
+        self.search.setAccessibleName("Search children")
+        self.search.setPlaceholderText("Case reference or name  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._open_first)
+        search_label.setBuddy(self.search)
+        row.addWidget(search_label)
+        row.addWidget(self.search, 2)
+        default_scope = self.ctx.settings.register_filter
+        self.scope = _combo(self, "scopeFilter", "Whose children", SCOPES)
+        self.scope.setCurrentIndex(self.scope.findData(default_scope))
+        outcomes = [("Any outcome", None), ("Not screened", "none")]
+        outcomes += [(o.label, o.id) for o in q.outcomes]
+        self.outcome = _combo(self, "outcomeFilter", "Outcome filter", outcomes)
+        self.due = _combo(self, "dueFilter", "Due filter", DUES)
+        for combo in (self.scope, self.outcome, self.due):
+            combo.currentIndexChanged.connect(lambda _i: self.requery())
+            row.addWidget(combo)
+        self.count = QLabel(self)
+        self.count.setObjectName("countLabel")
+        row.addWidget(self.count)
+        return row
+
+    def _build_table(self, colours: dict[str, str]) -> QTableView:
+        table = QTableView(self)
+        table.setObjectName("registerTable")
+        table.setAccessibleName("Children register")
+        table.setModel(self.model)
+        table.setSortingEnabled(True)
+        table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(False)
+        table.setTabKeyNavigation(False)
+        table.verticalHeader().hide()
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((110, 200, 50, 110, 110, 190, 110)):
+            table.setColumnWidth(column, width)
+        table.setItemDelegateForColumn(OUTCOME_COLUMN, OutcomeBadgeDelegate(colours, table))
+        table.doubleClicked.connect(lambda _index: self.open_selected())
+        table.activated.connect(lambda _index: self.open_selected())
+        table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        return table
+
+    def _build_actions(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        legend = QLabel("Rows tinted red are overdue, amber due within 7 days.  ✎ = draft", self)
+        legend.setEnabled(False)
+        row.addWidget(legend, 1)
+        self.buttons: dict[str, QPushButton] = {}
+        for name, text, slot in (
+            ("addChildButton", "&Add child…", self.add_child),
+            ("editChildButton", "&Edit…", self.edit_selected),
+            ("eventButton", "Record e&vent…", self.record_event),
+            ("screenButton", "&Screen now", self.screen_selected),
+            ("openButton", "&Open record", self.open_selected),
+        ):
+            button = QPushButton(text, self)
+            button.setObjectName(name)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+            self.buttons[name] = button
+        return row
+
+    # -- querying -----------------------------------------------------------------------------
+    def current_query(self) -> RegisterQuery:
+        """The query the search box and filters describe (sort kept from the model)."""
+        scope = self.scope.currentData()
+        user = self.ctx.require_store().user
+        return dataclasses.replace(
+            self.model.query,
+            search=self.search.text().strip(),
+            mine_only=scope == "mine",
+            team=user.team if scope == "team" else None,
+            outcome=self.outcome.currentData(),
+            due=self.due.currentData(),
+            offset=0,
+        )
+
+    def requery(self) -> None:
+        self._search_timer.stop()
+        self._run_query(self.current_query())
+
+    def _run_query(self, query: RegisterQuery) -> None:
+        """Run the first page off the GUI thread; only the newest request's answer is shown."""
+        self._generation += 1
+        generation = self._generation
+        self.ctx.run(
+            lambda store, _op: store.children.register(query),
+            on_success=lambda page: self._show(generation, query, page),
+            parent=self,
+        )
+
+    def _show(self, generation: int, query: RegisterQuery, page: QueryPage) -> None:
+        if generation != self._generation:
+            return
+        selected = self.selected_row()
+        self.model.reset_with(query, page)
+        self.count.setText(f"{page.total:,} {'child' if page.total == 1 else 'children'}")
+        if selected is not None:
+            row = self.model.row_of_child(selected.child_id)
+            if row >= 0:
+                self.table.selectRow(row)
+        self._update_buttons()
+        self.updated.emit(page.total)
+
+    # -- actions ------------------------------------------------------------------------------
+    def selected_row(self) -> RegisterRow | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def select_child(self, child_id: int) -> bool:
+        row = self.model.row_of_child(child_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        return row >= 0
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected_row() is not None
+        for name in ("editChildButton", "eventButton", "screenButton", "openButton"):
+            self.buttons[name].setEnabled(chosen)
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _open_first(self) -> None:
+        if self.model.rowCount() and self.selected_row() is None:
+            self.table.selectRow(0)
+        self.table.setFocus()
+
+    def add_child(self) -> None:
+        from cse_screen.gui.child_dialog import ChildDialog
+
+        dialog = ChildDialog(self.ctx, None, self)
+        dialog.finished.connect(lambda result: self._child_saved(dialog, result))
+        dialog.open()
+
+    def edit_selected(self) -> None:
+        from cse_screen.gui.child_dialog import ChildDialog
+
+        row = self.selected_row()
+        if row is None:
+            return
+        child = self.ctx.read(lambda store: store.children.get(row.child_id))
+        dialog = ChildDialog(self.ctx, child, self)
+        dialog.finished.connect(lambda result: self._child_saved(dialog, result))
+        dialog.open()
+
+    def _child_saved(self, dialog: Any, result: int) -> None:
+        record = dialog.saved_record
+        if not result or record is None:
+            return
+        self.ctx.signals.dataChanged.emit("children")
+        if self.ctx.nav is not None:
+            self.ctx.nav.notify(f"Child {record.case_ref} saved")
+
+    def record_event(self) -> None:
+        from cse_screen.gui.event_dialog import EventDialog
+
+        row = self.selected_row()
+        if row is not None:
+            EventDialog(self.ctx, row.child_id, row.case_ref, self).open()
+
+    def open_selected(self, _index: QModelIndex | None = None) -> None:
+        row = self.selected_row()
+        if row is not None:
+            self.open_child(row.child_id)
+
+    def open_child(self, child_id: int) -> Any:
+        """Open a child's record page (also used by the screenshot script)."""
+        from cse_screen.gui.child_record import ChildRecordPage
+
+        page = ChildRecordPage(self.ctx, child_id)
+        if self.ctx.nav is not None:
+            self.ctx.nav.open_page(page)
+        return page
+
+    def screen_selected(self) -> None:
+        from cse_screen.gui.wizard.page import open_screening
+
+        row = self.selected_row()
+        if row is not None:
+            open_screening(self.ctx, row.child_id)

@@ -1,0 +1,207 @@
+"""The children register as a Qt table model that pages through the register query.
+
+A council may hold tens of thousands of children. The model never asks for more than one page of
+rows at a time: the view pulls further pages through ``fetchMore`` as the user scrolls, and every
+search, filter or sort goes back to the query (sorting is done by the database, not by Qt), so the
+widgets only ever hold what has been scrolled past.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from cse_screen.storage.records import RegisterPage, RegisterQuery, RegisterRow
+
+Index = QModelIndex | QPersistentModelIndex
+FetchPage = Callable[[RegisterQuery], RegisterPage]
+
+#: Custom roles: the row record itself and the outcome id the badge delegate paints.
+RowRole = Qt.ItemDataRole.UserRole + 1
+OutcomeRole = Qt.ItemDataRole.UserRole + 2
+
+#: (header, sort key of the register query, sort direction flipped?)  Age sorts by date of
+#: birth, so an ascending age is a descending date of birth.
+COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("Case ref", "ref", False),
+    ("Name", "name", False),
+    ("Age", "dob", True),
+    ("Worker", "worker", False),
+    ("Team", "team", False),
+    ("Outcome", "outcome", False),
+    ("Last screened", "last_screened", False),
+    ("Next due", "next_due", False),
+)
+OUTCOME_COLUMN = 5
+DUE_COLUMN = 7
+
+#: Translucent tints read on light and dark palettes alike.
+OVERDUE_TINT = QColor(214, 40, 40, 70)
+DUE_SOON_TINT = QColor(230, 160, 0, 70)
+
+
+def _when(day: date | None) -> str:
+    return day.strftime("%d %b %Y") if day else "—"
+
+
+def due_text(row: RegisterRow) -> str:
+    """The next-due cell in words, so overdue is not shown by colour alone."""
+    if row.next_due is None:
+        return "Due now" if row.latest_outcome is None else "—"
+    if row.overdue:
+        return f"{_when(row.next_due)} · overdue"
+    if row.due_soon:
+        return f"{_when(row.next_due)} · due soon"
+    return _when(row.next_due)
+
+
+class RegisterModel(QAbstractTableModel):
+    """Rows of the register query, one page at a time.
+
+    ``fetch_page`` runs the register query; ``outcome_labels`` maps outcome id to the label users
+    read. The model is deliberately passive about searching: the page runs the first page off the
+    GUI thread and hands it over with :meth:`reset_with`.
+    """
+
+    def __init__(
+        self,
+        fetch_page: FetchPage,
+        outcome_labels: Mapping[str, str] | None = None,
+        page_size: int = 200,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._fetch = fetch_page
+        self._labels = dict(outcome_labels or {})
+        self._query = RegisterQuery(limit=page_size)
+        self._rows: list[RegisterRow] = []
+        self._total = 0
+        #: When set, sorting hands the new query to this (the page runs it off the GUI thread).
+        self.requery: Callable[[RegisterQuery], None] | None = None
+
+    # -- what the page drives -----------------------------------------------------------------
+    @property
+    def query(self) -> RegisterQuery:
+        return self._query
+
+    @property
+    def total(self) -> int:
+        """How many children match, of which only the fetched ones are held."""
+        return self._total
+
+    def refresh(self, **changes: Any) -> None:
+        """Run the first page of a changed query here and now (tests, sorting, small data)."""
+        query = dataclasses.replace(self._query, offset=0, **changes)
+        self.reset_with(query, self._fetch(query))
+
+    def reset_with(self, query: RegisterQuery, page: RegisterPage) -> None:
+        """Show the first page of ``query``, fetched elsewhere (off the GUI thread)."""
+        self.beginResetModel()
+        self._query = dataclasses.replace(query, offset=0)
+        self._rows = list(page.rows)
+        self._total = page.total
+        self.endResetModel()
+
+    def row_at(self, row: int) -> RegisterRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of_child(self, child_id: int) -> int:
+        for number, record in enumerate(self._rows):
+            if record.child_id == child_id:
+                return number
+        return -1
+
+    # -- paging --------------------------------------------------------------------------------
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        query = dataclasses.replace(self._query, offset=len(self._rows))
+        page = self._fetch(query)
+        rows = page.rows[: self._total - len(self._rows)]
+        if not rows:
+            self._total = len(self._rows)  # the data shrank underneath us: stop asking
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+    # -- the table ----------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section][0]
+            return None
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_at(index.row()) if index.isValid() else None
+        if row is None or not 0 <= index.column() < len(COLUMNS):
+            return None
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == DUE_COLUMN:
+            return due_text(row)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if row.overdue:
+                return OVERDUE_TINT
+            if row.due_soon:
+                return DUE_SOON_TINT
+            return None
+        if role == RowRole:
+            return row
+        if role == OutcomeRole and column == OUTCOME_COLUMN:
+            return row.latest_outcome or ""
+        return None
+
+    def _text(self, row: RegisterRow, column: int) -> str:
+        if column == 0:
+            return row.case_ref + (" ✎" if row.has_draft else "")
+        values = (
+            None,
+            row.name,
+            str(row.age),
+            row.worker or "—",
+            row.team or "—",
+            self._labels.get(row.latest_outcome or "", "Not screened"),
+            _when(row.last_screened),
+            due_text(row),
+        )
+        return values[column] or ""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by asking the query again: the held rows are only a window on the whole list."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        _, key, flipped = COLUMNS[column]
+        descending = (order == Qt.SortOrder.DescendingOrder) != flipped
+        if key == self._query.sort and descending == self._query.descending and self._rows:
+            return
+        if self.requery is not None:
+            self.requery(dataclasses.replace(self._query, sort=key, descending=descending))
+        else:
+            self.refresh(sort=key, descending=descending)

@@ -1,0 +1,209 @@
+"""The one path by which a screening's answers reach the database.
+
+The wizard and the crash-recovery test both go through :class:`DraftController`, so what the test
+proves (an answer is committed the moment it is given) is what the wizard does. No Qt here: the
+controller pairs the core session (skip logic, progress, completeness, scoring) with the storage
+service (the draft row), and the widgets only draw what it says.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from datetime import date
+from typing import Any, Protocol
+
+from cse_screen.core import registry
+from cse_screen.core.judgement import Judgement, apply_judgement
+from cse_screen.core.model import Item, Questionnaire, Section
+from cse_screen.core.scoring import ScoreResult
+from cse_screen.core.session import ScreeningSession
+from cse_screen.storage.records import ChildRecord, ScreeningRecord
+
+
+class ScreeningService(Protocol):
+    """What of ``store.screenings`` the wizard uses."""
+
+    def start_draft(self, child_id: int, questionnaire: Questionnaire, **kwargs: Any) -> Any: ...
+    def save_answer(
+        self, screening_id: int, item_id: str, value: str, note: str | None = None
+    ) -> Any: ...
+    def get(self, screening_id: int) -> ScreeningRecord: ...
+    def submit(
+        self, screening_id: int, final_outcome: str | None = None, reason: str | None = None
+    ) -> Any: ...
+
+
+def _screening_id(started: Any) -> int:
+    return started if isinstance(started, int) else int(started.id)
+
+
+class DraftController:
+    """A draft screening being filled in: every answer is saved before the call returns."""
+
+    def __init__(
+        self,
+        screenings: ScreeningService,
+        record: ScreeningRecord,
+        questionnaire: Questionnaire,
+        lock: threading.RLock | None = None,
+        child: ChildRecord | None = None,
+    ) -> None:
+        self._screenings = screenings
+        self._lock = lock
+        self._child = child
+        self.record = record
+        self.questionnaire = questionnaire
+        answers = {item_id: a.value for item_id, a in record.answers.items()}
+        self.notes: dict[str, str] = {
+            item_id: a.note for item_id, a in record.answers.items() if a.note
+        }
+        self.session = ScreeningSession(questionnaire, answers=answers, context=self.context)
+
+    # -- opening ------------------------------------------------------------------------------
+    @classmethod
+    def start(
+        cls,
+        screenings: ScreeningService,
+        child_id: int,
+        questionnaire: Questionnaire,
+        trigger: str | None = None,
+        lock: threading.RLock | None = None,
+        child: ChildRecord | None = None,
+    ) -> DraftController:
+        """Create the draft row first, so even an unanswered screening survives a crash."""
+        with _held(lock):
+            started = screenings.start_draft(child_id, questionnaire, trigger=trigger)
+            record = screenings.get(_screening_id(started))
+        return cls(screenings, record, questionnaire, lock, child)
+
+    @classmethod
+    def resume(
+        cls,
+        screenings: ScreeningService,
+        screening_id: int,
+        lock: threading.RLock | None = None,
+        child: ChildRecord | None = None,
+    ) -> DraftController:
+        """Reopen a draft under the very definition it was started with, never a newer one."""
+        with _held(lock):
+            record = screenings.get(screening_id)
+        questionnaire = registry.get_by_hash(
+            record.instrument_id, record.instrument_version, record.instrument_hash
+        )
+        return cls(screenings, record, questionnaire, lock, child)
+
+    @property
+    def screening_id(self) -> int:
+        return self.record.id
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The scoring context as storage builds it on submit (the child's date of birth and
+        disability from the record, the screening date), so the preview agrees with the result."""
+        context: dict[str, Any] = dict(self.record.context or {})
+        context["screen_date"] = self.record.screen_date.isoformat()
+        if self._child is not None:
+            context["dob"] = self._child.dob.isoformat()
+            if "disability" not in context and self._child.disability:
+                context["disability"] = self._child.disability.strip().lower()
+        return context
+
+    # -- answering ----------------------------------------------------------------------------
+    def answer(self, item_id: str, value: str) -> None:
+        """Check the value with the session, then commit it (with any note) at once."""
+        self.session.set_answer(item_id, value)
+        self._save(item_id)
+
+    def set_note(self, item_id: str, note: str) -> None:
+        """Keep an evidence note; saved with the answer (a note without an answer waits)."""
+        if note.strip():
+            self.notes[item_id] = note
+        else:
+            self.notes.pop(item_id, None)
+        if item_id in self.session.answers:
+            self._save(item_id)
+
+    def _save(self, item_id: str) -> None:
+        value = self.session.answers[item_id]
+        with _held(self._lock):
+            self._screenings.save_answer(
+                self.screening_id, item_id, value, self.notes.get(item_id) or None
+            )
+
+    def value(self, item_id: str) -> str | None:
+        return self.session.answers.get(item_id)
+
+    # -- what the core says about the answers -------------------------------------------------
+    def visible_sections(self) -> list[Section]:
+        return list(self.session.visible_sections())
+
+    def is_visible(self, item_id: str) -> bool:
+        return bool(self.session.is_visible(item_id))
+
+    def progress(self) -> tuple[int, int]:
+        answered, total = self.session.progress()
+        return int(answered), int(total)
+
+    def is_present(self, item: Item) -> bool:
+        """Whether the answer counts as present, as the item's answer type defines it."""
+        return bool(self.session.is_present(item.id))
+
+    def needs_evidence(self, item: Item) -> bool:
+        """The evidence box shows when the item's rule asks for a note and the item is present."""
+        return item.evidence != "none" and self.is_present(item)
+
+    def evidence_missing(self) -> list[str]:
+        """Visible present items whose rule requires a note that is still empty."""
+        return [
+            item.id
+            for item in self.questionnaire.items
+            if item.evidence == "required_if_present"
+            and self.is_visible(item.id)
+            and self.is_present(item)
+            and not self.notes.get(item.id, "").strip()
+        ]
+
+    def next_unanswered(self) -> str | None:
+        """Where a resumed draft picks up: the first shown item without an answer."""
+        return self.session.next_unanswered()
+
+    def missing_required(self) -> list[str]:
+        return list(self.session.missing_required())
+
+    def result(self) -> ScoreResult:
+        return self.session.result()
+
+    def judge(self, final_outcome: str | None, reason: str) -> Judgement | None:
+        """The override as core rules it, or None when the computed outcome stands."""
+        computed = self.result().outcome
+        if not final_outcome or final_outcome == computed:
+            return None
+        return apply_judgement(self.questionnaire, computed, final_outcome, reason)
+
+    def submit(self, final_outcome: str | None, reason: str) -> ScreeningRecord:
+        """Validate the override in core, then let storage refuse what it must."""
+        judgement = self.judge(final_outcome, reason)
+        with _held(self._lock):
+            if judgement is None:
+                self._screenings.submit(self.screening_id)
+            else:
+                self._screenings.submit(
+                    self.screening_id, final_outcome=judgement.final_outcome, reason=reason
+                )
+            self.record = self._screenings.get(self.screening_id)
+        return self.record
+
+    @property
+    def screen_date(self) -> date:
+        return self.record.screen_date
+
+
+@contextlib.contextmanager
+def _held(lock: threading.RLock | None) -> Iterator[None]:
+    if lock is None:
+        yield
+    else:
+        with lock:
+            yield

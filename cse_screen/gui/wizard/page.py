@@ -1,0 +1,70 @@
+"""Opening the wizard as a page of the main window: new, or resuming the child's draft."""
+
+from __future__ import annotations
+
+from cse_screen.gui.context import AppContext
+from cse_screen.gui.wizard.draft import DraftController
+from cse_screen.gui.wizard.wizard import ScreeningWizard
+
+
+def _controller(ctx: AppContext, child_id: int, trigger: str | None) -> DraftController:
+    """The child's unfinished screening if there is one (never two drafts), else a new one."""
+    store = ctx.require_store()
+    lock = ctx.runner.db_lock
+    child = ctx.read(lambda s: s.children.get(child_id))
+    drafts = ctx.read(lambda s: s.screenings.drafts())
+    mine = [d for d in drafts if d.child_id == child_id]
+    if mine:
+        return DraftController.resume(store.screenings, mine[0].id, lock, child)
+    return DraftController.start(
+        store.screenings, child_id, ctx.questionnaire(), trigger, lock, child
+    )
+
+
+def open_screening(
+    ctx: AppContext, child_id: int, trigger: str | None = None
+) -> ScreeningWizard | None:
+    """Start (or resume) the child's screening in the main window; returns the wizard."""
+    try:
+        controller = _controller(ctx, child_id, trigger)
+    except Exception as exc:
+        ctx.show_error(None, exc)
+        return None
+    return show_wizard(ctx, controller)
+
+
+def resume_screening(ctx: AppContext, screening_id: int) -> ScreeningWizard | None:
+    """Reopen a draft (or a returned screening) by id, under its own instrument version."""
+    store = ctx.require_store()
+    try:
+        record = ctx.read(lambda s: s.screenings.get(screening_id))
+        child = ctx.read(lambda s: s.children.get(record.child_id))
+        controller = DraftController.resume(
+            store.screenings, screening_id, ctx.runner.db_lock, child
+        )
+    except Exception as exc:
+        ctx.show_error(None, exc)
+        return None
+    return show_wizard(ctx, controller)
+
+
+def show_wizard(ctx: AppContext, controller: DraftController) -> ScreeningWizard:
+    wizard = ScreeningWizard(controller, on_error=lambda exc: ctx.show_error(wizard, exc))
+    ctx.signals.locked.connect(wizard.flush_notes)
+
+    def closed(_screening_id: int) -> None:
+        ctx.signals.locked.disconnect(wizard.flush_notes)
+        ctx.signals.dataChanged.emit("screenings")
+        if ctx.nav is not None:
+            ctx.nav.close_page(wizard)
+
+    def submitted(_screening_id: int) -> None:
+        if ctx.nav is not None:
+            ctx.nav.notify(f"Screening for {controller.record.child_ref} submitted")
+        closed(_screening_id)
+
+    wizard.closed.connect(closed)
+    wizard.submitted.connect(submitted)
+    if ctx.nav is not None:
+        ctx.nav.open_page(wizard)
+    return wizard

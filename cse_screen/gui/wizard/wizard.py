@@ -1,0 +1,292 @@
+"""The screening wizard: a page per visible section, then the result page.
+
+Which sections and items show, progress and completeness come from the core session through the
+:class:`DraftController`; every answer is committed to the draft as it is given, so closing the
+wizard (or the laptop lid, or a crash) loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cse_screen.errors import OverrideInvalid, ScreeningIncomplete, UserError
+from cse_screen.gui.wizard.draft import DraftController
+from cse_screen.gui.wizard.result_page import ResultPage
+from cse_screen.gui.wizard.section_page import SectionPage
+
+ErrorFn = Callable[[BaseException], None]
+NOTE_DELAY_MS = 400
+KEY_HINT = (
+    "Keys: 1–5 choose an answer · Tab next question · F1 guidance · "
+    "PgDn or Alt+N next page · PgUp or Alt+B back"
+)
+
+
+class ScreeningWizard(QWidget):
+    """Draws the controller's questionnaire; asks it everything else."""
+
+    submitted = Signal(int)  # screening id
+    closed = Signal(int)  # screening id; the draft is already saved
+
+    def __init__(
+        self,
+        controller: DraftController,
+        on_error: ErrorFn | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("screeningWizard")
+        self.controller = controller
+        self._on_error = on_error
+        self._pending_notes: dict[str, str] = {}
+        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_DELAY_MS)
+        self._note_timer.timeout.connect(self.flush_notes)
+        q = controller.questionnaire
+        layout = QVBoxLayout(self)
+        self._build_header(layout)
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("wizardPages")
+        self.pages: dict[str, SectionPage] = {}
+        for section in q.sections:
+            page = SectionPage(section, q.windows, self.stack)
+            self.pages[section.id] = page
+            self.stack.addWidget(page)
+            for widget in page.items.values():
+                widget.answered.connect(self._answered)
+                widget.note_edited.connect(self._note_edited)
+        self.result_page = ResultPage(q, self.stack)
+        self.result_page.submit_requested.connect(self._submit)
+        self.stack.addWidget(self.result_page)
+        layout.addWidget(self.stack, 1)
+        self._build_footer(layout)
+        self._shortcuts()
+        self._restore()
+        QApplication.instance().focusChanged.connect(self._scroll_to_focus)  # type: ignore[union-attr]
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_header(self, layout: QVBoxLayout) -> None:
+        record = self.controller.record
+        q = self.controller.questionnaire
+        title = QLabel(
+            f"<b>Screening for {record.child_ref}</b> · {q.title} (version {q.version}) · "
+            f"screen date {record.screen_date:%d %b %Y}",
+            self,
+        )
+        title.setObjectName("wizardTitle")
+        layout.addWidget(title)
+        row = QHBoxLayout()
+        self.step_label = QLabel(self)
+        self.step_label.setObjectName("stepLabel")
+        row.addWidget(self.step_label, 1)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("progress")
+        self.progress.setAccessibleName("Questions answered")
+        self.progress.setFormat("%v of %m answered")
+        self.progress.setMinimumWidth(220)
+        row.addWidget(self.progress)
+        layout.addLayout(row)
+        hint = QLabel(KEY_HINT, self)
+        hint.setObjectName("keyHint")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+
+    def _build_footer(self, layout: QVBoxLayout) -> None:
+        row = QHBoxLayout()
+        self.save_status = QLabel(self)
+        self.save_status.setObjectName("saveStatus")
+        row.addWidget(self.save_status, 1)
+        self.close_button = QPushButton("Close (answers are saved)", self)
+        self.close_button.setObjectName("closeWizardButton")
+        self.close_button.clicked.connect(self.close_wizard)
+        row.addWidget(self.close_button)
+        self.back_button = QPushButton("‹ &Back", self)
+        self.back_button.setObjectName("backButton")
+        self.back_button.clicked.connect(self.go_back)
+        row.addWidget(self.back_button)
+        self.next_button = QPushButton("&Next ›", self)
+        self.next_button.setObjectName("nextButton")
+        self.next_button.clicked.connect(self.go_next)
+        row.addWidget(self.next_button)
+        layout.addLayout(row)
+
+    def _shortcuts(self) -> None:
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for key, slot in ((Qt.Key.Key_PageDown, self.go_next), (Qt.Key.Key_PageUp, self.go_back)):
+            shortcut = QShortcut(QKeySequence(key), self, context=context)
+            shortcut.activated.connect(slot)
+
+    def _restore(self) -> None:
+        """Show a resumed draft's answers and notes, then open its first unfinished section."""
+        for page in self.pages.values():
+            for item_id, widget in page.items.items():
+                widget.set_value(self.controller.value(item_id))
+                widget.set_note(self.controller.notes.get(item_id, ""))
+        self._refresh()
+        start = self._first_unfinished()
+        if start is None:
+            self.show_result()
+        else:
+            self.show_section(start)
+
+    # -- navigation ---------------------------------------------------------------------------
+    def visible_section_ids(self) -> list[str]:
+        return [s.id for s in self.controller.visible_sections()]
+
+    def current_section_id(self) -> str | None:
+        page = self.stack.currentWidget()
+        return page.section.id if isinstance(page, SectionPage) else None
+
+    def on_result_page(self) -> bool:
+        return self.stack.currentWidget() is self.result_page
+
+    def _first_unfinished(self) -> str | None:
+        item_id = self.controller.next_unanswered()
+        return None if item_id is None else self.controller.questionnaire.section_of(item_id).id
+
+    def show_section(self, section_id: str) -> None:
+        self.flush_notes()
+        page = self.pages[section_id]
+        self.stack.setCurrentWidget(page)
+        self._update_chrome()
+        page.focus_first()
+
+    def show_result(self) -> None:
+        self.flush_notes()
+        self.result_page.show_result(self.controller)
+        self.stack.setCurrentWidget(self.result_page)
+        self._update_chrome()
+        self.result_page.override.setFocus()
+
+    def go_next(self) -> None:
+        ids = self.visible_section_ids()
+        current = self.current_section_id()
+        if current is None:
+            return
+        position = ids.index(current) if current in ids else -1
+        if position + 1 < len(ids):
+            self.show_section(ids[position + 1])
+        else:
+            self.show_result()
+
+    def go_back(self) -> None:
+        ids = self.visible_section_ids()
+        if not ids:
+            return
+        current = self.current_section_id()
+        if current is None:
+            self.show_section(ids[-1])
+        elif current in ids and ids.index(current) > 0:
+            self.show_section(ids[ids.index(current) - 1])
+
+    def close_wizard(self) -> None:
+        self.flush_notes()
+        self.closed.emit(self.controller.screening_id)
+
+    def _update_chrome(self) -> None:
+        ids = self.visible_section_ids()
+        current = self.current_section_id()
+        if current is None:
+            self.step_label.setText("<b>Result</b>")
+        else:
+            number = ids.index(current) + 1 if current in ids else 0
+            title = self.pages[current].section.title
+            self.step_label.setText(f"<b>Section {number} of {len(ids)}:</b> {title}")
+        self.back_button.setEnabled(current is None or (bool(ids) and ids[0] != current))
+        self.next_button.setVisible(current is not None)
+        self._update_progress()
+
+    def _update_progress(self) -> None:
+        answered, total = self.controller.progress()
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(answered)
+
+    # -- answers ------------------------------------------------------------------------------
+    def _answered(self, item_id: str, value: str) -> None:
+        try:
+            self.controller.answer(item_id, value)
+        except Exception as exc:
+            self._failed(exc)
+            return
+        self._saved()
+        self._refresh()
+
+    def _note_edited(self, item_id: str, text: str) -> None:
+        self._pending_notes[item_id] = text
+        self.save_status.setText("Saving…")
+        self._note_timer.start()
+
+    def flush_notes(self) -> None:
+        """Write typed evidence notes now (called on a timer, page change, close and lock)."""
+        self._note_timer.stop()
+        pending, self._pending_notes = self._pending_notes, {}
+        try:
+            for item_id, text in pending.items():
+                self.controller.set_note(item_id, text)
+        except Exception as exc:
+            self._failed(exc)
+            return
+        if pending:
+            self._saved()
+            self._refresh_evidence()
+
+    def _refresh(self) -> None:
+        """Show or hide items as the session's skip logic says, and the evidence boxes."""
+        for page in self.pages.values():
+            for item_id, widget in page.items.items():
+                widget.setVisible(self.controller.is_visible(item_id))
+        self._refresh_evidence()
+        self._update_progress()
+
+    def _refresh_evidence(self) -> None:
+        missing = set(self.controller.evidence_missing())
+        for page in self.pages.values():
+            for item_id, widget in page.items.items():
+                widget.set_evidence_shown(self.controller.needs_evidence(widget.item))
+                widget.set_evidence_missing(item_id in missing)
+
+    def _saved(self) -> None:
+        self.save_status.setText(f"All answers saved at {QTime.currentTime().toString('HH:mm:ss')}")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.save_status.setText("Not saved: see the message")
+        if self._on_error is not None:
+            self._on_error(exc)
+        else:
+            raise exc
+
+    def _scroll_to_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        page = self.stack.currentWidget()
+        if isinstance(page, SectionPage) and new is not None and page.isAncestorOf(new):
+            page.ensureWidgetVisible(new, 40, 80)
+
+    # -- submitting ---------------------------------------------------------------------------
+    def _submit(self, final_outcome: str, reason: str) -> None:
+        self.flush_notes()
+        try:
+            self.controller.submit(final_outcome or None, reason)
+        except OverrideInvalid as exc:
+            self.result_page.show_override_error(exc)
+            return
+        except ScreeningIncomplete as exc:
+            self.result_page.show_submit_error(exc)
+            return
+        except UserError as exc:
+            self.result_page.show_submit_error(exc)
+            return
+        except Exception as exc:
+            self._failed(exc)
+            return
+        self.submitted.emit(self.controller.screening_id)
