@@ -226,6 +226,7 @@ class KeyslotFile:
     def load(cls, path: Path | str) -> KeyslotFile:
         """Read and validate a keyslot file; missing or damaged → DatabaseDamaged naming it."""
         path = Path(path)
+        _finish_restore(path)
         remove_stale_temps(path)
         try:
             raw = path.read_bytes()
@@ -233,6 +234,12 @@ class KeyslotFile:
             raise _damaged(path, "is missing") from None
         except OSError:
             raise _damaged(path, "cannot be read") from None
+        return cls.from_bytes(path, raw)
+
+    @classmethod
+    def from_bytes(cls, path: Path | str, raw: bytes) -> KeyslotFile:
+        """Parse keyslot bytes read from ``path`` (or carried inside a backup)."""
+        path = Path(path)
         check, slots, recovery_slot = _parse(path, raw)
         return cls(path, check, slots, recovery_slot, hashlib.sha256(raw).hexdigest())
 
@@ -345,6 +352,14 @@ class KeyslotFile:
                 f"the keyslot file {self.path} was changed or removed by another program since it "
                 "was read; nothing was saved, please try again"
             )
+
+
+def _finish_restore(path: Path) -> None:
+    """Complete a restore a kill interrupted, before anyone unlocks with a half-restored pair."""
+    if path.name.endswith(SUFFIX):
+        from cse_screen.storage.restore import finish_interrupted_restore  # restore imports us
+
+        finish_interrupted_restore(path.with_name(path.name[: -len(SUFFIX)]))
 
 
 def _require_password(password: str) -> None:

@@ -1,0 +1,157 @@
+"""Bring the database schema up to date with Alembic, safely, every time the database is opened.
+
+There is no alembic.ini: the configuration is built here, and the already keyed connection is
+handed to ``migrations/env.py``, because only this process holds the key. The upgrade:
+
+* refuses a database stamped with a revision this version does not know (written by a newer
+  version) without modifying it;
+* takes an encrypted backup next to the database before touching an existing schema;
+* runs all pending revisions and the version stamp in ONE SQLite transaction with foreign keys
+  switched off (SQLite's advice for table rebuilds: a rebuilt parent table must not cascade
+  deletes into its children), checks foreign keys before committing, and rolls everything back
+  on any failure, so the old database stays usable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine
+
+from cse_screen.errors import (
+    DatabaseTooNew,
+    MigrationFailed,
+    NotADatabase,
+    UserError,
+)
+from cse_screen.storage.engine import db_errors, translate_error
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(
+    connection: Connection | None = None, script_location: Path | str | None = None
+) -> Config:
+    """An Alembic configuration built in code, optionally carrying an open connection."""
+    config = Config()
+    config.set_main_option("script_location", str(script_location or MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def _scripts(script_location: Path | str | None) -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config(script_location=script_location))
+
+
+def head_revision(script_location: Path | str | None = None) -> str | None:
+    """The newest schema revision this version of the application knows."""
+    return _scripts(script_location).get_current_head()
+
+
+def known_revisions(script_location: Path | str | None = None) -> set[str]:
+    return {rev.revision for rev in _scripts(script_location).walk_revisions()}
+
+
+def _current(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is stamped with (None for a new, empty database)."""
+    with engine.connect() as connection:
+        return _current(connection)
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).scalar()
+    return bool(rows)
+
+
+def backup_path_for(db_path: Path, revision: str | None) -> Path:
+    """Where the pre-upgrade backup goes: beside the database, named by revision and time."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return db_path.with_name(f"{db_path.name}.before-upgrade-{revision or 'none'}-{stamp}.backup")
+
+
+def _check_upgradable(engine: Engine, db_path: Path, current: str | None, known: set[str]) -> bool:
+    """Whether a backup is needed first; refuses foreign and newer databases untouched."""
+    if current is not None and current not in known:
+        raise DatabaseTooNew(
+            f"the database {db_path} was written by a newer version of cse-screen; "
+            "install that version or newer to open it (nothing was changed)"
+        )
+    has_tables = _has_tables(engine)
+    if current is None and has_tables:
+        raise NotADatabase(f"the database {db_path} has tables but no cse-screen schema version")
+    return has_tables
+
+
+def upgrade(
+    engine: Engine,
+    db_path: Path | str,
+    *,
+    script_location: Path | str | None = None,
+) -> Path | None:
+    """Upgrade to the newest revision; returns the backup taken first, if any."""
+    db_path = Path(db_path)
+    with db_errors(db_path):
+        current = current_revision(engine)
+        head = head_revision(script_location)
+        if current == head:
+            return None
+        needs_backup = _check_upgradable(engine, db_path, current, known_revisions(script_location))
+    backup = None
+    if needs_backup:
+        from cse_screen.storage.backup import write_backup  # backup also imports this module
+
+        backup = write_backup(engine, db_path, backup_path_for(db_path, current))
+    _run_in_one_transaction(engine, db_path, script_location, backup)
+    return backup
+
+
+def _driver(connection: Connection) -> Any:
+    return connection.connection.driver_connection
+
+
+def _run_in_one_transaction(
+    engine: Engine, db_path: Path, script_location: Path | str | None, backup: Path | None
+) -> None:
+    with engine.connect() as connection:
+        # Must happen outside any transaction: SQLite ignores this PRAGMA inside one.
+        _driver(connection).execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection, script_location), "head")
+                _require_foreign_keys_intact(connection)
+        except Exception as exc:
+            raise _migration_error(exc, db_path, backup) from exc
+        finally:
+            _driver(connection).execute("PRAGMA foreign_keys = ON")
+
+
+def _require_foreign_keys_intact(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"{len(broken)} rows would break foreign keys after the upgrade")
+
+
+def _migration_error(exc: Exception, db_path: Path, backup: Path | None) -> UserError:
+    """A full disk, a lock or damage keep their own sentence; anything else is a failed step."""
+    translated = translate_error(exc, db_path)
+    if translated is not None:
+        return translated
+    saved = f"; a backup taken first is at {backup}" if backup else ""
+    return MigrationFailed(
+        f"the database {db_path} could not be upgraded to this version of cse-screen and was "
+        f"left as it was{saved}"
+    )

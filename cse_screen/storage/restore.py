@@ -1,0 +1,187 @@
+"""Restore a backup over a database without ever leaving a half-replaced pair of files.
+
+A database and its keyslot file are two files, and no file system can replace two files in one
+step. So the restore is a small journalled procedure:
+
+1. the backup is checked completely (structure, checksum, encryption, keyslots, known schema);
+2. its database and keyslot parts are written beside the originals under fixed ``.restore-new``
+   names and flushed to disk; a crash here leaves the originals untouched and the next attempt
+   (or the next open) deletes the leftovers;
+3. a journal file is written atomically: from this moment the restore is decided;
+4. the old database (with its WAL) and keyslots are moved aside as ``.before-restore``, stale
+   ``-shm`` files removed (an old WAL applied to the new database would corrupt it), and the new
+   files are renamed into place;
+5. the journal and the set-aside files are removed.
+
+A crash after step 3 is finished by :func:`finish_interrupted_restore`, which the keyslot loader
+runs before every unlock, so whoever opens the database next completes the restore first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+from cse_screen.errors import BackupFailed, DatabaseTooNew
+from cse_screen.storage.atomic import atomic_write_bytes, fsync_dir, is_disk_full, storage_full
+from cse_screen.storage.backup import BackupInfo, check_backup
+from cse_screen.storage.keyslots import keyslot_path
+
+NEW_SUFFIX = ".restore-new"
+ASIDE_SUFFIX = ".before-restore"
+JOURNAL_SUFFIX = ".restore-journal"
+_CHUNK = 1024 * 1024
+
+
+def _with_suffix(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+class _Files:
+    """Every name the procedure touches, derived from the database path."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db = db_path
+        self.keys = keyslot_path(db_path)
+        self.new_db = _with_suffix(self.db, NEW_SUFFIX)
+        self.new_keys = _with_suffix(self.keys, NEW_SUFFIX)
+        self.aside_db = _with_suffix(self.db, ASIDE_SUFFIX)
+        self.aside_keys = _with_suffix(self.keys, ASIDE_SUFFIX)
+        self.journal = _with_suffix(self.db, JOURNAL_SUFFIX)
+
+    def leftovers(self) -> list[Path]:
+        return [self.new_db, self.new_keys]
+
+    def aside(self) -> list[Path]:
+        return [self.aside_keys, *_sqlite_family(self.aside_db)]
+
+
+def _sqlite_family(db: Path) -> list[Path]:
+    return [db, _with_suffix(db, "-wal"), _with_suffix(db, "-shm"), _with_suffix(db, "-journal")]
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def _copy_part(source: BinaryIO, offset: int, length: int, target: Path) -> None:
+    """Write ``length`` bytes of the backup at ``offset`` to a new owner-only file, flushed."""
+    source.seek(offset)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "wb") as sink:
+        remaining = length
+        while remaining > 0:
+            chunk = source.read(min(_CHUNK, remaining))
+            if not chunk:
+                raise BackupFailed("the backup file changed while it was being restored")
+            sink.write(chunk)
+            remaining -= len(chunk)
+        sink.flush()
+        os.fsync(sink.fileno())
+
+
+def _extract(info: BackupInfo, files: _Files) -> None:
+    """Step 2: the new files beside the old ones; on any failure, nothing is left behind."""
+    for path in files.leftovers():
+        _unlink(path)
+    slots_at = info.header_bytes + info.manifest_bytes
+    try:
+        with open(info.path, "rb") as source:
+            _copy_part(source, slots_at, info.keyslot_bytes, files.new_keys)
+            _copy_part(source, slots_at + info.keyslot_bytes, info.database_bytes, files.new_db)
+    except BaseException as exc:
+        for path in files.leftovers():
+            _unlink(path)
+        if is_disk_full(exc):
+            raise storage_full(files.db) from None
+        if isinstance(exc, OSError):
+            raise BackupFailed(f"the backup could not be restored to {files.db}") from exc
+        raise
+    fsync_dir(files.db.parent)
+
+
+def _set_aside_database(files: _Files) -> None:
+    """Move the old database aside, then its WAL; drop its shared-memory index.
+
+    The database moves first: if a kill comes in between, a rerun sees no database at the
+    original name and only moves the WAL after it, keeping the parked pair together.
+    """
+    family, aside = _sqlite_family(files.db), _sqlite_family(files.aside_db)
+    if files.db.exists():
+        for stale in aside:  # a pair parked by an earlier restore that kept it
+            _unlink(stale)
+        files.db.replace(files.aside_db)
+    for current, parked in ((family[1], aside[1]), (family[3], aside[3])):
+        if current.exists():
+            current.replace(parked)
+    _unlink(family[2])
+
+
+def _roll_forward(files: _Files, keep_previous: bool) -> None:
+    """Steps 4 and 5; safe to run again from any point after the journal was written."""
+    if files.new_db.exists():
+        _set_aside_database(files)
+        files.new_db.replace(files.db)
+    if files.new_keys.exists():
+        if files.keys.exists():
+            files.keys.replace(files.aside_keys)
+        files.new_keys.replace(files.keys)
+    fsync_dir(files.db.parent)
+    _unlink(files.journal)
+    fsync_dir(files.db.parent)
+    if not keep_previous:
+        for path in files.aside():
+            _unlink(path)
+
+
+def finish_interrupted_restore(db_path: Path | str) -> bool:
+    """Complete a restore that was killed after it was decided; discard one killed before.
+
+    Returns True when an interrupted restore was completed.
+    """
+    files = _Files(Path(db_path))
+    if files.journal.exists():
+        _roll_forward(files, keep_previous=False)
+        return True
+    for path in files.leftovers():
+        _unlink(path)
+    return False
+
+
+def _require_known_schema(info: BackupInfo, script_location: Path | str | None) -> None:
+    from cse_screen.storage.migrate import known_revisions  # migrate imports backup
+
+    revision = info.schema_revision
+    if revision is not None and revision not in known_revisions(script_location):
+        raise DatabaseTooNew(
+            f"the backup {info.path} was made by a newer version of cse-screen; "
+            "install that version or newer to restore it (nothing was changed)"
+        )
+
+
+def restore_backup(
+    backup: Path | str,
+    db_path: Path | str,
+    *,
+    keep_previous: bool = False,
+    script_location: Path | str | None = None,
+) -> BackupInfo:
+    """Replace the database at ``db_path`` and its keyslots with the backup's, checked first.
+
+    The database must not be open anywhere while this runs. With ``keep_previous`` the old
+    files stay beside the new ones as ``.before-restore``.
+    """
+    db_path = Path(db_path)
+    info = check_backup(backup)
+    _require_known_schema(info, script_location)
+    if not db_path.parent.is_dir():
+        raise BackupFailed(f"the folder for the database {db_path} does not exist")
+    files = _Files(db_path)
+    finish_interrupted_restore(db_path)
+    _extract(info, files)
+    atomic_write_bytes(files.journal, b'{"restore": 1}\n')
+    _roll_forward(files, keep_previous)
+    return info
