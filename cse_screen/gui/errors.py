@@ -26,10 +26,19 @@ class QtCriticalMessage(Exception):
     """Stands for a critical message from Qt in a report; the message text is not kept."""
 
 
+def as_sentence(text: str) -> str:
+    """Error messages are written to follow "cse-screen: error: "; on screen they stand alone."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
 def describe_error(exc: BaseException) -> tuple[str, Path | None]:
     """The sentence to show, and the report written for an unexpected error (else None)."""
     if isinstance(exc, UserError):
-        return exc.message, None
+        return as_sentence(exc.message), None
     report = write_crash_report(exc)
     where = (
         f" A report without personal data was saved for IT as {report.name} in {report.parent}."

@@ -1,0 +1,241 @@
+"""Start the desktop app: set-up on first run, unlock afterwards, then the main window.
+
+``run(args)`` is what ``cse-screen`` with no subcommand calls. The :class:`Shell` owns the
+life cycle (start window → main window, lock, settings, shut-down); it is separate from
+``run`` so tests and the screenshot script can drive it without a second event loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QWidget
+
+from cse_screen.errors import WrongPassword
+from cse_screen.gui.context import AppContext
+from cse_screen.gui.errors import install_error_hooks, show_error
+from cse_screen.gui.lock import LockController
+from cse_screen.gui.main_window import MainWindow
+from cse_screen.gui.settings import SettingsDialog, load_settings
+from cse_screen.gui.setup import SetupWidget
+from cse_screen.gui.theme import ThemeFollower
+from cse_screen.gui.unlock import UnlockWidget
+from cse_screen.gui.worker import Runner
+from cse_screen.paths import default_database, resource
+
+
+def database_exists(db_path: Path) -> bool:
+    """Either half of a database (file or keyslots) means "unlock", never "set up over it"."""
+    from cse_screen.storage.keyslots import keyslot_path
+
+    return db_path.exists() or keyslot_path(db_path).exists()
+
+
+def open_store(db_path: Path) -> Callable[[str, str], object]:
+    def attempt(user: str, password: str) -> object:
+        from cse_screen.storage.store import Store
+
+        return Store.open(db_path, user, password)
+
+    return attempt
+
+
+def create_store(db_path: Path) -> Callable[[str, str, str, bytes | None], object]:
+    def create(full_name: str, user: str, password: str, recovery: bytes | None) -> object:
+        from cse_screen.storage.store import Store
+
+        return Store.create(
+            db_path, user, password, full_name=full_name, recovery_public_key=recovery
+        )
+
+    return create
+
+
+def verify_password(db_path: Path) -> Callable[[str, str], object]:
+    """The lock screen's check: the keyslots as they are on disk now (a changed password counts)."""
+
+    def attempt(user: str, password: str) -> object:
+        from cse_screen.storage.keyslots import KeyslotFile, keyslot_path
+        from cse_screen.storage.store import note_failed_login
+
+        try:
+            KeyslotFile.load(keyslot_path(db_path)).unlock(user, password)
+        except WrongPassword:
+            note_failed_login(db_path)
+            raise
+        return None
+
+    return attempt
+
+
+def drafts_message(drafts: list[Any]) -> str:
+    """ "Draft screening for LAC0042 from 14:05 recovered": case references, never names."""
+    if not drafts:
+        return ""
+
+    def when(stamp: datetime) -> str:
+        local = stamp.replace(tzinfo=UTC).astimezone() if stamp.tzinfo is None else stamp
+        today = datetime.now().astimezone().date()
+        return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
+
+    latest = sorted(drafts, key=lambda d: d.updated_at, reverse=True)
+    first = latest[0]
+    text = f"Draft screening for {first.child_ref} from {when(first.updated_at)} recovered"
+    if len(latest) > 1:
+        others = ", ".join(d.child_ref for d in latest[1:4])
+        more = f" and {len(latest) - 4} more" if len(latest) > 4 else ""
+        text += f"; also unfinished: {others}{more}"
+    return text + "."
+
+
+def app_icon() -> QIcon:
+    icon = QIcon()
+    with contextlib.suppress(OSError, FileNotFoundError):
+        for png in sorted(resource("icons").glob("cse-screen-*.png")):
+            icon.addFile(str(png))
+    return icon
+
+
+class Shell(QObject):
+    """The app's life cycle, from the first window to shut-down."""
+
+    def __init__(self, app: QApplication, ctx: AppContext) -> None:
+        super().__init__()
+        self.app = app
+        self.ctx = ctx
+        self.theme = ThemeFollower(app, ctx.settings.theme)
+        self.start_window: QWidget | None = None
+        self.main: MainWindow | None = None
+        self.lock: LockController | None = None
+        app.aboutToQuit.connect(self.shutdown)
+
+    def start(self) -> QWidget:
+        db = self.ctx.db_path
+        if database_exists(db):
+            widget: QWidget = UnlockWidget(
+                self.ctx.runner, db, open_store(db), user=self.ctx.settings.last_user
+            )
+            widget.unlocked.connect(self._store_ready)
+        else:
+            widget = SetupWidget(self.ctx.runner, db, create_store(db))
+            widget.created.connect(self._store_ready)
+        widget.setWindowTitle("cse-screen")
+        widget.resize(760, 600 if isinstance(widget, SetupWidget) else 480)
+        widget.show()
+        self.start_window = widget
+        return widget
+
+    def _store_ready(self, store: Any) -> None:
+        ctx = self.ctx
+        ctx.store = store
+        if ctx.settings.last_user != store.user.name:
+            ctx.settings.last_user = store.user.name
+            with contextlib.suppress(OSError):
+                ctx.update_settings(ctx.settings)
+        self.main = MainWindow(ctx)
+        self.main.form.actionSettings.triggered.connect(self.open_settings)
+        self.lock = LockController(
+            ctx.runner,
+            ctx.db_path,
+            store.user.name,
+            verify_password(ctx.db_path),
+            ctx.settings.idle_lock_minutes,
+            parent=self,
+        )
+        self.lock.lockedChanged.connect(self._lock_changed)
+        self.main.form.actionLock.triggered.connect(self.lock.lock)
+        self.main.form.actionQuickHide.triggered.connect(self.lock.quick_hide)
+        self.main.resize(1200, 760)
+        self.main.show()
+        if self.start_window is not None:
+            self.start_window.close()
+            self.start_window.deleteLater()
+            self.start_window = None
+        ctx.run(lambda s, _c: s.screenings.drafts(), on_success=self._show_drafts)
+
+    def _show_drafts(self, drafts: list[Any]) -> None:
+        message = drafts_message(drafts)
+        if message and self.main is not None:
+            self.main.notify(message, 0)
+
+    def _lock_changed(self, locked: bool) -> None:
+        signal = self.ctx.signals.locked if locked else self.ctx.signals.unlocked
+        signal.emit()
+
+    def open_settings(self) -> None:
+        if self.main is None:
+            return
+        dialog = SettingsDialog(self.ctx.settings, self.main)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog))
+        dialog.open()
+
+    def apply_settings(self, dialog: SettingsDialog) -> None:
+        new = dialog.result_settings()
+        try:
+            self.ctx.update_settings(new)
+        except OSError as exc:
+            show_error(self.main, exc)
+            return
+        self.theme.set_choice(new.theme)
+        if self.lock is not None:
+            self.lock.set_idle_minutes(new.idle_lock_minutes)
+        if self.main is not None:
+            self.main.notify("Settings saved.")
+
+    def shutdown(self) -> None:
+        """Let background work finish, then close the store (WAL checkpoint, key dropped)."""
+        if self.lock is not None:
+            self.lock.shutdown()
+            self.lock = None
+        self.ctx.runner.wait(30000)
+        store, self.ctx.store = self.ctx.store, None
+        if store is not None:
+            with contextlib.suppress(Exception):
+                store.close()
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(argv or sys.argv[:1])
+    app.setApplicationName("cse-screen")
+    app.setApplicationDisplayName("cse-screen")
+    app.setOrganizationName("cse-screen")
+    app.setDesktopFileName("cse-screen")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def make_context(db_path: Path) -> AppContext:
+    settings = load_settings()
+    runner = Runner()
+    ctx = AppContext(db_path=db_path, settings=settings, runner=runner, show_error=show_error)
+    runner.set_error_handler(lambda exc: show_error(QApplication.activeWindow(), exc))
+    return ctx
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the desktop app on ``args.db`` (default: the user data folder); the exit code."""
+    db = getattr(args, "db", None)
+    db_path = Path(db).expanduser() if db else default_database()
+    app = make_app()
+    undo_hooks = install_error_hooks()
+    try:
+        shell = Shell(app, make_context(db_path))
+        shell.start()
+        return int(app.exec())
+    finally:
+        undo_hooks()

@@ -1,0 +1,257 @@
+"""First run: create the encrypted database and its first (admin) user.
+
+The password protects special-category data about children on a laptop that may be stolen, so a
+weak one is refused with the reason, before the half-second key derivation is spent on it. The
+strength estimate is deliberately simple and explainable (length, kinds of characters, repeats,
+names and a list of the passwords people reach for first), not a black box.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from cse_screen.errors import UserError
+from cse_screen.gui.errors import as_sentence, show_error
+from cse_screen.gui.forms.ui_setup import Ui_SetupForm
+from cse_screen.gui.theme import set_tone
+from cse_screen.gui.worker import Op, Runner
+
+MIN_LENGTH = 10
+MIN_BITS = 50.0
+USER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
+COMMON = frozenset(
+    (
+        "password",
+        "passw0rd",
+        "password1",
+        "password123",
+        "123456789",
+        "1234567890",
+        "qwertyuiop",
+        "qwerty123",
+        "letmein",
+        "welcome",
+        "welcome1",
+        "iloveyou",
+        "admin",
+        "administrator",
+        "sunshine",
+        "football",
+        "monkey",
+        "dragon",
+        "princess",
+        "baseball",
+        "trustno1",
+        "changeme",
+        "council",
+        "socialwork",
+        "socialworker",
+        "children",
+        "safeguarding",
+        "summer2024",
+        "summer2025",
+        "summer2026",
+        "winter2025",
+        "winter2026",
+        "abcdefghij",
+    )
+)
+VERDICTS = ("Too weak", "Weak", "Fair", "Good", "Strong")
+
+
+@dataclass(frozen=True)
+class Strength:
+    score: int  # 0..4, for the meter
+    problem: str | None  # why it is refused, or None when it is acceptable
+
+    @property
+    def verdict(self) -> str:
+        return VERDICTS[self.score]
+
+
+def _pool(password: str) -> int:
+    pool = 0
+    pool += 26 if re.search(r"[a-z]", password) else 0
+    pool += 26 if re.search(r"[A-Z]", password) else 0
+    pool += 10 if re.search(r"[0-9]", password) else 0
+    pool += 33 if re.search(r"[^A-Za-z0-9]", password) else 0
+    return max(pool, 1)
+
+
+def estimate_bits(password: str) -> float:
+    """Length times bits per character, counting long runs of one character only once."""
+    squeezed = re.sub(r"(.)\1{2,}", r"\1", password)
+    return len(squeezed) * math.log2(_pool(password))
+
+
+def _names_in(password: str, names: tuple[str, ...]) -> bool:
+    lowered = password.lower()
+    parts = {p.lower() for n in names for p in re.split(r"[\s._-]+", n) if len(p) >= 3}
+    return any(part in lowered for part in parts)
+
+
+def password_strength(password: str, names: tuple[str, ...] = ()) -> Strength:
+    """How strong ``password`` is, and the reason it is refused (None when acceptable)."""
+    if not password:
+        return Strength(0, "Type a password.")
+    bits = estimate_bits(password)
+    score = 0 if bits < 35 else 1 if bits < MIN_BITS else 2 if bits < 65 else 3 if bits < 80 else 4
+    core = re.sub(r"[^a-z]", "", password.lower())
+    if password.lower() in COMMON or core in COMMON:
+        return Strength(0, "This is one of the passwords people try first; choose another.")
+    if len(password) < MIN_LENGTH:
+        return Strength(
+            min(score, 1),
+            f"Use at least {MIN_LENGTH} characters; three or four unrelated words work well.",
+        )
+    if _names_in(password, names):
+        return Strength(min(score, 1), "Do not use your name or user name in the password.")
+    if bits < MIN_BITS:
+        return Strength(score, "This is too easy to guess: make it longer or mix in other words.")
+    return Strength(score, None)
+
+
+# create(full_name, user, password, recovery_pem) runs off the GUI thread and returns the store.
+Create = Callable[[str, str, str, bytes | None], object]
+
+
+class SetupWidget(QWidget):
+    """The first-run form; emits ``created(store)`` once the database exists."""
+
+    created = Signal(object)
+
+    def __init__(
+        self, runner: Runner, db_path: Path, create: Create, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.form = Ui_SetupForm()
+        self.form.setupUi(self)
+        self._runner = runner
+        self._create = create
+        self._op: Op | None = None
+        self._recovery_path: Path | None = None
+        self.form.databaseLabel.setText(f"The database will be created as {db_path}")
+        self.form.busyBar.hide()
+        set_tone(self.form.messageLabel, "")
+        self.form.passwordEdit.textChanged.connect(self._update_strength)
+        self.form.userEdit.textChanged.connect(self._update_strength)
+        self.form.fullNameEdit.textChanged.connect(self._update_strength)
+        self.form.recoveryBrowseButton.clicked.connect(self._choose_recovery)
+        self.form.recoveryClearButton.clicked.connect(lambda: self.set_recovery_file(None))
+        self.form.createButton.clicked.connect(self.submit)
+        self.form.confirmEdit.returnPressed.connect(self.submit)
+        self._update_strength()
+        self.form.fullNameEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _names(self) -> tuple[str, ...]:
+        return (self.form.userEdit.text(), self.form.fullNameEdit.text())
+
+    def _update_strength(self) -> None:
+        password = self.form.passwordEdit.text()
+        strength = password_strength(password, self._names())
+        self.form.strengthBar.setValue(strength.score)
+        if not password:
+            set_tone(self.form.strengthLabel, "")
+            return
+        tone = "good" if strength.problem is None else "warn"
+        set_tone(self.form.strengthLabel, strength.verdict, tone)
+        self.form.strengthBar.setAccessibleDescription(f"Password strength: {strength.verdict}")
+
+    def set_recovery_file(self, path: Path | None) -> None:
+        self._recovery_path = path
+        self.form.recoveryKeyEdit.setText(str(path) if path else "")
+
+    def _choose_recovery(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "IT recovery public key", "", "Public key (*.pem *.pub *.key);;All files (*)"
+        )
+        if name:
+            self.set_recovery_file(Path(name))
+
+    def _problem(self) -> tuple[str | None, QWidget | None]:
+        f = self.form
+        if not f.fullNameEdit.text().strip():
+            return "Type your full name.", f.fullNameEdit
+        if not USER_NAME.match(f.userEdit.text().strip()):
+            return (
+                "Choose a user name of 2 to 64 letters, digits, dots, dashes or underscores "
+                "(no spaces), for example jsmith.",
+                f.userEdit,
+            )
+        strength = password_strength(f.passwordEdit.text(), self._names())
+        if strength.problem:
+            return f"The password is refused: {strength.problem}", f.passwordEdit
+        if f.confirmEdit.text() != f.passwordEdit.text():
+            return "The two passwords are not the same; type the password again.", f.confirmEdit
+        return None, None
+
+    def _read_recovery(self) -> bytes | None:
+        if self._recovery_path is None:
+            return None
+        try:
+            return self._recovery_path.read_bytes()
+        except OSError:
+            raise UserError(f"the recovery key file {self._recovery_path} cannot be read") from None
+
+    def submit(self) -> None:
+        if self._op is not None:
+            return
+        problem, widget = self._problem()
+        if problem:
+            set_tone(self.form.messageLabel, problem, "error")
+            if widget is not None:
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        try:
+            recovery = self._read_recovery()
+        except UserError as exc:
+            set_tone(self.form.messageLabel, as_sentence(exc.message), "error")
+            return
+        f = self.form
+        args = (f.fullNameEdit.text().strip(), f.userEdit.text().strip(), f.passwordEdit.text())
+        create = self._create
+        self._set_busy(True)
+        self._op = self._runner.run(
+            lambda control: create(*args, recovery),
+            on_success=self._succeeded,
+            on_failure=self._failed,
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        f = self.form
+        for w in (
+            f.fullNameEdit,
+            f.userEdit,
+            f.passwordEdit,
+            f.confirmEdit,
+            f.recoveryBrowseButton,
+            f.recoveryClearButton,
+            f.createButton,
+        ):
+            w.setEnabled(not busy)
+        f.busyBar.setVisible(busy)
+        if busy:
+            set_tone(self.form.messageLabel, "Creating the encrypted database…", "info")
+
+    def _succeeded(self, store: object) -> None:
+        self._op = None
+        self._set_busy(False)
+        self.form.passwordEdit.clear()
+        self.form.confirmEdit.clear()
+        self.created.emit(store)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._op = None
+        self._set_busy(False)
+        if isinstance(exc, UserError):
+            set_tone(self.form.messageLabel, as_sentence(exc.message), "error")
+        else:
+            set_tone(self.form.messageLabel, "The database could not be created.", "error")
+            show_error(self, exc)
