@@ -5,16 +5,13 @@ touched), opens the encrypted engine, brings the schema up to date and loads the
 the services hanging off the store do the rest. The command line, the export and the desktop
 app all go through here, so they share the same role checks and audit trail.
 
-Failed logins cannot be written to a database that could not be opened. Each one adds to a
-count in a small file beside the database (a number and two times, no user name: what was typed
-as a name might be a password); the next successful open writes them to the audit trail and
-clears the count.
+Failed logins and restores happen while the database cannot be written; they are noted beside
+it (see :mod:`cse_screen.storage.services.pending`) and audited by the next successful open.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +23,12 @@ from sqlalchemy.orm import Session
 
 from cse_screen.errors import PermissionDenied, UserError, WrongPassword
 from cse_screen.storage import migrate
-from cse_screen.storage.atomic import atomic_write_bytes
 from cse_screen.storage.engine import database_files, open_engine
 from cse_screen.storage.integrity import check_integrity
 from cse_screen.storage.keyslots import KeyslotFile, keyslot_path, normalise_user
 from cse_screen.storage.models import User
 from cse_screen.storage.records import ChainReport, UserRecord
-from cse_screen.storage.services import audit
+from cse_screen.storage.services import audit, pending
 from cse_screen.storage.services import stats as stats_service
 from cse_screen.storage.services.audit import AuditLog
 from cse_screen.storage.services.children import ChildrenService
@@ -41,8 +37,6 @@ from cse_screen.storage.services.events import EventsService
 from cse_screen.storage.services.roles import require_role
 from cse_screen.storage.services.screenings import ScreeningsService
 from cse_screen.storage.services.users import UsersService, check_name, insert_user, user_record
-
-ATTEMPTS_SUFFIX = ".attempts"
 
 
 @dataclass(frozen=True)
@@ -55,27 +49,6 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return not self.integrity_problems and self.chain.ok
-
-
-def attempts_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ATTEMPTS_SUFFIX)
-
-
-def _read_attempts(db_path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(attempts_path(db_path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) and isinstance(data.get("count"), int) else {}
-
-
-def note_failed_login(db_path: Path) -> None:
-    """Count a failed login for the audit trail (best effort: never hides the real error)."""
-    data = _read_attempts(db_path)
-    now = utc_now().isoformat(timespec="seconds") + "Z"
-    data = {"count": data.get("count", 0) + 1, "first": data.get("first", now), "last": now}
-    with contextlib.suppress(OSError, UserError):
-        atomic_write_bytes(attempts_path(db_path), json.dumps(data).encode("ascii"))
 
 
 class Store:
@@ -159,7 +132,7 @@ class Store:
         try:
             key = keyslots.unlock(user, password)
         except WrongPassword:
-            note_failed_login(db_path)
+            pending.note(db_path, audit.LOGIN_FAILED)
             raise
         return cls.open_with_key(db_path, keyslots, key, user)
 
@@ -177,27 +150,43 @@ class Store:
             raise
         return store
 
+    @classmethod
+    def recover(
+        cls,
+        db_path: Path | str,
+        user: str,
+        private_key_pem: bytes | str,
+        passphrase: str | None,
+        new_password: str,
+    ) -> Store:
+        """IT's path for a forgotten password: the recovery slot's private key opens the
+        database and ``user`` gets ``new_password`` (a new keyslot if theirs was removed)."""
+        db_path = Path(db_path)
+        keyslots = KeyslotFile.load(keyslot_path(db_path))
+        key = keyslots.recover_key(private_key_pem, passphrase)
+        store = cls.open_with_key(db_path, keyslots, key, user)
+        try:
+            name = store.user.name
+            if name in keyslots.users():
+                keyslots.set_password(name, new_password, key)
+            else:
+                keyslots.add_user(name, new_password, key)
+            keyslots.save()
+            store.audit.record("recover", "user", store.user.id, {"password": "reset by recovery"})
+        except BaseException:
+            store.close()
+            raise
+        return store
+
     def _audit_login(self) -> None:
-        pending = _read_attempts(self.path)
+        notes = pending.read_notes(self.path)
         with self.context.transaction() as session:
-            if pending:
-                audit.append(
-                    session,
-                    self.context,
-                    audit.LOGIN_FAILED,
-                    "database",
-                    None,
-                    {
-                        "attempts": pending["count"],
-                        "first": pending.get("first"),
-                        "last": pending.get("last"),
-                    },
-                    actor="unknown",
-                )
+            for entry in notes:
+                action = str(entry.pop("action", "unknown"))
+                audit.append(session, self.context, action, "database", None, entry, actor="-")
             audit.append(session, self.context, audit.LOGIN, "user", self.user.id)
-        if pending:
-            with contextlib.suppress(FileNotFoundError):
-                attempts_path(self.path).unlink()
+        if notes:
+            pending.clear(self.path)
 
     # --- the signed-in user -----------------------------------------------------------------
     @property
@@ -264,6 +253,20 @@ class Store:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def restore(backup: Path | str, db_path: Path | str) -> Any:
+    """Replace the database with a checked backup (closed database, no password needed).
+
+    The old files are kept beside it as ``.before-restore``; the restore is audited by the
+    next successful open.
+    """
+    from cse_screen.storage.restore import restore_backup
+
+    db_path = Path(db_path)
+    info = restore_backup(backup, db_path, keep_previous=True)
+    pending.note(db_path, audit.RESTORE, {"backup": Path(backup).name, "created": info.created})
+    return info
 
 
 def _load_user(engine: Any, db_path: Path, name: str) -> UserRecord:

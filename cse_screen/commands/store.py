@@ -1,0 +1,250 @@
+"""Commands on the database as a whole: init, stats, verify, backup, restore, recovery, demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from cse_screen.commands.common import (
+    add_db_option,
+    add_user_options,
+    db_path,
+    new_password,
+    password,
+    secret,
+    user_name,
+)
+from cse_screen.errors import DatabaseDamaged, UsageError, UserError
+from cse_screen.storage.store import Store, restore
+
+RECOVERY_HELP = """\
+IT recovery, for a forgotten password:
+  1. once, before set-up: cse-screen recovery keygen --private-out it.key --public-out it.pub
+     (the private key is protected by a passphrase: $CSE_SCREEN_RECOVERY_PASSPHRASE or a prompt;
+     keep it offline, e.g. in the council's key safe)
+  2. at set-up: cse-screen init --db PATH --user ADMIN --recovery-key it.pub
+  3. when a user forgets their password:
+     cse-screen recovery recover --db PATH --user NAME --private-key it.key
+     (asks for the key's passphrase, then the user's new password: $CSE_SCREEN_NEW_PASSWORD,
+     --new-password-file or a prompt). The reset is written to the audit trail.
+"""
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    """Unlock the database named by --db as --user with the password from env, file or prompt."""
+    return Store.open(db_path(args), user_name(args), password(args))
+
+
+def _init(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    name = user_name(args)
+    pub = _read_file(args.recovery_key, "recovery public key") if args.recovery_key else None
+    secret_text = secret(
+        "CSE_SCREEN_PASSWORD", args.password_file, "New password: ", "password", confirm=True
+    )
+    with Store.create(
+        path, name, secret_text, full_name=args.full_name, recovery_public_key=pub, team=args.team
+    ) as store:
+        recovery = " with an IT recovery slot" if store.keyslots.has_recovery else ""
+        print(f"created the encrypted database {path}{recovery}; administrator: {store.user.name}")
+    return 0
+
+
+def _read_file(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"the {what} file {path} does not exist") from None
+    except OSError:
+        raise UserError(f"the {what} file {path} cannot be read") from None
+
+
+def _stats(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        data = store.stats()
+    if args.json:
+        print(json.dumps(data, indent=2, sort_keys=True))
+        return 0
+    print(f"children: {data['children']} (overdue {data['overdue']})")
+    print(f"screenings: {data['screenings']['total']}")
+    for status, count in data["screenings"]["by_status"].items():
+        print(f"  {status}: {count}")
+    print("latest outcome per child:")
+    for outcome, count in data["screenings"]["by_outcome"].items():
+        print(f"  {outcome}: {count}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    with open_store(args) as store:
+        report = store.verify()
+    for problem in report.integrity_problems:
+        sys.stderr.write(f"cse-screen: damage: {problem}\n")
+    chain = report.chain
+    if not chain.ok:
+        sys.stderr.write(
+            f"cse-screen: damage: audit entry {chain.first_bad_seq}: {chain.problem}\n"
+        )
+    if not report.ok:
+        first = (
+            report.integrity_problems[0]
+            if report.integrity_problems
+            else (f"the audit trail is broken at entry {chain.first_bad_seq} ({chain.problem})")
+        )
+        raise DatabaseDamaged(f"verify found damage in {path}: {first}")
+    print(
+        f"ok: {path}: encrypted pages, database structure and the audit trail "
+        f"({chain.entries} entries) are intact"
+    )
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        out = store.backup(args.out)
+    print(f"backup written to {out}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    target = db_path(args)
+    info = restore(args.backup, target)
+    print(
+        f"restored {target} from {args.backup} (made {info.created}); the previous files were "
+        "kept beside it with the suffix .before-restore"
+    )
+    return 0
+
+
+def _passphrase(args: argparse.Namespace, confirm: bool) -> str:
+    return secret(
+        "CSE_SCREEN_RECOVERY_PASSPHRASE",
+        getattr(args, "passphrase_file", None),
+        "Recovery key passphrase: ",
+        "recovery key passphrase",
+        confirm=confirm,
+    )
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    from cse_screen.storage.recovery import generate_recovery_keypair
+
+    fingerprint = generate_recovery_keypair(
+        args.private_out, args.public_out, _passphrase(args, confirm=True)
+    )
+    print(f"recovery key pair written; public key fingerprint {fingerprint}")
+    print(
+        f"give {args.public_out} to 'cse-screen init --recovery-key'; keep the private key offline"
+    )
+    return 0
+
+
+def _recover(args: argparse.Namespace) -> int:
+    pem = _read_file(args.private_key, "recovery private key")
+    phrase = _passphrase(args, confirm=False)
+    with Store.recover(db_path(args), user_name(args), pem, phrase, new_password(args)) as store:
+        print(f"a new password was set for user '{store.user.name}' using the recovery key")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from cse_screen.storage.demo import DEMO_USER, populate
+
+    if args.children < 0:
+        raise UsageError("--children must be 0 or more")
+    path = db_path(args)
+    if not os.environ.get("CSE_SCREEN_PASSWORD"):
+        raise UsageError("set CSE_SCREEN_PASSWORD to the demo user's password")
+    secret_text = os.environ["CSE_SCREEN_PASSWORD"]
+    if path.exists():
+        store = Store.open(path, DEMO_USER, secret_text)
+    else:
+        store = Store.create(path, DEMO_USER, secret_text, full_name="Demo administrator")
+    with store:
+        summary = populate(store, children=args.children, seed=args.seed)
+    print(
+        f"demo data added to {path}: {summary.children} children, {summary.screenings} "
+        f"screenings, {summary.events} events, {summary.drafts} drafts (user '{DEMO_USER}')"
+    )
+    return 0
+
+
+def _register_recovery(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "recovery",
+        help="IT recovery key: make the key pair, or reset a forgotten password",
+        description="IT recovery for a forgotten password.",
+        epilog=RECOVERY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    inner = parser.add_subparsers(dest="recovery_command", metavar="COMMAND", required=True)
+    keygen = inner.add_parser("keygen", help="make IT's recovery key pair (once)")
+    keygen.add_argument("--private-out", type=Path, required=True, help="private key file")
+    keygen.add_argument("--public-out", type=Path, required=True, help="public key file")
+    keygen.add_argument("--passphrase-file", type=Path, help="file holding the passphrase")
+    keygen.set_defaults(func=_keygen)
+    recover = inner.add_parser(
+        "recover", help="set a new password for a user with IT's private key"
+    )
+    add_db_option(recover)
+    recover.add_argument("--user", default=os.environ.get("CSE_SCREEN_USER"), help="user name")
+    recover.add_argument("--private-key", type=Path, required=True, help="IT's private key file")
+    recover.add_argument("--passphrase-file", type=Path, help="file holding the key's passphrase")
+    recover.add_argument("--new-password-file", type=Path, help="file holding the new password")
+    recover.set_defaults(func=_recover)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    init = subparsers.add_parser(
+        "init", help="create a new encrypted database and its administrator"
+    )
+    add_user_options(init)
+    init.add_argument("--full-name", help="the administrator's full name")
+    init.add_argument("--team", help="the administrator's team")
+    init.add_argument(
+        "--recovery-key",
+        type=Path,
+        metavar="PUBFILE",
+        help=(
+            "IT's recovery public key (PEM): lets IT reset a forgotten password "
+            "(see 'cse-screen recovery --help')"
+        ),
+    )
+    init.set_defaults(func=_init)
+
+    stats = subparsers.add_parser("stats", help="counts of children, screenings and outcomes")
+    add_user_options(stats)
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
+    stats.set_defaults(func=_stats)
+
+    verify = subparsers.add_parser(
+        "verify", help="check encryption, database structure and the audit trail (exit 4 on damage)"
+    )
+    add_user_options(verify)
+    verify.set_defaults(func=_verify)
+
+    backup = subparsers.add_parser("backup", help="write an encrypted backup (administrators)")
+    add_user_options(backup)
+    backup.add_argument("--out", type=Path, required=True, help="backup file to write")
+    backup.set_defaults(func=_backup)
+
+    restore_parser = subparsers.add_parser(
+        "restore", help="replace the database with a backup, after checking the backup"
+    )
+    add_db_option(restore_parser)
+    restore_parser.add_argument("--backup", type=Path, required=True, help="backup file")
+    restore_parser.set_defaults(func=_restore)
+
+    _register_recovery(subparsers)
+
+    demo = subparsers.add_parser(
+        "demo", help="create or fill a database with synthetic children (user 'demo')"
+    )
+    add_db_option(demo)
+    demo.add_argument("--children", type=int, default=200, help="how many children (default 200)")
+    demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    demo.set_defaults(func=_demo)
