@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from cse_screen.core.expr_parser import (
     DERIVED,
@@ -94,8 +94,6 @@ def read_answer_types(reader: Reader, node: Node) -> dict[str, AnswerType]:
 
 
 def _keys_of(reader: Reader, node: Node, where: str) -> tuple[str, ...]:
-    from yaml.nodes import MappingNode
-
     if not isinstance(node, MappingNode):
         reader.source.fail_at(node, f"{where}: expected a mapping of keys")
     return tuple(identifier(reader, key, where) for key, _ in node.value)
@@ -183,7 +181,7 @@ def _item(
     answer_types: Mapping[str, AnswerType],
     evidence_default: str,
 ) -> tuple[Item, Node | None]:
-    keys = reader.mapping(node, f"section {section_id} item", ITEM_KEYS, ITEM_OPTIONAL)
+    keys = reader.mapping(node, _item_label(node, section_id), ITEM_KEYS, ITEM_OPTIONAL)
     item_id = identifier(reader, keys["id"], "item id")
     where = f"item {item_id}"
     kind = reader.choice(keys["kind"], where, KINDS, "kind")
@@ -212,6 +210,15 @@ def _item(
         section=section_id,
     )
     return item, keys.get("show_if")
+
+
+def _item_label(node: Node, section_id: str) -> str:
+    """'item A7' when the id can be read, so a missing key names the item it belongs to."""
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if key.value == "id" and isinstance(value, ScalarNode) and value.value:
+                return f"item {value.value}"
+    return f"an item of section {section_id}"
 
 
 def symbols_for(
