@@ -99,6 +99,11 @@ def _cancelled() -> Cancelled:
     return Cancelled("the backup was cancelled; no backup file was written")
 
 
+def _poll(cancel: Cancel | None) -> None:
+    if cancel is not None and cancel():
+        raise _cancelled()
+
+
 def _manifest(engine: Engine) -> bytes:
     from cse_screen.storage.migrate import current_revision  # migrate imports this module
 
@@ -126,8 +131,7 @@ def _copy(
 ) -> None:
     done = 0
     while chunk := source.read(_CHUNK):
-        if cancel is not None and cancel():
-            raise _cancelled()
+        _poll(cancel)
         sink.write(chunk)
         digest.update(chunk)
         done += len(chunk)
@@ -151,6 +155,7 @@ def _pack(
             digest.update(block)
         _copy(source, sink, digest, progress, cancel, size)
         sink.write(digest.digest())
+        _poll(cancel)  # last chance: after this the new file replaces the old one
 
 
 def _check_destination(db_path: Path, out: Path) -> None:
@@ -287,11 +292,17 @@ def check_backup(path: Path | str) -> BackupInfo:
     )
 
 
-def restore_backup(backup: Path | str, db_path: Path | str) -> BackupInfo:
+def restore_backup(
+    backup: Path | str,
+    db_path: Path | str,
+    *,
+    keep_previous: bool = False,
+    script_location: Path | str | None = None,
+) -> BackupInfo:
     """Check ``backup``, then put its database and keyslots in place of ``db_path``'s.
 
     The work is in ``restore.py``; it lives there to keep this module about the file format.
     """
     from cse_screen.storage.restore import restore_backup as _restore
 
-    return _restore(backup, db_path)
+    return _restore(backup, db_path, keep_previous=keep_previous, script_location=script_location)

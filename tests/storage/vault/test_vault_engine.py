@@ -30,8 +30,12 @@ def test_settings_are_in_force_on_every_pooled_connection(vault):
                 name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
                 for name in ("journal_mode", "synchronous", "temp_store", "foreign_keys")
             }
-            assert values == {"journal_mode": "wal", "synchronous": 2, "temp_store": 2,
-                              "foreign_keys": 1}
+            assert values == {
+                "journal_mode": "wal",
+                "synchronous": 2,
+                "temp_store": 2,
+                "foreign_keys": 1,
+            }
             assert str(connection.exec_driver_sql("PRAGMA cipher_memory_security").scalar()) == "1"
     finally:
         first.close()
