@@ -123,17 +123,17 @@ class Shell(QObject):
             widget: QWidget = UnlockWidget(
                 self.ctx.runner, db, open_store(db), user=self.ctx.settings.last_user
             )
-            widget.unlocked.connect(self._store_ready)
+            widget.unlocked.connect(self.store_ready)
         else:
             widget = SetupWidget(self.ctx.runner, db, create_store(db))
-            widget.created.connect(self._store_ready)
+            widget.created.connect(self.store_ready)
         widget.setWindowTitle("cse-screen")
         widget.resize(760, 600 if isinstance(widget, SetupWidget) else 480)
         widget.show()
         self.start_window = widget
         return widget
 
-    def _store_ready(self, store: Any) -> None:
+    def store_ready(self, store: Any) -> None:
         ctx = self.ctx
         ctx.store = store
         if ctx.settings.last_user != store.user.name:

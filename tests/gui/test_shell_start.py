@@ -1,0 +1,135 @@
+"""First run and unlock, driven through the real widgets on real encrypted databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
+
+from cse_screen.gui.app import Shell, make_context
+from cse_screen.gui.setup import SetupWidget, password_strength
+from cse_screen.gui.unlock import WRONG_PASSWORD, UnlockWidget
+from cse_screen.storage.store import Store
+
+STRONG = "Tangerine-viaduct-93-moss"
+
+
+def _edit(w: QWidget, name: str) -> QLineEdit:
+    found = w.findChild(QLineEdit, name)
+    assert found is not None, name
+    return found
+
+
+def _type(qtbot, w: QWidget, name: str, text: str) -> None:
+    edit = _edit(w, name)
+    edit.clear()
+    qtbot.keyClicks(edit, text)
+
+
+def _click(qtbot, w: QWidget, name: str) -> None:
+    button = w.findChild(QPushButton, name)
+    assert button is not None, name
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def _message(w: QWidget) -> str:
+    return w.findChild(QLabel, "messageLabel").text()
+
+
+def test_weak_passwords_are_refused_with_the_reason() -> None:
+    assert "at least 10" in password_strength("Xy7!q").problem
+    assert "try first" in password_strength("password123").problem
+    assert "name" in password_strength("jsmith-2026-rocks", ("jsmith", "Jo Smith")).problem
+    assert password_strength("aaaaaaaaaaaaaaaaaaaa").problem is not None
+    assert password_strength(STRONG).problem is None
+    assert password_strength(STRONG).score >= 3
+
+
+def test_setup_refuses_a_weak_password_then_creates_the_database(qtbot, tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    ctx = make_context(db)
+    shell = Shell(QApplication.instance(), ctx)
+    form = shell.start()
+    qtbot.addWidget(form)
+    assert isinstance(form, SetupWidget)
+    _type(qtbot, form, "fullNameEdit", "Jo Smith")
+    _type(qtbot, form, "userEdit", "jsmith")
+    _type(qtbot, form, "passwordEdit", "Xy7!qzz")
+    _type(qtbot, form, "confirmEdit", "Xy7!qzz")
+    _click(qtbot, form, "createButton")
+    assert "refused" in _message(form) and "10 characters" in _message(form)
+    assert not db.exists()
+
+    _type(qtbot, form, "passwordEdit", STRONG)
+    _type(qtbot, form, "confirmEdit", STRONG + "x")
+    _click(qtbot, form, "createButton")
+    assert "not the same" in _message(form)
+    assert not db.exists()
+
+    _type(qtbot, form, "confirmEdit", STRONG)
+    _click(qtbot, form, "createButton")
+    qtbot.waitUntil(lambda: shell.main is not None, timeout=15000)
+    assert db.exists()
+    assert shell.main.windowTitle() == "cse-screen – jsmith"
+    assert ctx.store.user.role == "admin"
+    shell.shutdown()
+    with Store.open(db, "jsmith", STRONG) as store:
+        assert store.user.full_name == "Jo Smith"
+
+
+def _unlock_shell(qtbot, db: Path) -> tuple[Shell, UnlockWidget]:
+    shell = Shell(QApplication.instance(), make_context(db))
+    form = shell.start()
+    qtbot.addWidget(form)
+    assert isinstance(form, UnlockWidget)
+    return shell, form
+
+
+def test_wrong_password_says_so_and_keeps_the_user_name(qtbot, demo_db: Path, demo) -> None:
+    shell, form = _unlock_shell(qtbot, demo_db)
+    _type(qtbot, form, "userEdit", demo.user)
+    _type(qtbot, form, "passwordEdit", "not-the-password")
+    qtbot.keyClick(_edit(form, "passwordEdit"), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _message(form) == WRONG_PASSWORD, timeout=10000)
+    assert _edit(form, "userEdit").text() == demo.user
+    assert _edit(form, "passwordEdit").text() == ""
+    assert _edit(form, "passwordEdit").isEnabled()
+    assert shell.main is None
+    shell.shutdown()
+
+
+def test_right_password_opens_the_register_and_reports_the_draft(
+    qtbot, demo_db: Path, demo
+) -> None:
+    shell, form = _unlock_shell(qtbot, demo_db)
+    _type(qtbot, form, "userEdit", demo.user)
+    _type(qtbot, form, "passwordEdit", demo.password)
+    _click(qtbot, form, "unlockButton")
+    qtbot.waitUntil(lambda: shell.main is not None, timeout=10000)
+    main = shell.main
+    qtbot.addWidget(main)
+    assert main.windowTitle() == f"cse-screen – {demo.user}"
+    assert main.current_page() is main.root("register")
+    status = main.statusBar()
+    qtbot.waitUntil(lambda: "recovered" in status.currentMessage(), timeout=10000)
+    message = status.currentMessage()
+    assert message.startswith(f"Draft screening for {demo.known_children[0][0]} from ")
+    assert not any(name in message for _ref, name, _dob in demo.known_children)
+    shell.lock.shutdown()
+    shell.shutdown()
+
+
+def test_a_damaged_database_is_reported_differently(qtbot, demo_db: Path, demo) -> None:
+    data = bytearray(demo_db.read_bytes())
+    data[200:400] = bytes(200)
+    demo_db.write_bytes(bytes(data))
+    shell, form = _unlock_shell(qtbot, demo_db)
+    _type(qtbot, form, "userEdit", demo.user)
+    _type(qtbot, form, "passwordEdit", demo.password)
+    _click(qtbot, form, "unlockButton")
+    qtbot.waitUntil(lambda: "cannot be opened" in _message(form), timeout=10000)
+    assert _message(form) != WRONG_PASSWORD
+    assert "password was accepted" in _message(form)
+    assert shell.main is None
+    shell.shutdown()
