@@ -19,6 +19,7 @@ from cse_screen.core.judgement import Judgement, apply_judgement
 from cse_screen.core.model import Item, Questionnaire, Section
 from cse_screen.core.scoring import ScoreResult
 from cse_screen.core.session import ScreeningSession
+from cse_screen.errors import ScreeningIncomplete
 from cse_screen.storage.records import ChildRecord, ScreeningRecord
 
 
@@ -183,7 +184,13 @@ class DraftController:
         return apply_judgement(self.questionnaire, computed, final_outcome, reason)
 
     def submit(self, final_outcome: str | None, reason: str) -> ScreeningRecord:
-        """Validate the override in core, then let storage refuse what it must."""
+        """Refuse missing evidence notes (the definition's rule), validate the override in
+        core, then let storage refuse what it must (unanswered required items)."""
+        missing = self.evidence_missing()
+        if missing and not self.missing_required():
+            raise ScreeningIncomplete(
+                "An evidence note is needed for each indicator present: " + ", ".join(missing) + "."
+            )
         judgement = self.judge(final_outcome, reason)
         with _held(self._lock):
             if judgement is None:
