@@ -71,6 +71,7 @@ class BuildContext:
         widths: list[float],
         freeze: str | None = None,
         header_row: int | None = None,
+        fit_width: bool = True,
     ) -> CellMaker:
         """Lay out a sheet (column widths, frozen panes) and start its in-memory writer."""
         if header_row is not None:
@@ -82,9 +83,12 @@ class BuildContext:
         ws.sheet_view.zoomScale = 90
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = "9"  # A4
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        if fit_width:
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 0
+        elif header_row is not None:
+            ws.print_title_rows = f"{header_row}:{header_row}"
         start_sheet(ws)
         return CellMaker(ws, self.colours)
 

@@ -18,13 +18,17 @@ import datetime
 import zlib
 from collections.abc import Iterator
 from io import BytesIO
+from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.packaging.extended import ExtendedProperties
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.constants import ARC_APP
+from openpyxl.xml.functions import tostring
 
 _RAW_CHUNK = 1 << 20
 
@@ -88,6 +92,25 @@ def start_sheet(ws: WriteOnlyWorksheet) -> None:
         ws._writer.write_top()
 
 
+APPLICATION = "cse-screen"
+
+
+def _neutral_app_xml() -> bytes:
+    props = ExtendedProperties()
+    props.Application = APPLICATION
+    props.AppVersion = None
+    return bytes(tostring(props.to_tree()))
+
+
+class _NeutralZip(ZipFile):
+    """A zip whose application properties name this product, not the library that wrote it."""
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+        if zinfo_or_arcname == ARC_APP:
+            data = _neutral_app_xml()
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+
 class _SpoolExcelWriter(ExcelWriter):  # type: ignore[misc]
     def write_worksheet(self, ws: WriteOnlyWorksheet) -> None:
         ws._drawing = SpreadsheetDrawing()
@@ -110,7 +133,7 @@ def save_to_memory(wb: Workbook) -> BytesIO:
     for ws in wb.worksheets:
         start_sheet(ws)
     buffer = BytesIO()
-    archive = ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True)
+    archive = _NeutralZip(buffer, "w", ZIP_DEFLATED, allowZip64=True)
     wb.properties.modified = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
     _SpoolExcelWriter(wb, archive).save()
     buffer.seek(0)

@@ -44,6 +44,8 @@ class InstrumentInfo:
     items: tuple[ItemInfo, ...]
     outcomes: tuple[OutcomeInfo, ...]
     required_context: tuple[str, ...]
+    #: (id, label) of every context field worth reporting when it is not recorded.
+    context_fields: tuple[tuple[str, str], ...] = ()
     screenings: int = 0
 
 

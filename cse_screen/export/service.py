@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from cse_screen.errors import Cancelled, ExportFailed, PermissionDenied, StorageFull, UsageError
+from cse_screen.errors import Cancelled, ExportFailed, StorageFull, UsageError
 from cse_screen.export.context import Cancel, Progress
 from cse_screen.export.options import ExportOptions, ExportSummary
 from cse_screen.export.workbook import build_workbook
@@ -23,14 +23,10 @@ _CHUNK = 1 << 20
 
 
 def check_role(store: Any) -> None:
-    """Only team leads and administrators take data out of the database."""
-    user = store.user
-    if user.role in EXPORT_ROLES:
-        return
-    store.audit.record("denied", "export", None, {"role": user.role})
-    raise PermissionDenied(
-        f"user '{user.name}' is a {user.role}; only team leads and administrators may export"
-    )
+    """Only team leads and administrators take data out of the database (refusals audited)."""
+    from cse_screen.storage.services.roles import require_role
+
+    require_role(store.context, EXPORT_ROLES, "export data", "export")
 
 
 def check_destination(out: Path) -> None:

@@ -170,7 +170,7 @@ def write_data_quality(
     overdue_children: int,
     instruments: list[InstrumentInfo],
 ) -> None:
-    cm = ctx.sheet(ws, [44, 14, 14, 14, 14, 14, 14])
+    cm = ctx.sheet(ws, [46, 18, 18, 18, 18, 18, 18])
     _heading(ws, cm, ctx, "Data quality")
     ws.append([])
     ws.append(cm.header_row(["Measure", "Count", "% of screenings"]))
@@ -187,10 +187,11 @@ def write_data_quality(
     ws.append([cm.text("Answers 'unknown' (all indicators)"), ctx.count(tally.unknown_answers)])
     ws.append([cm.text("Children overdue for re-screening"), ctx.count(overdue_children)])
     ws.append([])
-    ws.append([cm.text("Required context missing", "section")])
-    ws.append(cm.header_row(["Context field", "Screenings missing it"]))
+    ws.append([cm.text("Context not recorded", "section")])
+    ws.append(cm.header_row(["Context field", "Not recorded", "% of screenings"]))
     for name, n in sorted(tally.missing_by_field.items()):
-        ws.append([cm.text(name), ctx.count(n)])
+        label = tally.field_labels.get(name, name)
+        ws.append([cm.text(label), ctx.count(n), _share_cell(cm, ctx, n, total)])
     ws.append([])
     _assessors(ws, cm, ctx, tally)
     _top_unknown(ws, cm, ctx, tally, instruments)
@@ -205,9 +206,9 @@ def _assessors(
             [
                 "Assessor",
                 "Screenings",
-                "With 'unknown' answers",
-                "'Unknown' answers",
-                "Outcome changed",
+                "With unknowns",
+                "Unknown answers",
+                "Changed outcome",
                 "Returned",
                 "Missing context",
             ]
@@ -240,6 +241,6 @@ def _top_unknown(
     texts = {item.id: item.text for item in _all_items(instruments)}
     ranked = sorted(((c.unknown, i) for i, c in tally.items.items() if c.unknown), reverse=True)
     ws.append([cm.text("Indicators most often answered 'unknown'", "section")])
-    ws.append(cm.header_row(["Indicator", "'Unknown' answers", "Text"]))
+    ws.append(cm.header_row(["Indicator", "Unknown answers", "Text"]))
     for n, item_id in ranked[:15]:
         ws.append([cm.text(item_id), ctx.count(n), cm.text(texts.get(item_id, ""))])

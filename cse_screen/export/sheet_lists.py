@@ -165,7 +165,9 @@ def write_screenings(
     safe_values = {v for i in instruments for item in i.items for v in item.present | item.unknown}
     safe_values |= {"none", "no", "yes", "current", "previous", "both", "unknown"}
     widths = [w for _, w in heads] + [7.0] * len(items)
-    cm = ctx.sheet(ws, widths, freeze="C2" if ctx.pseudonymise else "D2", header_row=1)
+    cm = ctx.sheet(
+        ws, widths, freeze="C2" if ctx.pseudonymise else "D2", header_row=1, fit_width=False
+    )
     ws.append(cm.header_row([h for h, _ in heads] + items))
     count = 0
     for row in rows:

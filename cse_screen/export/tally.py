@@ -117,6 +117,11 @@ class ScreeningTally:
         self._required = {
             (i.id, i.version, i.content_hash): i.required_context for i in instruments
         }
+        self._tracked = {
+            (i.id, i.version, i.content_hash): tuple(f for f, _ in i.context_fields)
+            for i in instruments
+        }
+        self.field_labels = {f: label for i in instruments for f, label in i.context_fields}
         self._fallback: dict[str, ItemInfo] = {}
         for instrument in instruments:
             for item in instrument.items:
@@ -152,11 +157,11 @@ class ScreeningTally:
         if unknown:
             self.with_unknown += 1
             assessor.with_unknown += 1
-        missing = [f for f in self._required.get(key, ()) if f not in row.context_present]
-        if missing:
+        present = row.context_present
+        if any(f not in present for f in self._required.get(key, ())):
             self.missing_context += 1
             assessor.missing_context += 1
-            self.missing_by_field.update(missing)
+        self.missing_by_field.update(f for f in self._tracked.get(key, ()) if f not in present)
         if row.status in COMPLETED and row.final_outcome is not None:
             assessor.overridden += self._tally_completed(row)
 
