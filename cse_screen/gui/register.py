@@ -74,7 +74,7 @@ class RegisterPage(QWidget):
         layout.addLayout(self._build_actions())
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.requery)
-        ctx.signals.dataChanged.connect(lambda _what: self.requery())
+        ctx.signals.dataChanged.connect(self._data_changed)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
         self._update_buttons()
         self.requery()
@@ -166,6 +166,9 @@ class RegisterPage(QWidget):
             due=self.due.currentData(),
             offset=0,
         )
+
+    def _data_changed(self, _what: str) -> None:
+        self.requery()
 
     def requery(self) -> None:
         self._search_timer.stop()

@@ -105,7 +105,10 @@ class ReviewPage(QWidget):
             button.clicked.connect(slot)
             row.addWidget(button)
         layout.addLayout(row)
-        ctx.signals.dataChanged.connect(lambda _what: self.reload())
+        ctx.signals.dataChanged.connect(self._data_changed)
+        self.reload()
+
+    def _data_changed(self, _what: str) -> None:
         self.reload()
 
     def reload(self) -> None:

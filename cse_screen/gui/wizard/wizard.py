@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -190,6 +190,11 @@ class ScreeningWizard(QWidget):
             self.show_section(ids[-1])
         elif current in ids and ids.index(current) > 0:
             self.show_section(ids[ids.index(current) - 1])
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Leaving the page any way at all (Back, Home, lock) writes typed notes first."""
+        self.flush_notes()
+        super().hideEvent(event)
 
     def close_wizard(self) -> None:
         self.flush_notes()
