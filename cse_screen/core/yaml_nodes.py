@@ -101,8 +101,9 @@ class _Loader(yaml.SafeLoader):
 
 def compose(source: Source) -> MappingNode:
     """The document's root mapping, with every node's tag checked."""
-    loader = _Loader(source.text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(source.text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -112,7 +113,8 @@ def compose(source: Source) -> MappingNode:
         position = getattr(exc, "position", 0)
         source.fail(source.text[:position].count("\n") + 1, f"YAML: {_problem(exc)}")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         source.fail(1, "the file is empty")
     _check_tags(source, root)
