@@ -33,7 +33,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Engine
 
-from cse_screen.errors import BackupFailed, Cancelled, DatabaseDamaged
+from cse_screen.errors import BackupFailed, Cancelled, DatabaseDamaged, StorageFull
 from cse_screen.storage import keyslots
 from cse_screen.storage.atomic import (
     atomic_writer,
@@ -42,7 +42,7 @@ from cse_screen.storage.atomic import (
     storage_full,
     temp_path_for,
 )
-from cse_screen.storage.engine import PLAINTEXT_HEADER, db_errors
+from cse_screen.storage.engine import PLAINTEXT_HEADER, db_errors, translate_error
 
 MAGIC = b"CSESCRBK"
 FORMAT_VERSION = 1
@@ -73,8 +73,15 @@ class BackupInfo:
 # -- writing ---------------------------------------------------------------------------------
 
 
-def _snapshot(engine: Engine, target: Path, db_path: Path, cancel: Cancel | None) -> None:
-    """An encrypted, consistent copy of the open database at ``target`` (owner-only file)."""
+def _snapshot(
+    engine: Engine, target: Path, paths: tuple[Path, Path], cancel: Cancel | None
+) -> None:
+    """An encrypted, consistent copy of the open database at ``target`` (owner-only file).
+
+    ``paths`` is (database, backup destination): a full disk is reported against the
+    destination, any other failure against the database.
+    """
+    db_path, out = paths
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)  # VACUUM INTO accepts an existing empty file; this fixes its permissions
     raw = engine.raw_connection()
@@ -88,11 +95,28 @@ def _snapshot(engine: Engine, target: Path, db_path: Path, cancel: Cancel | None
             except Exception as exc:
                 if cancel is not None and "interrupt" in str(exc).lower():
                     raise _cancelled() from None
+                _raise_if_write_failure(exc, out)
                 raise
     finally:
         if cancel is not None:
             driver.set_progress_handler(None, 0)
         raw.close()
+
+
+def _raise_if_write_failure(exc: Exception, out: Path) -> None:
+    """Map a failed ``VACUUM INTO`` to the backup: it only reads the database, writes the copy.
+
+    Without extended result codes SQLite reports a failed write (including a file too large
+    for a FAT32 stick) as a plain I/O error, so that is reported against the backup too.
+    """
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    if name == "SQLITE_FULL" or isinstance(translate_error(exc, out), StorageFull):
+        raise storage_full(out) from None
+    if name.startswith("SQLITE_IOERR"):
+        raise BackupFailed(
+            f"the backup {out} could not be written: a disk reported an error, or the backup "
+            "is too large for its disk; nothing was changed"
+        ) from None
 
 
 def _cancelled() -> Cancelled:
@@ -184,7 +208,7 @@ def write_backup(
     slots = _read_keyslots(db_path)
     snapshot = temp_path_for(out)
     try:
-        _snapshot(engine, snapshot, db_path, cancel)
+        _snapshot(engine, snapshot, (db_path, out), cancel)
         _pack(out, (_manifest(engine), slots, snapshot), progress, cancel)
     except OSError as exc:
         if is_disk_full(exc):
