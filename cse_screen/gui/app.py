@@ -19,7 +19,6 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
-from cse_screen.errors import WrongPassword
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.errors import install_error_hooks, show_error
 from cse_screen.gui.lock import LockController
@@ -64,13 +63,8 @@ def verify_password(db_path: Path) -> Callable[[str, str], object]:
 
     def attempt(user: str, password: str) -> object:
         from cse_screen.storage.keyslots import KeyslotFile, keyslot_path
-        from cse_screen.storage.store import note_failed_login
 
-        try:
-            KeyslotFile.load(keyslot_path(db_path)).unlock(user, password)
-        except WrongPassword:
-            note_failed_login(db_path)
-            raise
+        KeyslotFile.load(keyslot_path(db_path)).unlock(user, password)
         return None
 
     return attempt

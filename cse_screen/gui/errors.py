@@ -19,6 +19,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from cse_screen.errors import Cancelled, UserError
 from cse_screen.reports import write_crash_report
 
+# Message boxes without a parent would be garbage-collected the moment show_error returns.
+_OPEN_BOXES: set[QMessageBox] = set()
+
 APOLOGY = "Sorry, something went wrong inside cse-screen. Your saved work is safe."
 
 
@@ -72,6 +75,8 @@ def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox | None
     box.setWindowModality(
         Qt.WindowModality.WindowModal if parent else Qt.WindowModality.ApplicationModal
     )
+    _OPEN_BOXES.add(box)
+    box.finished.connect(lambda _result: _OPEN_BOXES.discard(box))
     box.open()
     return box
 

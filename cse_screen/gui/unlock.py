@@ -132,6 +132,6 @@ class UnlockWidget(QWidget):
         elif isinstance(exc, UserError):
             set_tone(self.form.messageLabel, as_sentence(exc.message), "error")
         else:
-            set_tone(self.form.messageLabel, "The database could not be opened.", "error")
+            set_tone(self.form.messageLabel, "The password could not be checked.", "error")
             show_error(self, exc)
         self.form.passwordEdit.setFocus(Qt.FocusReason.OtherFocusReason)
