@@ -68,7 +68,7 @@ def _day(day: date | None) -> str:
     return f"{day:%d %b %Y}" if day else "—"
 
 
-def _table(parent: QWidget, name: str, headers: list[str]) -> QTableWidget:
+def _table(parent: QWidget, name: str, headers: list[str], stretch: int) -> QTableWidget:
     table = QTableWidget(0, len(headers), parent)
     table.setObjectName(name)
     table.setHorizontalHeaderLabels(headers)
@@ -77,8 +77,9 @@ def _table(parent: QWidget, name: str, headers: list[str]) -> QTableWidget:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setTabKeyNavigation(False)
     table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
 
 
@@ -152,6 +153,7 @@ class ChildRecordPage(QScrollArea):
             history_box,
             "historyTable",
             ["Date", "Status", "Outcome", "Computed", "Version", "By"],
+            stretch=2,
         )
         self.history.cellActivated.connect(lambda row, _col: self.open_screening_row(row))
         self.history.cellDoubleClicked.connect(lambda row, _col: self.open_screening_row(row))
@@ -160,7 +162,7 @@ class ChildRecordPage(QScrollArea):
         layout.addLayout(middle)
         events_box = QGroupBox("Events", body)
         events_layout = QVBoxLayout(events_box)
-        self.events = _table(events_box, "eventsTable", ["Date", "What happened", "Note", "By"])
+        self.events = _table(events_box, "eventsTable", ["Date", "What happened", "Note", "By"], 2)
         events_layout.addWidget(self.events)
         layout.addWidget(events_box)
         self.setWidget(body)
@@ -178,7 +180,6 @@ class ChildRecordPage(QScrollArea):
             ("editChildButton", "&Edit details…", self.edit_child),
             ("eventButton", "Record e&vent…", self.record_event),
             ("screenButton", "&Screen now", self.start_screening),
-            ("backButton", "Back to &register", self.go_back),
         ):
             button = QPushButton(text, body)
             button.setObjectName(name)

@@ -55,6 +55,8 @@ def due_text(row: RegisterRow) -> str:
         return "Due now" if row.latest_outcome is None else "—"
     if row.overdue:
         return f"{_when(row.next_due)} · overdue"
+    if row.next_due == date.today():
+        return "Due today"
     if row.due_soon:
         return f"{_when(row.next_due)} · due soon"
     return _when(row.next_due)

@@ -17,7 +17,7 @@ from cse_screen.storage.records import ScreeningRecord
 
 STATUS_WORDS = {
     "draft": "Draft",
-    "submitted": "Submitted, awaiting sign-off",
+    "submitted": "Awaiting sign-off",
     "signed_off": "Signed off",
     "returned": "Returned for changes",
 }

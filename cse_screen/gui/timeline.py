@@ -98,6 +98,6 @@ class OutcomeTimeline(QChartView):
         y_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         ranks = sorted(self._outcomes.values(), key=lambda o: o.rank)
         for outcome in ranks:
-            y_axis.append(outcome.label.split(" / ")[0][:22], outcome.rank)
+            y_axis.append(outcome.label, outcome.rank)
         y_axis.setRange(ranks[0].rank - 0.4, ranks[-1].rank + 0.4)
         return x_axis, y_axis

@@ -81,8 +81,6 @@ class ResultPage(QScrollArea):
         self.setWidget(body)
 
     def _build_outcome(self, body: QWidget, layout: QVBoxLayout) -> None:
-        heading = QLabel("<h2>Result</h2>", body)
-        layout.addWidget(heading)
         row = QHBoxLayout()
         self.badge = _label(body, "outcomeBadge")
         self.badge.setWordWrap(False)
@@ -93,6 +91,8 @@ class ResultPage(QScrollArea):
         layout.addWidget(self.computed)
         self.why = _label(body, "explanations", rich=True)
         layout.addWidget(self.why)
+        self.present = _label(body, "presentIndicators", rich=True)
+        layout.addWidget(self.present)
         self.quality = _label(body, "dataQuality", rich=True)
         layout.addWidget(self.quality)
         self.actions = _label(body, "actions", rich=True)
@@ -152,8 +152,10 @@ class ResultPage(QScrollArea):
         self._result = result = controller.result()
         self._screen_date = controller.screen_date
         self.why.setText("<b>Why:</b>" + _bullets([f.explanation for f in result.fired]))
+        present = [f"{i} {self._q.item(i).text}" for i in result.present if self._q.has_item(i)]
+        self.present.setText("<b>Indicators present:</b>" + _bullets(present))
         counts = ", ".join(f"{tier} {n}" for tier, n in result.counts.items() if n) or "none"
-        lines = [f"Indicators present by tier: {counts}."]
+        lines = [f"Present by tier: {counts}."]
         if result.unknown:
             lines.append(
                 "Answered “don't know” (counted as absent): " + ", ".join(result.unknown) + "."
@@ -163,7 +165,7 @@ class ResultPage(QScrollArea):
         missing_notes = controller.evidence_missing()
         if missing_notes:
             lines.append("Evidence notes still needed for: " + ", ".join(missing_notes) + ".")
-        self.quality.setText(_bullets(lines))
+        self.quality.setText("<b>Completeness:</b>" + _bullets(lines))
         self.clear_errors()
         self._override_changed()
 

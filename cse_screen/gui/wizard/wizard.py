@@ -31,7 +31,7 @@ ErrorFn = Callable[[BaseException], None]
 NOTE_DELAY_MS = 400
 KEY_HINT = (
     "Keys: 1–5 choose an answer · Tab next question · F1 guidance · "
-    "PgDn or Alt+N next page · PgUp or Alt+B back"
+    "PgDn or Alt+N next section · PgUp or Alt+P previous section"
 )
 
 
@@ -112,7 +112,7 @@ class ScreeningWizard(QWidget):
         self.close_button.setObjectName("closeWizardButton")
         self.close_button.clicked.connect(self.close_wizard)
         row.addWidget(self.close_button)
-        self.back_button = QPushButton("‹ &Back", self)
+        self.back_button = QPushButton("‹ &Previous", self)
         self.back_button.setObjectName("backButton")
         self.back_button.clicked.connect(self.go_back)
         row.addWidget(self.back_button)
