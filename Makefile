@@ -48,5 +48,13 @@ test: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench $(BENCH)
 
+# Recompile ui/*.ui into cse_screen/gui/forms/ (the compiled forms are committed).
+forms: $(STAMP)
+	$(PY) -m cse_screen.gui.forms_build
+
+# PNGs of the main screens on a demo database, rendered offscreen, into docs/screenshots/.
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py docs/screenshots
+
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache .mypy_cache
