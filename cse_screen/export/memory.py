@@ -14,6 +14,7 @@ few hundred megabytes of worksheet XML but a few tens of megabytes deflated).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import zlib
 from collections.abc import Iterator
@@ -124,6 +125,18 @@ class _SpoolExcelWriter(ExcelWriter):  # type: ignore[misc]
             for piece in writer.out.read_chunks():
                 entry.write(piece)
         self.manifest.append(ws)
+
+
+def discard(wb: Workbook) -> None:
+    """Close the streams of an abandoned workbook (cancel, error) so nothing dangles.
+
+    Only sheets that already have their in-memory writer are closed: closing one without would
+    make openpyxl create its temporary file after all.
+    """
+    for ws in wb.worksheets:
+        if ws._writer is not None and not ws.closed:
+            with contextlib.suppress(Exception):
+                ws.close()
 
 
 def save_to_memory(wb: Workbook) -> BytesIO:

@@ -15,9 +15,9 @@ from openpyxl import Workbook
 
 from cse_screen.export.context import BuildContext, Cancel, Progress
 from cse_screen.export.encrypt import encrypt_workbook
-from cse_screen.export.memory import save_to_memory
+from cse_screen.export.memory import discard, save_to_memory
 from cse_screen.export.options import ExportOptions
-from cse_screen.export.rows import ExportSource, PeriodCounts
+from cse_screen.export.rows import ExportSource, InstrumentInfo, PeriodCounts
 from cse_screen.export.sheet_analysis import write_data_quality, write_indicators, write_trends
 from cse_screen.export.sheet_lists import write_children, write_screenings
 from cse_screen.export.sheet_summary import write_about, write_summary
@@ -70,6 +70,23 @@ def build_workbook(
     ctx = BuildContext(options, meta, progress, cancel, total_steps=total)
     ctx.check_cancel()
     wb = Workbook(write_only=True)
+    try:
+        counts = _fill(wb, source, ctx, instruments)
+        data = save_to_memory(wb)
+    except BaseException:
+        discard(wb)
+        raise
+    ctx.check_cancel()
+    if options.password:
+        data = encrypt_workbook(data, options.password)
+    ctx.step(_FINISHING_STEPS - _FINISHING_STEPS // 2)
+    return BuiltWorkbook(data, counts["children"], counts["screenings"], SHEETS)
+
+
+def _fill(
+    wb: Workbook, source: ExportSource, ctx: BuildContext, instruments: list[InstrumentInfo]
+) -> dict[str, int]:
+    meta, options = ctx.meta, ctx.options
     _neutral_properties(wb)
     ws = {name: wb.create_sheet(name) for name in SHEETS}
     kids = ChildTally(meta.today)
@@ -88,9 +105,4 @@ def build_workbook(
     counts = {"children": n_children, "screenings": n_screenings}
     write_about(ws["About"], ctx, instruments, counts, tally.instrument_use)
     ctx.step(_FINISHING_STEPS // 2)
-    data = save_to_memory(wb)
-    ctx.check_cancel()
-    if options.password:
-        data = encrypt_workbook(data, options.password)
-    ctx.step(_FINISHING_STEPS - _FINISHING_STEPS // 2)
-    return BuiltWorkbook(data, n_children, n_screenings, SHEETS)
+    return counts

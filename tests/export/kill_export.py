@@ -1,0 +1,56 @@
+"""Run one export in a child process and kill it (SIGKILL) at a chosen point.
+
+Used by the crash tests: ``python kill_export.py DB OUT STAGE``. Stages: ``mid_save`` (while
+the zip is being assembled in memory), ``before_replace`` (the file is written under its
+temporary name, not yet renamed) and ``progress`` (prints progress so the parent can kill it at
+any moment while rows are written).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from typing import Any
+
+PASSWORD = "Heron-candle-93-meadow"
+
+
+def _die(*_args: Any, **_kwargs: Any) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def main() -> None:
+    db, out, stage = sys.argv[1:4]
+    from cse_screen.export import ExportOptions, export_workbook, memory
+    from cse_screen.storage import atomic
+    from cse_screen.storage.store import Store
+
+    progress = None
+    if stage == "mid_save":
+        original = memory._SpoolExcelWriter.write_worksheet
+        written: list[object] = []
+
+        def write_worksheet(self: Any, ws: Any) -> None:
+            written.append(ws)
+            if len(written) == 3:
+                _die()
+            original(self, ws)
+
+        memory._SpoolExcelWriter.write_worksheet = write_worksheet
+    elif stage == "before_replace":
+        atomic.os.replace = _die  # type: ignore[assignment]
+    elif stage == "progress":
+
+        def progress(done: int, total: int) -> None:
+            print("progress", done, total, flush=True)
+            time.sleep(0.02)
+
+    with Store.open(db, "admin", PASSWORD) as store:
+        export_workbook(store, out, ExportOptions(), progress=progress)
+    print("finished", flush=True)
+
+
+if __name__ == "__main__":
+    main()
