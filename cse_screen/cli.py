@@ -18,7 +18,15 @@ from cse_screen.errors import EXIT_ERROR, EXIT_USAGE, UserError
 from cse_screen.reports import write_crash_report
 
 # Modules of cse_screen.commands, in the order their commands appear in --help.
-COMMAND_MODULES: tuple[str, ...] = ("store", "admin", "children", "questionnaire", "score")
+COMMAND_MODULES: tuple[str, ...] = (
+    "store",
+    "admin",
+    "children",
+    "questionnaire",
+    "score",
+    "selftest",
+    "export",
+)
 
 PROG = "cse-screen"
 
