@@ -42,7 +42,12 @@ from cse_screen.storage.atomic import (
     storage_full,
     temp_path_for,
 )
-from cse_screen.storage.engine import PLAINTEXT_HEADER, db_errors, translate_error
+from cse_screen.storage.engine import (
+    PLAINTEXT_HEADER,
+    db_errors,
+    driver_connection,
+    translate_error,
+)
 
 MAGIC = b"CSESCRBK"
 FORMAT_VERSION = 1
@@ -84,23 +89,27 @@ def _snapshot(
     db_path, out = paths
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)  # VACUUM INTO accepts an existing empty file; this fixes its permissions
-    raw = engine.raw_connection()
-    driver = raw.driver_connection
-    try:
+    with driver_connection(engine) as driver:
         if cancel is not None:
             driver.set_progress_handler(lambda: 1 if cancel() else 0, 10_000)
-        with db_errors(db_path):
-            try:
-                driver.execute("VACUUM INTO ?", (str(target),))
-            except Exception as exc:
-                if cancel is not None and "interrupt" in str(exc).lower():
-                    raise _cancelled() from None
-                _raise_if_write_failure(exc, out)
-                raise
-    finally:
-        if cancel is not None:
-            driver.set_progress_handler(None, 0)
-        raw.close()
+        try:
+            _vacuum_into(driver, target, db_path, out, cancel)
+        finally:
+            if cancel is not None:
+                driver.set_progress_handler(None, 0)
+
+
+def _vacuum_into(
+    driver: Any, target: Path, db_path: Path, out: Path, cancel: Cancel | None
+) -> None:
+    with db_errors(db_path):
+        try:
+            driver.execute("VACUUM INTO ?", (str(target),))
+        except Exception as exc:
+            if cancel is not None and "interrupt" in str(exc).lower():
+                raise _cancelled() from None
+            _raise_if_write_failure(exc, out)
+            raise
 
 
 def _raise_if_write_failure(exc: Exception, out: Path) -> None:

@@ -248,6 +248,20 @@ def _remove_database_files(db_path: Path) -> None:
             path.unlink()
 
 
+@contextlib.contextmanager
+def driver_connection(engine: Engine) -> Iterator[Any]:
+    """A pooled, keyed driver connection for what SQLAlchemy cannot express (VACUUM INTO,
+    progress handlers, PRAGMAs outside a transaction); returned to the pool afterwards."""
+    raw = engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        if driver is None:
+            raise RuntimeError("the pool returned a closed connection")
+        yield driver
+    finally:
+        raw.close()
+
+
 def checkpoint(engine: Engine) -> None:
     """Fold the WAL into the main file, so a file-level copy or a size check sees everything."""
     with engine.connect() as connection:

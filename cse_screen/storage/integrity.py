@@ -17,16 +17,15 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from cse_screen.storage.engine import driver_connection
+
 MAX_PROBLEMS = 50
 _PAGE = re.compile(r"page (\d+)", re.IGNORECASE)
 
 
 def _driver_rows(engine: Engine, pragma: str) -> list[tuple[Any, ...]]:
-    raw = engine.raw_connection()
-    try:
-        return [tuple(row) for row in raw.driver_connection.execute(pragma).fetchall()]
-    finally:
-        raw.close()
+    with driver_connection(engine) as driver:
+        return [tuple(row) for row in driver.execute(pragma).fetchall()]
 
 
 def _cipher_problems(rows: list[tuple[Any, ...]]) -> list[str]:
