@@ -20,6 +20,7 @@ runs before every unlock, so whoever opens the database next completes the resto
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from pathlib import Path
 from typing import BinaryIO
@@ -144,11 +145,19 @@ def finish_interrupted_restore(db_path: Path | str) -> bool:
     """
     files = _Files(Path(db_path))
     if files.journal.exists():
-        _roll_forward(files, keep_previous=False)
+        _roll_forward(files, keep_previous=_journal_says_keep(files.journal))
         return True
     for path in files.leftovers():
         _unlink(path)
     return False
+
+
+def _journal_says_keep(journal: Path) -> bool:
+    """Whether the interrupted restore was asked to keep the old files (yes, when unsure)."""
+    try:
+        return bool(json.loads(journal.read_text(encoding="utf-8")).get("keep_previous", True))
+    except (OSError, ValueError, AttributeError):
+        return True
 
 
 def _require_known_schema(info: BackupInfo, script_location: Path | str | None) -> None:
@@ -182,6 +191,7 @@ def restore_backup(
     files = _Files(db_path)
     finish_interrupted_restore(db_path)
     _extract(info, files)
-    atomic_write_bytes(files.journal, b'{"restore": 1}\n')
+    journal = {"restore": 1, "keep_previous": keep_previous}
+    atomic_write_bytes(files.journal, json.dumps(journal).encode("utf-8"))
     _roll_forward(files, keep_previous)
     return info

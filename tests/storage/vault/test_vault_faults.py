@@ -148,9 +148,10 @@ for _n in range(2, 6):  # each rename of the roll-forward (the first rename is t
     )
 
 
+@pytest.mark.parametrize("keep", [False, True])
 @pytest.mark.parametrize("point", sorted(RESTORE_POINTS))
 def test_kill_during_restore_is_finished_or_undone_at_next_open(
-    vault, h, run_child, tmp_path, point
+    vault, h, run_child, tmp_path, point, keep
 ):
     out = tmp_path / "snap.backup"
     write_backup(vault.engine, vault.db_path, out)
@@ -161,7 +162,7 @@ def test_kill_during_restore_is_finished_or_undone_at_next_open(
         + RESTORE_POINTS[point]
         + f"""
 from cse_screen.storage.backup import restore_backup
-restore_backup({str(out)!r}, {str(vault.db_path)!r})
+restore_backup({str(out)!r}, {str(vault.db_path)!r}, keep_previous={keep})
 """
     )
     _killed(run_child(code))
@@ -169,6 +170,14 @@ restore_backup({str(out)!r}, {str(vault.db_path)!r})
     expected = [h.canary, "after the backup"] if point == "mid_extract" else [h.canary]
     assert rows == expected
     names = sorted(p.name for p in tmp_path.iterdir() if p.name != "child-tmp")
+    parked = ["cse.db.before-restore", "cse.db.keys.before-restore"]
+    if keep and point != "mid_extract":
+        assert [n for n in names if n.endswith("before-restore")] == parked
+        engine = open_engine(tmp_path / parked[0], vault.key)  # the old data is still readable
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM notes").scalar() == 2
+        engine.dispose()
+        names = [n for n in names if n not in parked]
     assert names == ["cse.db", "cse.db.keys", "snap.backup"]
 
 
