@@ -1,0 +1,360 @@
+"""The installation check behind ``cse-screen selftest``.
+
+IT runs it after deploying (and CI runs it on every bundle) to learn, without a display and
+without touching anyone's records, whether this installation can do the real work: encrypt with
+SQLCipher 4, create and unlock a database, score a screening through the services, write an
+Excel export that opens, and show the main window. Each step uses the same code paths the app
+and the command line use; nothing is simulated.
+
+Everything happens in a private temporary folder (the database, settings, logs and the export),
+with the user folders pointed there for the duration, so the check leaves no trace and cannot
+disturb a real installation; the folder is removed at the end and its removal is checked. The
+temporary database uses the cheap key-derivation setting, which is fine for a throwaway file and
+keeps the check to a few seconds.
+
+Qt is only reached through :mod:`cse_screen.gui`, imported when the window step runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from cse_screen.errors import UserError
+from cse_screen.paths import log_dir
+from cse_screen.reports import write_crash_report
+
+SELFTEST_USER = "selftest"
+CASE_REF = "SELFTEST-0001"
+CHILD_NAME = "Selftest Placeholder"  # synthetic; used to prove it never reaches the title bar
+EXPECTED_OUTCOME = "moderate"  # rule R2: three moderate-tier indicators current
+TIMEOUT_SECONDS = 180
+WINDOW_SECONDS = 60
+
+# Environment the check points at its temporary folder (restored afterwards).
+_DIR_VARIABLES = {
+    "CSE_SCREEN_DATA_DIR": "data",
+    "CSE_SCREEN_CONFIG_DIR": "config",
+    "CSE_SCREEN_LOG_DIR": "logs",
+}
+
+
+class SelftestFailed(UserError):
+    """One step of the installation check failed; the message names the step and the cause."""
+
+
+@dataclass
+class Workspace:
+    """What the steps share: the private folder, the temporary database and its records."""
+
+    root: Path
+    password: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
+    store: Any = None
+    child_id: int | None = None
+
+    @property
+    def db(self) -> Path:
+        return self.root / "data" / "selftest.db"
+
+    def close_store(self) -> None:
+        store, self.store = self.store, None
+        if store is not None:
+            store.close()
+
+
+# --- the steps --------------------------------------------------------------------------------
+
+
+def check_driver(ws: Workspace) -> str:
+    """Fail closed unless the driver in this installation encrypts with SQLCipher 4."""
+    from cse_screen.storage.engine import require_sqlcipher
+
+    version = require_sqlcipher()
+    return f"SQLCipher {version} is the database driver"
+
+
+def create_database(ws: Workspace) -> str:
+    """Create, close and reopen an encrypted database; a wrong password must be refused."""
+    from cse_screen.errors import WrongPassword
+    from cse_screen.storage.engine import PLAINTEXT_HEADER
+    from cse_screen.storage.store import Store
+
+    Store.create(ws.db, SELFTEST_USER, ws.password, full_name="Self-test").close()
+    if ws.db.read_bytes()[: len(PLAINTEXT_HEADER)] == PLAINTEXT_HEADER:
+        raise SelftestFailed("the temporary database was written without encryption")
+    try:
+        Store.open(ws.db, SELFTEST_USER, ws.password + "-wrong").close()
+    except WrongPassword:
+        pass
+    else:
+        raise SelftestFailed("the temporary database opened with a wrong password")
+    ws.store = Store.open(ws.db, SELFTEST_USER, ws.password)
+    with ws.store.engine.connect() as connection:
+        version = str(connection.exec_driver_sql("PRAGMA cipher_version").scalar() or "")
+    if not version.startswith("4."):
+        raise SelftestFailed("the reopened database is not encrypted by SQLCipher 4")
+    return "created, locked and unlocked an encrypted database (a wrong password was refused)"
+
+
+def scripted_answers(q: Any) -> tuple[dict[str, str], list[str]]:
+    """Every item answered absent, except three moderate-tier indicators answered current."""
+    answers: dict[str, str] = {}
+    for item in q.items:
+        absent = next((v for v in ("none", "no") if v in item.values), None)
+        if absent is None:
+            raise SelftestFailed(f"item {item.id} of {q.id} has no 'none' or 'no' answer")
+        answers[item.id] = absent
+    moderate = [item.id for item in q.risk_items if item.tier == "moderate"][:3]
+    if len(moderate) < 3:
+        raise SelftestFailed(f"{q.id} has fewer than three moderate-tier indicators")
+    return answers, moderate
+
+
+def run_screening(ws: Workspace) -> str:
+    """Add a child, screen them through the services and check the outcome the rules predict."""
+    from cse_screen.core import registry
+    from cse_screen.storage.records import ChildInput
+
+    store, today = ws.store, date.today()
+    child = store.children.add(
+        ChildInput(
+            case_ref=CASE_REF,
+            name=CHILD_NAME,
+            dob=date(today.year - 14, 1, 1),
+            worker=SELFTEST_USER,  # on the user's own caseload, which the register shows first
+        )
+    )
+    ws.child_id = child.id
+    q = registry.get_questionnaire()
+    draft = store.screenings.start_draft(child.id, q)
+    answers, present = scripted_answers(q)
+    for item_id in present:
+        answers.pop(item_id)
+        store.screenings.save_answer(draft.id, item_id, "current", note="Self-test note.")
+    store.screenings.save_answers(draft.id, answers)
+    result = store.screenings.submit(draft.id)
+    if (result.computed_outcome, result.final_outcome) != (EXPECTED_OUTCOME, EXPECTED_OUTCOME):
+        raise SelftestFailed(
+            f"the scripted screening scored '{result.computed_outcome}' where the rules "
+            f"predict '{EXPECTED_OUTCOME}'"
+        )
+    due = today + timedelta(days=q.outcome(EXPECTED_OUTCOME).review_after_days)
+    if result.next_due != due:
+        raise SelftestFailed(f"the scripted screening is due on {result.next_due}, not {due}")
+    return f"scored a scripted screening '{EXPECTED_OUTCOME}' as the rules predict"
+
+
+def export_and_read(ws: Workspace) -> str:
+    """Write the Excel export, then open it again with openpyxl and find the screened child."""
+    from openpyxl import load_workbook
+
+    from cse_screen.export import ExportOptions, export_workbook
+
+    out = ws.root / "selftest-export.xlsx"
+    summary = export_workbook(ws.store, out, ExportOptions())
+    if (summary.children, summary.screenings) != (1, 1):
+        raise SelftestFailed(
+            f"the export counted {summary.children} children and {summary.screenings} "
+            "screenings where 1 and 1 were expected"
+        )
+    workbook = load_workbook(out, read_only=True)
+    try:
+        sheets = workbook.sheetnames
+        found = any(
+            CASE_REF in str(cell)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
+    finally:
+        workbook.close()
+    if not found:
+        raise SelftestFailed("the export opened, but the screened child is not in it")
+    return f"wrote an Excel export and read it back ({len(sheets)} sheets)"
+
+
+def open_main_window(ws: Workspace) -> str:
+    """Show the main window offscreen, as after an unlock, until the register lists the child."""
+    from cse_screen.gui.app import Shell, make_app, make_context
+    from cse_screen.gui.register import RegisterPage
+
+    child_id = ws.child_id
+    if child_id is None:
+        raise SelftestFailed("there is no screened child for the register to show")
+    app = make_app(["cse-screen"])
+    ctx = make_context(ws.db)
+    errors: list[BaseException] = []
+    ctx.runner.set_error_handler(errors.append)
+    ctx.show_error = lambda _parent, exc: errors.append(exc)
+    shell = Shell(app, ctx)
+    store, ws.store = ws.store, None  # the shell closes it at shut-down, as in the app
+    try:
+        shell.store_ready(store)
+        window = shell.main
+
+        def register_lists_child() -> bool:
+            pages = window.findChildren(RegisterPage) if window is not None else []
+            return any(page.select_child(child_id) for page in pages)
+
+        shown = pump_until(app, register_lists_child, WINDOW_SECONDS, errors)
+        title = window.windowTitle() if window is not None else ""
+    finally:
+        if shell.main is not None:
+            shell.main.close()
+        shell.shutdown()
+    if not shown:
+        raise SelftestFailed("the main window opened, but its register never listed the child")
+    if CHILD_NAME in title:
+        raise SelftestFailed("the main window's title shows a child's name")
+    return "opened the main window offscreen; the register lists the screened child"
+
+
+STEPS: tuple[tuple[str, Callable[[Workspace], str]], ...] = (
+    ("checking the database driver", check_driver),
+    ("creating an encrypted database", create_database),
+    ("running a scripted screening", run_screening),
+    ("writing an Excel export", export_and_read),
+    ("opening the main window", open_main_window),
+)
+
+
+# --- running them -----------------------------------------------------------------------------
+
+
+def pump_until(
+    app: Any, condition: Callable[[], bool], seconds: float, errors: list[BaseException]
+) -> bool:
+    """Run Qt's event loop in small slices until ``condition`` holds or time runs out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if errors:
+            raise errors[0]
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def _run_step(what: str, step: Callable[[Workspace], str], ws: Workspace, report_to: Path) -> str:
+    """One step; any failure becomes a single sentence naming the step."""
+    try:
+        return step(ws)
+    except SelftestFailed as exc:
+        raise SelftestFailed(f"selftest failed while {what}: {exc.message}") from None
+    except UserError as exc:
+        raise SelftestFailed(f"selftest failed while {what}: {exc.message}") from None
+    except Exception as exc:  # the unexpected: a report without personal data, then one line
+        report = write_crash_report(exc, report_to)
+        where = f" (report: {report})" if report else ""
+        raise SelftestFailed(
+            f"selftest failed while {what}: an unexpected {type(exc).__name__} occurred{where}"
+        ) from None
+
+
+@contextlib.contextmanager
+def isolated_workspace() -> Iterator[Workspace]:
+    """A private temporary folder with the user folders pointed into it, removed afterwards."""
+    root = Path(tempfile.mkdtemp(prefix="cse-screen-selftest-"))  # owner-only permissions
+    saved = {name: os.environ.get(name) for name in (*_DIR_VARIABLES, "CSE_SCREEN_KDF")}
+    for name, sub in _DIR_VARIABLES.items():
+        os.environ[name] = str(root / sub)
+    os.environ["CSE_SCREEN_KDF"] = "test"  # cheap keyslots: this database is thrown away
+    ws = Workspace(root)
+    try:
+        yield ws
+    finally:
+        ws.close_store()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        shutil.rmtree(root, ignore_errors=True)
+    if root.exists():
+        raise SelftestFailed(f"selftest could not remove its temporary folder {root}")
+
+
+def prepare_headless_qt(runtime_parent: Path) -> None:
+    """Offscreen Qt, set before Qt loads; a private runtime folder when the session has none."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if not os.environ.get("XDG_RUNTIME_DIR") and sys.platform.startswith("linux"):
+        runtime = Path(tempfile.mkdtemp(prefix="cse-screen-runtime-", dir=runtime_parent))
+        os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+
+
+def _watchdog(seconds: float, root: Callable[[], Path | None]) -> threading.Timer:
+    """A check that hangs must still end, with a sentence and without leaving files behind."""
+
+    def expire() -> None:
+        folder = root()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        sys.stderr.write(f"cse-screen: error: selftest did not finish within {seconds:.0f} s\n")
+        sys.stderr.flush()
+        os._exit(1)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def run_selftest(out: TextIO | None = None, timeout: float = TIMEOUT_SECONDS) -> int:
+    """Run every step, printing one line per step that passed; SelftestFailed on the first
+    that does not. Returns 0."""
+    out = out or sys.stdout
+    report_to = log_dir()  # the real log folder, taken before the user folders are redirected
+    current: list[Path] = []
+    timer = _watchdog(timeout, lambda: current[0] if current else None)
+    try:
+        with isolated_workspace() as ws:
+            current.append(ws.root)
+            prepare_headless_qt(ws.root)
+            for what, step in STEPS:
+                out.write(f"ok: {_run_step(what, step, ws, report_to)}\n")
+                out.flush()
+        out.write("ok: removed everything it made\nselftest passed\n")
+    finally:
+        timer.cancel()
+    return 0
+
+
+def probe_startup(db_path: Path, out: TextIO | None = None) -> int:
+    """Open the app on an existing database until its unlock screen is on screen, then stop.
+
+    ``scripts/check_bundle.py`` times this from outside, for the frozen bundle against a source
+    run, so the ratio shows what freezing costs at start-up.
+    """
+    out = out or sys.stdout
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from cse_screen.gui.app import Shell, database_exists, make_app, make_context
+
+    if not database_exists(db_path):
+        raise UserError(f"there is no database at {db_path} to show the unlock screen for")
+    app = make_app(["cse-screen"])
+    shell = Shell(app, make_context(db_path))
+    widget = shell.start()
+
+    def on_screen() -> bool:
+        handle = widget.windowHandle()
+        return widget.isVisible() and handle is not None and handle.isExposed()
+
+    if not pump_until(app, on_screen, WINDOW_SECONDS, []):
+        raise UserError("the unlock screen did not appear within a minute")
+    out.write(f"shown: {type(widget).__name__}\n")
+    out.flush()
+    widget.close()
+    return 0
