@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from cse_screen.errors import StorageFull
+from cse_screen.errors import StorageFull, UserError
 
 # Errors that mean "no room": a full disk, a per-file size limit, a full quota.
 _FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)})
@@ -40,6 +40,21 @@ def storage_full(target: Path) -> StorageFull:
     return StorageFull(
         f"there is not enough disk space to write {target}; nothing was changed there"
     )
+
+
+_NOT_WRITABLE_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+
+
+def write_error(exc: BaseException, target: Path) -> UserError | None:
+    """The sentence for an operating-system refusal to write ``target``, or None."""
+    if is_disk_full(exc):
+        return storage_full(target)
+    if isinstance(exc, OSError) and exc.errno in _NOT_WRITABLE_ERRNOS:
+        return UserError(
+            f"{target} cannot be written: the file or its folder is read-only or not "
+            "accessible; nothing was changed"
+        )
+    return None
 
 
 def temp_path_for(target: Path) -> Path:
@@ -70,8 +85,10 @@ def _open_private(path: Path) -> BinaryIO:
 
 
 def _discard(temp: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        temp.unlink()
+    """Best effort: the original error matters more than a failure to clean up after it."""
+    if temp.exists():
+        with contextlib.suppress(OSError):
+            temp.unlink()
 
 
 @contextlib.contextmanager
@@ -92,8 +109,9 @@ def atomic_writer(target: Path | str) -> Iterator[BinaryIO]:
         temp.replace(target)
     except BaseException as exc:
         _discard(temp)
-        if is_disk_full(exc):
-            raise storage_full(target) from None
+        user_error = write_error(exc, target)
+        if user_error is not None:
+            raise user_error from None
         raise
     fsync_dir(target.parent)
 
@@ -163,7 +181,7 @@ def remove_stale_temps(target: Path | str) -> int:
     """
     removed = 0
     for temp in stale_temps(target):
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # gone already, or a read-only folder
             temp.unlink()
             removed += 1
     return removed

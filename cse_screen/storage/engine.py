@@ -38,7 +38,7 @@ from cse_screen.errors import (
     UserError,
 )
 from cse_screen.paths import default_database
-from cse_screen.storage.atomic import is_disk_full, storage_full
+from cse_screen.storage.atomic import is_disk_full, storage_full, write_error
 
 # The DB-API module used for every connection. Tests swap it for the stock sqlite3 module to
 # prove that we refuse to run unencrypted.
@@ -115,7 +115,15 @@ def translate_error(exc: BaseException, db_path: Path) -> UserError | None:
     damage = ("not a database", "malformed", "disk i/o error", "hmac", "corrupt")
     if any(word in text for word in damage):
         return _damaged(db_path)
-    return None
+    if "readonly" in text or "read-only" in text:
+        return UserError(
+            f"the database file {db_path} cannot be written: the file or its folder is read-only"
+        )
+    if "unable to open database file" in text:
+        return UserError(
+            f"the database file {db_path} cannot be opened: its folder is missing or not accessible"
+        )
+    return write_error(inner, db_path)
 
 
 @contextlib.contextmanager
@@ -171,13 +179,18 @@ def _create_empty(db_path: Path) -> None:
 
     SQLite gives its -wal and -shm files the permissions of the database file.
     """
-    db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
+        db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         raise UserError(
             f"the database file {db_path} already exists; it was not overwritten"
         ) from None
+    except OSError as exc:
+        user_error = write_error(exc, db_path)
+        if user_error is None:
+            raise
+        raise user_error from None
     os.close(fd)
 
 

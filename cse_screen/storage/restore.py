@@ -64,8 +64,10 @@ def _sqlite_family(db: Path) -> list[Path]:
 
 
 def _unlink(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
+    # Check first: on a read-only file system unlink fails even for a name that is absent.
+    if path.exists() or path.is_symlink():
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
 
 
 def _copy_part(source: BinaryIO, offset: int, length: int, target: Path) -> None:

@@ -416,3 +416,26 @@ os.kill(os.getpid(), signal.SIGKILL)  # leave -wal and -shm behind
     assert h.files_containing(work, h.canary) == []
     assert h.files_containing(work, h.password) == []
     assert h.canary not in result.stdout + result.stderr
+
+
+def test_read_only_location_gives_sentences_and_creates_nothing(tmp_path, h, tiny_fs):
+    folder = tiny_fs(4 * 1024 * 1024)
+    made = h.make_vault(folder / "cse.db")
+    made.engine.dispose()
+    subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+    before = h.file_bytes(folder)
+    slots = KeyslotFile.load(made.keys_path)
+    slots.set_password("admin", "new", made.key)
+    with pytest.raises(errors.UserError, match="read-only"):
+        slots.save()
+    with pytest.raises(errors.UserError, match="read-only"):
+        open_engine(folder / "other.db", made.key, create=True)
+    try:
+        engine = open_engine(made.db_path, made.key)
+    except errors.UserError as exc:
+        assert str(made.db_path) in str(exc)
+    else:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT text FROM notes").scalar() == h.canary
+        engine.dispose()
+    assert h.file_bytes(folder) == before
