@@ -30,10 +30,16 @@ class Ui_SetupForm(object):
 
         self.outerLayout.addItem(self.topSpacer)
 
+        self.centerRow = QHBoxLayout()
+        self.centerRow.setObjectName(u"centerRow")
+        self.leftSpacer = QSpacerItem(10, 10, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+        self.centerRow.addItem(self.leftSpacer)
+
         self.setupPanel = QFrame(SetupForm)
         self.setupPanel.setObjectName(u"setupPanel")
-        self.setupPanel.setMinimumSize(QSize(520, 0))
-        self.setupPanel.setMaximumSize(QSize(560, 16777215))
+        self.setupPanel.setMinimumSize(QSize(580, 0))
+        self.setupPanel.setMaximumSize(QSize(580, 16777215))
         self.panelLayout = QVBoxLayout(self.setupPanel)
         self.panelLayout.setSpacing(10)
         self.panelLayout.setObjectName(u"panelLayout")
@@ -167,6 +173,11 @@ class Ui_SetupForm(object):
 
         self.createButton = QPushButton(self.setupPanel)
         self.createButton.setObjectName(u"createButton")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        sizePolicy.setHorizontalStretch(0)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.createButton.sizePolicy().hasHeightForWidth())
+        self.createButton.setSizePolicy(sizePolicy)
 
         self.buttonRow.addWidget(self.createButton)
 
@@ -174,7 +185,14 @@ class Ui_SetupForm(object):
         self.panelLayout.addLayout(self.buttonRow)
 
 
-        self.outerLayout.addWidget(self.setupPanel, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.centerRow.addWidget(self.setupPanel)
+
+        self.rightSpacer = QSpacerItem(10, 10, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+        self.centerRow.addItem(self.rightSpacer)
+
+
+        self.outerLayout.addLayout(self.centerRow)
 
         self.bottomSpacer = QSpacerItem(20, 10, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
 

@@ -30,9 +30,15 @@ class Ui_UnlockForm(object):
 
         self.outerLayout.addItem(self.topSpacer)
 
+        self.centerRow = QHBoxLayout()
+        self.centerRow.setObjectName(u"centerRow")
+        self.leftSpacer = QSpacerItem(10, 10, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+        self.centerRow.addItem(self.leftSpacer)
+
         self.unlockPanel = QFrame(UnlockForm)
         self.unlockPanel.setObjectName(u"unlockPanel")
-        self.unlockPanel.setMinimumSize(QSize(400, 0))
+        self.unlockPanel.setMinimumSize(QSize(440, 0))
         self.unlockPanel.setMaximumSize(QSize(440, 16777215))
         self.panelLayout = QVBoxLayout(self.unlockPanel)
         self.panelLayout.setSpacing(10)
@@ -102,6 +108,11 @@ class Ui_UnlockForm(object):
 
         self.unlockButton = QPushButton(self.unlockPanel)
         self.unlockButton.setObjectName(u"unlockButton")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        sizePolicy.setHorizontalStretch(0)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.unlockButton.sizePolicy().hasHeightForWidth())
+        self.unlockButton.setSizePolicy(sizePolicy)
         self.unlockButton.setAutoDefault(True)
 
         self.buttonRow.addWidget(self.unlockButton)
@@ -110,7 +121,14 @@ class Ui_UnlockForm(object):
         self.panelLayout.addLayout(self.buttonRow)
 
 
-        self.outerLayout.addWidget(self.unlockPanel, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.centerRow.addWidget(self.unlockPanel)
+
+        self.rightSpacer = QSpacerItem(10, 10, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+        self.centerRow.addItem(self.rightSpacer)
+
+
+        self.outerLayout.addLayout(self.centerRow)
 
         self.bottomSpacer = QSpacerItem(20, 20, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
 
