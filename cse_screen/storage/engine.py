@@ -144,6 +144,9 @@ def _key_connection(dbapi_connection: Any, key: bytes, db_path: Path, busy_ms: i
     dbapi_connection.execute(key_pragma(key))
     dbapi_connection.execute("PRAGMA cipher_log_level = NONE")
     _check_cipher_version(cipher_version(dbapi_connection))
+    # Pin the page format: a later SQLCipher major version with new defaults must still read
+    # the files written today.
+    dbapi_connection.execute("PRAGMA cipher_compatibility = 4")
     dbapi_connection.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
     with db_errors(db_path):
         dbapi_connection.execute("SELECT count(*) FROM sqlite_master").fetchone()

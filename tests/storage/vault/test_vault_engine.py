@@ -42,6 +42,19 @@ def test_settings_are_in_force_on_every_pooled_connection(vault):
         second.close()
 
 
+def test_cipher_format_is_pinned_and_temp_files_stay_in_memory(vault):
+    with vault.engine.connect() as connection:
+        settings = {r[0] for r in connection.exec_driver_sql("PRAGMA cipher_settings")}
+        options = {r[0] for r in connection.exec_driver_sql("PRAGMA compile_options")}
+    assert {
+        "PRAGMA cipher_page_size = 4096;",
+        "PRAGMA cipher_use_hmac = 1;",
+        "PRAGMA cipher_plaintext_header_size = 0;",
+        "PRAGMA cipher_hmac_algorithm = HMAC_SHA512;",
+    } <= settings
+    assert options & {"TEMP_STORE=2", "TEMP_STORE=3"}
+
+
 def test_file_is_encrypted_and_canary_absent_everywhere(vault, h):
     vault.add(h.canary + "-second")  # WAL frames as well as the main file
     connection = vault.engine.connect()  # keeps -wal and -shm on disk while we look
