@@ -184,7 +184,7 @@ class ScreeningsService:
         )
         if value is None:
             if existing is not None:
-                session.execute(delete(Answer).where(Answer.id == existing.id))
+                session.delete(existing)
         elif existing is None:
             session.add(Answer(screening_id=row.id, item_id=item_id, value=value, note=note))
         else:
@@ -320,7 +320,10 @@ def _jsonable(value: Any) -> Any:
 
 def _summaries() -> Any:
     answered = (
-        select(func.count(Answer.id)).where(Answer.screening_id == Screening.id).scalar_subquery()
+        select(func.count())
+        .select_from(Answer)
+        .where(Answer.screening_id == Screening.id)
+        .scalar_subquery()
     )
     return (
         select(Screening, Child.case_ref, answered.label("answered"))
