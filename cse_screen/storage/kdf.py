@@ -14,7 +14,10 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from argon2.exceptions import HashingError
 from argon2.low_level import Type, hash_secret_raw
+
+from cse_screen.errors import UserError
 
 KDF_NAME = "argon2id"
 KEY_BYTES = 32
@@ -83,12 +86,19 @@ def normalise_password(password: str) -> bytes:
 
 def derive_key(password: str, salt: bytes, params: KdfParams) -> bytes:
     """The 32-byte key-encryption key for ``password`` under a slot's salt and parameters."""
-    return hash_secret_raw(
-        secret=normalise_password(password),
-        salt=salt,
-        time_cost=params.time_cost,
-        memory_cost=params.memory_kib,
-        parallelism=params.parallelism,
-        hash_len=KEY_BYTES,
-        type=Type.ID,
-    )
+    try:
+        return hash_secret_raw(
+            secret=normalise_password(password),
+            salt=salt,
+            time_cost=params.time_cost,
+            memory_cost=params.memory_kib,
+            parallelism=params.parallelism,
+            hash_len=KEY_BYTES,
+            type=Type.ID,
+        )
+    except HashingError:
+        # In practice only a failed allocation of the deliberately large work area.
+        raise UserError(
+            f"there is not enough free memory ({params.memory_kib // 1024} MiB) to check the "
+            "password; close other programs and try again"
+        ) from None

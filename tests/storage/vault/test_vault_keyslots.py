@@ -212,6 +212,24 @@ def test_default_kdf_cost_meets_owasp_and_tests_use_cheap_settings(monkeypatch):
     assert params.memory_kib >= 19 * 1024 and params.time_cost >= 2
 
 
+def test_out_of_memory_during_key_derivation_is_a_sentence(run_child):
+    result = run_child(
+        """
+import resource
+from cse_screen.errors import UserError
+from cse_screen.storage.kdf import DEFAULT_PARAMS, derive_key
+resource.setrlimit(resource.RLIMIT_AS, (200 * 1024 * 1024, 200 * 1024 * 1024))
+try:
+    derive_key("pw", bytes(16), DEFAULT_PARAMS)
+except UserError as exc:
+    print("USER:", exc)
+"""
+    )
+    assert "USER: there is not enough free memory (256 MiB) to check the password" in (
+        result.stdout
+    ), result.stderr
+
+
 def test_keyslot_file_holds_no_password_or_key(vault, h):
     text = vault.keys_path.read_bytes()
     assert h.password.encode() not in text
