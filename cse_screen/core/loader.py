@@ -20,10 +20,17 @@ from cse_screen.core.loader_parts import (
     read_sections,
 )
 from cse_screen.core.loader_scoring import read_scoring
-from cse_screen.core.model import STATUSES, ChangelogEntry, Questionnaire, Windows
+from cse_screen.core.model import (
+    EVIDENCE_RULES,
+    STATUSES,
+    ChangelogEntry,
+    Questionnaire,
+    Windows,
+)
 from cse_screen.core.yaml_nodes import Reader, Source, compose, read_source
 
 SCHEMA = "cse-questionnaire/1"
+PURPOSES = ("screening", "full_assessment")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 _VERSION = re.compile(r"\d{1,4}\.\d{1,4}\.\d{1,4}\Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -50,38 +57,24 @@ def load_text(text: str, name: str = "<text>") -> Questionnaire:
 
 def load_source(source: Source) -> Questionnaire:
     reader = Reader(source)
-    root = compose(source)
-    top = reader.mapping(root, "definition", TOP_KEYS)
+    top = reader.mapping(compose(source), "definition", TOP_KEYS)
     schema = reader.text(top["schema"], "schema")
     if schema != SCHEMA:
         source.fail_at(top["schema"], f"schema: unknown format '{schema}' (expected {SCHEMA})")
     head = reader.mapping(top["instrument"], "instrument", INSTRUMENT_KEYS, INSTRUMENT_OPTIONAL)
-    version = _version(reader, head["version"], "instrument version")
+    instrument = _instrument(reader, head)
     answer_types = read_answer_types(reader, top["answer_types"])
     context_fields = read_context_fields(reader, top["context_fields"])
-    evidence_default = "required_if_present"
+    evidence = "required_if_present"
     if "evidence_note" in head:
-        evidence_default = reader.choice(
-            head["evidence_note"],
-            "instrument evidence_note",
-            ("required_if_present", "optional", "none"),
-            "evidence rule",
+        evidence = reader.choice(
+            head["evidence_note"], "instrument evidence_note", EVIDENCE_RULES, "evidence rule"
         )
-    sections = read_sections(
-        reader, top["sections"], answer_types, context_fields, evidence_default
-    )
+    sections = read_sections(reader, top["sections"], answer_types, context_fields, evidence)
     outcomes = read_outcomes(reader, top["outcomes"])
     scoring = read_scoring(reader, top["scoring"], sections, answer_types, context_fields, outcomes)
-    changelog = _changelog(reader, head["changelog"], version)
-    if "effective_from" in head:
-        _date(reader, head["effective_from"], "instrument effective_from")
-    if "provenance" in head:
-        reader.texts(head["provenance"], "instrument provenance")
     return Questionnaire(
-        id=_slug(reader, head["id"]),
-        title=reader.text(head["title"], "instrument title"),
-        version=version,
-        status=reader.choice(head["status"], "instrument status", STATUSES, "status"),
+        **instrument,
         content_hash=source.content_hash,
         source=source.name,
         windows=_windows(reader, head.get("windows")),
@@ -90,16 +83,31 @@ def load_source(source: Source) -> Questionnaire:
         sections=sections,
         outcomes=outcomes,
         scoring=scoring,
-        changelog=changelog,
-        purpose=reader.choice(
-            head["purpose"], "instrument purpose", ("screening", "full_assessment"), "purpose"
-        )
-        if "purpose" in head
-        else "screening",
-        description=reader.text(head["description"], "instrument description")
-        if "description" in head
-        else "",
+        changelog=_changelog(reader, head["changelog"], instrument["version"]),
     )
+
+
+def _instrument(reader: Reader, head: dict[str, Node]) -> dict[str, str]:
+    """The instrument's own text fields, checked (dates and provenance are checked only)."""
+    if "effective_from" in head:
+        _date(reader, head["effective_from"], "instrument effective_from")
+    if "provenance" in head:
+        reader.texts(head["provenance"], "instrument provenance")
+    fields = {
+        "id": _slug(reader, head["id"]),
+        "title": reader.text(head["title"], "instrument title"),
+        "version": _version(reader, head["version"], "instrument version"),
+        "status": reader.choice(head["status"], "instrument status", STATUSES, "status"),
+        "purpose": "screening",
+        "description": "",
+    }
+    if "purpose" in head:
+        fields["purpose"] = reader.choice(
+            head["purpose"], "instrument purpose", PURPOSES, "purpose"
+        )
+    if "description" in head:
+        fields["description"] = reader.text(head["description"], "instrument description")
+    return fields
 
 
 def _slug(reader: Reader, node: Node) -> str:

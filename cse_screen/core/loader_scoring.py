@@ -7,6 +7,7 @@ a different way of scoring by writing a new definition version rather than askin
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from yaml.nodes import Node
 
@@ -30,6 +31,23 @@ SCORING_KEYS = ("rules", "floors", "points", "bonuses", "bands")
 NewId = Callable[[Node, str], str]
 
 
+@dataclass
+class _Ids:
+    """Rule, floor, bonus and band ids share one namespace, so 'rules' in output is unambiguous."""
+
+    reader: Reader
+    seen: dict[str, int] = field(default_factory=dict)
+
+    def new(self, id_node: Node, where: str) -> str:
+        value = identifier(self.reader, id_node, where)
+        if value in self.seen:
+            self.reader.source.fail_at(
+                id_node, f"{where}: '{value}' is already used on line {self.seen[value]}"
+            )
+        self.seen[value] = line_of(id_node)
+        return value
+
+
 def read_scoring(
     reader: Reader,
     node: Node,
@@ -50,49 +68,45 @@ def read_scoring(
             reader.source.fail_at(keys[name], f"scoring: '{name}' is not used by {strategy}")
     symbols = symbols_for(sections, answer_types, context)
     outcome_ids = tuple(o.id for o in outcomes)
-    ids: dict[str, int] = {}
+    ids = _Ids(reader)
+    rules = _rules(reader, keys.get("rules"), "rule", ids, symbols, outcome_ids)
+    floors = _rules(reader, keys.get("floors"), "floor", ids, symbols, outcome_ids)
+    if strategy == "tier_count":
+        return Scoring(strategy, rules, floors)
+    points = _points(reader, keys["points"], sections)
+    bonuses = _bonuses(reader, keys.get("bonuses"), ids.new, symbols)
+    bands = _bands(reader, keys["bands"], ids.new, outcome_ids)
+    return Scoring(strategy, (), floors, points, bonuses, bands)
 
-    def new_id(id_node: Node, where: str) -> str:
-        value = identifier(reader, id_node, where)
-        if value in ids:
-            reader.source.fail_at(
-                id_node, f"{where}: '{value}' is already used on line {ids[value]}"
-            )
-        ids[value] = line_of(id_node)
-        return value
 
-    def rules(name: str, target: str) -> tuple[Rule, ...]:
-        if name not in keys:
-            return ()
-        found = []
-        for rule_node in reader.sequence(keys[name], f"scoring {name}", allow_empty=False):
-            fields = reader.mapping(
-                rule_node, f"scoring {name}", ("id", "when", target, "description")
+def _rules(
+    reader: Reader,
+    node: Node | None,
+    kind: str,
+    ids: _Ids,
+    symbols: Symbols,
+    outcome_ids: tuple[str, ...],
+) -> tuple[Rule, ...]:
+    """Rules give an ``outcome``; floors raise to ``at_least``."""
+    if node is None:
+        return ()
+    target = "outcome" if kind == "rule" else "at_least"
+    found = []
+    for rule_node in reader.sequence(node, f"scoring {kind}s", allow_empty=False):
+        fields = reader.mapping(rule_node, f"scoring {kind}", ("id", "when", target, "description"))
+        rule_id = ids.new(fields["id"], f"scoring {kind} id")
+        where = f"{kind} {rule_id}"
+        found.append(
+            Rule(
+                id=rule_id,
+                kind=kind,
+                when=condition(reader, fields["when"], symbols, where),
+                outcome=reader.choice(fields[target], where, outcome_ids, "outcome"),
+                description=reader.text(fields["description"], f"{where} description"),
+                line=line_of(rule_node),
             )
-            rule_id = new_id(fields["id"], f"scoring {name} id")
-            kind = "rule" if name == "rules" else "floor"
-            where = f"{kind} {rule_id}"
-            found.append(
-                Rule(
-                    id=rule_id,
-                    kind=kind,
-                    when=condition(reader, fields["when"], symbols, where),
-                    outcome=reader.choice(fields[target], where, outcome_ids, "outcome"),
-                    description=reader.text(fields["description"], f"{where} description"),
-                    line=line_of(rule_node),
-                )
-            )
-        return tuple(found)
-
-    scoring = Scoring(
-        strategy=strategy, rules=rules("rules", "outcome"), floors=rules("floors", "at_least")
-    )
-    if strategy == "seraf_points":
-        points = _points(reader, keys["points"], sections)
-        bonuses = _bonuses(reader, keys.get("bonuses"), new_id, symbols)
-        bands = _bands(reader, keys["bands"], new_id, outcome_ids)
-        scoring = Scoring(strategy, (), scoring.floors, points, bonuses, bands)
-    return scoring
+        )
+    return tuple(found)
 
 
 def _points(reader: Reader, node: Node, sections: tuple[Section, ...]) -> dict[str, dict[str, int]]:
