@@ -69,8 +69,13 @@ def test_file_is_encrypted_and_canary_absent_everywhere(vault, h):
 
 
 def test_new_database_files_are_private(vault):
-    assert (vault.db_path.stat().st_mode & 0o777) == 0o600
-    assert (vault.keys_path.stat().st_mode & 0o777) == 0o600
+    connection = vault.engine.connect()  # the WAL and shared-memory files exist while open
+    try:
+        for suffix in ("", "-wal", "-shm", ".keys"):
+            path = vault.db_path.with_name(vault.db_path.name + suffix)
+            assert (path.stat().st_mode & 0o777) == 0o600, path.name
+    finally:
+        connection.close()
 
 
 def test_stock_sqlite_is_refused_and_nothing_is_created(tmp_path, monkeypatch):
