@@ -73,6 +73,7 @@ class RegisterPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(self._build_actions())
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.setTimerType(Qt.TimerType.PreciseTimer)  # coarse may add 5 %
         self._search_timer.timeout.connect(self.requery)
         ctx.signals.dataChanged.connect(self._data_changed)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
