@@ -86,6 +86,22 @@ class ScreeningSession:
         """Shown, required items still unanswered (hidden items are never required)."""
         return [i.id for i in self.visible_items() if i.required and i.id not in self._answers]
 
+    def missing_context(self) -> list[str]:
+        """Required context fields (such as the date of birth) not yet given."""
+        return [
+            f.id
+            for f in self.q.context_fields
+            if f.required and self._context.get(f.id) in (None, "", [])
+        ]
+
+    def evidence_needed(self) -> list[str]:
+        """Shown items answered present whose definition asks for an evidence note."""
+        return [
+            i.id
+            for i in self.visible_items()
+            if i.evidence == "required_if_present" and self.is_present(i.id)
+        ]
+
     def is_complete(self) -> bool:
         return not self.missing_required()
 

@@ -83,3 +83,11 @@ def test_session_result_equals_score(lac: Questionnaire) -> None:
     assert session.is_present("A2") and not session.is_present("A1")
     assert session.progress() == (3, 69)
     assert len(session.missing_required()) == 66
+
+
+def test_evidence_and_context_needed(lac: Questionnaire) -> None:
+    session = ScreeningSession(lac, {"A1": "current", "A2": "none", "L1": "yes", "B1": "unknown"})
+    assert session.evidence_needed() == ["A1", "L1"]
+    assert session.missing_context() == ["dob", "screen_date"]
+    session.set_context("dob", "2012-01-01")
+    assert session.missing_context() == ["screen_date"]
