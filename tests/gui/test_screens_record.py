@@ -79,6 +79,12 @@ def test_lead_signs_off_and_a_return_needs_a_reason(qtbot, known, runner):
         returned = store.screenings.get(second.id)
         assert returned.status == "returned"
         assert returned.returned_reason == "Please add the school's view of the absences"
+        from cse_screen.gui.wizard import DraftController, ScreeningWizard
+
+        wizard = ScreeningWizard(DraftController.resume(store.screenings, second.id))
+        qtbot.addWidget(wizard)
+        shown = wizard.findChild(QLabel, "returnedReason").text()
+        assert shown == "Returned for changes: Please add the school's view of the absences"
         runner.wait(5000)
     finally:
         store.close()

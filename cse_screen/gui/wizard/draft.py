@@ -183,6 +183,19 @@ class DraftController:
             return None
         return apply_judgement(self.questionnaire, computed, final_outcome, reason)
 
+    def signoff_needed(self, final_outcome: str) -> bool:
+        """Whether choosing ``final_outcome`` would need a lead's sign-off, as core rules it.
+
+        Asked before the reason is typed, so a placeholder reason stands in for it; the real
+        decision is made again on submit with the user's own reason.
+        """
+        computed = self.result().outcome
+        if final_outcome == computed:
+            return False
+        return apply_judgement(
+            self.questionnaire, computed, final_outcome, "(preview)"
+        ).needs_signoff
+
     def submit(self, final_outcome: str | None, reason: str) -> ScreeningRecord:
         """Refuse missing evidence notes (the definition's rule), validate the override in
         core, then let storage refuse what it must (unanswered required items)."""

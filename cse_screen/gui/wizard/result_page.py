@@ -71,6 +71,7 @@ class ResultPage(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._q = questionnaire
         self._result: ScoreResult | None = None
+        self._controller: DraftController | None = None
         self._screen_date = date.today()
         body = QWidget(self)
         layout = QVBoxLayout(body)
@@ -149,6 +150,7 @@ class ResultPage(QScrollArea):
     # -- filling in ---------------------------------------------------------------------------
     def show_result(self, controller: DraftController) -> None:
         """Re-read the score (answers may have changed since the page was last shown)."""
+        self._controller = controller
         self._result = result = controller.result()
         self._screen_date = controller.screen_date
         self.why.setText("<b>Why:</b>" + _bullets([f.explanation for f in result.fired]))
@@ -187,7 +189,8 @@ class ResultPage(QScrollArea):
             self.computed.setText(
                 f"Professional judgement; the scoring rules computed “{computed.label}”."
             )
-        self.signoff.setVisible(final.rank < computed.rank)
+        needs = self._controller is not None and self._controller.signoff_needed(final.id)
+        self.signoff.setVisible(needs)
         self.actions.setText("<b>Recommended actions:</b>" + _bullets(list(final.actions)))
         due = dates.next_due(self._q, final.id, self._screen_date)
         self.next_due.setText(f"Next screening due: {due:%d %B %Y}.")

@@ -7,6 +7,7 @@ wizard (or the laptop lid, or a crash) loses nothing.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTime, QTimer, Signal
@@ -81,12 +82,20 @@ class ScreeningWizard(QWidget):
         record = self.controller.record
         q = self.controller.questionnaire
         title = QLabel(
-            f"<b>Screening for {record.child_ref}</b> · {q.title} (version {q.version}) · "
+            f"<b>Screening for {html.escape(record.child_ref)}</b> · {html.escape(q.title)} "
+            f"(version {html.escape(q.version)}) · "
             f"screen date {record.screen_date:%d %b %Y}",
             self,
         )
         title.setObjectName("wizardTitle")
         layout.addWidget(title)
+        if record.status == "returned" and record.returned_reason:
+            returned = QLabel(f"Returned for changes: {record.returned_reason}", self)
+            returned.setObjectName("returnedReason")
+            returned.setWordWrap(True)
+            returned.setTextFormat(Qt.TextFormat.PlainText)
+            returned.setStyleSheet("QLabel { font-weight: bold; }")
+            layout.addWidget(returned)
         row = QHBoxLayout()
         self.step_label = QLabel(self)
         self.step_label.setObjectName("stepLabel")
