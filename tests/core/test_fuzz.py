@@ -15,7 +15,7 @@ import pytest
 from cse_screen.core.loader import load_text
 from cse_screen.errors import QuestionnaireInvalid
 
-MUTATIONS_PER_SEED = 40
+MUTATIONS_PER_SEED = 25
 SEEDS = range(6)
 JUNK = ["", ":", "- ", "  ", "]", "{", "&x", "*x", "!!str", "'", '"', "#", "\t", "~", "null", "é"]
 
