@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cse_screen.errors import PermissionDenied
 from cse_screen.storage.models import AuditRow
 from cse_screen.storage.records import AuditEntry, ChainReport
 from cse_screen.storage.services.context import ServiceContext
@@ -165,11 +164,9 @@ class AuditLog:
         self, *, offset: int = 0, limit: int = 500, action: str | None = None
     ) -> list[AuditEntry]:
         """Newest first; for leads and admins (the log names every user's actions)."""
-        if self._ctx.user.role not in ("lead", "admin"):
-            raise PermissionDenied(
-                f"user '{self._ctx.user.name}' is a worker; only team leads and administrators "
-                "may read the audit trail"
-            )
+        from cse_screen.storage.services.roles import require_role  # roles writes through us
+
+        require_role(self._ctx, ("lead", "admin"), "read the audit trail", "audit")
         stmt = select(AuditRow).order_by(AuditRow.seq.desc()).offset(offset).limit(limit)
         if action:
             stmt = stmt.where(AuditRow.action == action)
