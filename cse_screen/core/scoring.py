@@ -117,42 +117,50 @@ def score(
         fired, points = _tier_count(q, env), None
     rule_outcome = fired[-1].outcome if fired else q.outcomes[0].id
     outcome, floors = _floors(q, env, rule_outcome)
+    tally = _tally(q, shown, answers)
     return ScoreResult(
         outcome=outcome,
         fired=(*fired, *floors),
-        counts=_counts(q, shown, answers),
-        unknown=_flagged(q, shown, answers, "unknown"),
-        unanswered=tuple(i.id for i in shown if i.id not in answers),
+        counts=tally.counts,
+        unknown=tally.unknown,
+        unanswered=tally.unanswered,
         points=points,
         age=age,
         questionnaire=q.id,
         version=q.version,
         content_hash=q.content_hash,
         rule_outcome=rule_outcome,
-        present=_flagged(q, shown, answers, "present"),
+        present=tally.present,
     )
 
 
-def _flagged(
-    q: Questionnaire, shown: tuple[Item, ...], answers: Mapping[str, str], flag: str
-) -> tuple[str, ...]:
-    """Ids of shown items whose answer carries a flag (present, unknown) of its answer type."""
-    return tuple(
-        i.id
-        for i in shown
-        if i.id in answers and answers[i.id] in q.answer_types[i.answer].flag_values(flag)
-    )
+@dataclass(frozen=True)
+class _Tally:
+    counts: dict[str, int]
+    present: tuple[str, ...]
+    unknown: tuple[str, ...]
+    unanswered: tuple[str, ...]
 
 
-def _counts(
-    q: Questionnaire, shown: tuple[Item, ...], answers: Mapping[str, str]
-) -> dict[str, int]:
+def _tally(q: Questionnaire, shown: tuple[Item, ...], answers: Mapping[str, str]) -> _Tally:
+    """One pass over the shown items: counts by tier, and the present, unknown, unanswered."""
     counts = dict.fromkeys(TIERS, 0)
+    present: list[str] = []
+    unknown: list[str] = []
+    unanswered: list[str] = []
+    types = q.answer_types
     for item in shown:
         value = answers.get(item.id)
-        if value is not None and value in q.answer_types[item.answer].present:
+        if value is None:
+            unanswered.append(item.id)
+            continue
+        answer_type = types[item.answer]
+        if value in answer_type.present:
             counts[item.tier] += 1
-    return counts
+            present.append(item.id)
+        elif value in answer_type.unknown:
+            unknown.append(item.id)
+    return _Tally(counts, tuple(present), tuple(unknown), tuple(unanswered))
 
 
 def _tier_count(q: Questionnaire, env: Env) -> list[Fired]:
