@@ -225,7 +225,11 @@ class ItemWidget(QFrame):
 
     def _update_tab_stop(self) -> None:
         """Only one answer per question takes Tab, so Tab moves from question to question."""
-        current = self.group.checkedButton() or self.radios[0]
+        checked = self.group.checkedButton()
+        current = checked or self.radios[0]
         for radio in self.radios:
             policy = Qt.FocusPolicy.StrongFocus if radio is current else Qt.FocusPolicy.ClickFocus
             radio.setFocusPolicy(policy)
+            font = radio.font()
+            font.setBold(radio is checked)  # the chosen answer reads at a glance in any theme
+            radio.setFont(font)
