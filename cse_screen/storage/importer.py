@@ -137,7 +137,7 @@ def plan_rows(
     """Check every row; refuse the whole file naming each bad row, or return the plan."""
     iterator = iter(rows)
     headings = next(iterator, None)
-    if headings is None:
+    if headings is None or not any(_text(v) for v in headings):
         raise ImportFailed(f"{path.name} is empty")
     columns, ignored = _columns(headings, path)
     children: list[ChildInput] = []

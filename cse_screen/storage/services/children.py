@@ -30,8 +30,9 @@ MAX_AGE_YEARS = 25
 
 
 def name_key(case_ref: str, name: str) -> str:
-    """What the register's search matches: reference and name, casefolded and NFC."""
-    text = f"{case_ref} {name}"
+    """What the register searches and sorts by name: the name then the reference, casefolded
+    and NFC, joined by a control character that no search text contains."""
+    text = f"{name}\x1f{case_ref}"
     return unicodedata.normalize("NFC", text).casefold()
 
 
