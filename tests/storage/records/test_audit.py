@@ -1,0 +1,115 @@
+"""The audit trail: what is recorded, append-only triggers, and tamper detection by the chain."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+from conftest import ADMIN, PASSWORD, Council, complete_answers
+from sqlalchemy import exc as sa_exc
+
+from cse_screen.errors import WrongPassword
+from cse_screen.storage.services.audit import GENESIS, canonical, entry_hash
+from cse_screen.storage.store import Store
+
+
+def raw(store: Store, sql: str, *params: object) -> None:
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(sql, params)
+
+
+def test_every_kind_of_action_is_recorded_with_ids_not_names(council: Council, q):
+    sid = council.screen("wes", "N1", q, complete_answers(q, A1="current"))
+    council.open("lena").screenings.sign_off(sid)
+    council.open("wes").children.get(council.ids["N1"])
+    with pytest.raises(WrongPassword):
+        Store.open(council.path, "wes", "not the password")
+    admin = council.open()
+    admin.backup(council.path.with_name("x.backup"))
+    entries = admin.audit.entries(limit=200)
+    actions = {e.action for e in entries}
+    assert {"create", "login", "submit", "sign_off", "view", "login_failed", "backup"} <= actions
+    failed = next(e for e in entries if e.action == "login_failed")
+    assert failed.detail["count"] == 1 and "wes" not in json.dumps(failed.detail)
+    text = json.dumps([e.detail for e in entries])
+    for name in ("Amelia", "Ashdown", "Tyler", "Kian", "2012-05-01"):
+        assert name not in text
+
+
+def test_the_chain_links_each_entry_to_the_one_before(council: Council):
+    admin = council.open()
+    entries = sorted(admin.audit.entries(limit=100), key=lambda e: e.seq)
+    assert entries[0].prev_hash == GENESIS
+    for before, after in itertools.pairwise(entries):
+        assert after.prev_hash == before.hash
+        body = {k: getattr(after, k) for k in ("seq", "at", "actor", "action", "entity")}
+        body |= {"entity_id": after.entity_id, "detail": after.detail}
+        assert after.hash == entry_hash(before.hash, body)
+    assert canonical({"b": 1, "a": "é"}) == '{"a":"é","b":1}'
+    report = admin.audit.verify()
+    assert report.ok and report.entries == len(entries)
+
+
+def test_update_and_delete_are_refused_by_triggers(council: Council):
+    admin = council.open()
+    with pytest.raises(sa_exc.DatabaseError, match="append-only"):
+        raw(admin, "UPDATE audit SET actor = 'someone' WHERE seq = 2")
+    with pytest.raises(sa_exc.DatabaseError, match="append-only"):
+        raw(admin, "DELETE FROM audit WHERE seq = 2")
+    assert admin.verify().ok
+
+
+@pytest.mark.parametrize(
+    ("tamper", "first_bad", "problem"),
+    [
+        ('UPDATE audit SET detail = \'{"name":"bob"}\' WHERE seq = 3', 3, "content"),
+        ("UPDATE audit SET actor = 'wes' WHERE seq = 5", 5, "content"),
+        ("DELETE FROM audit WHERE seq = 4", 5, "entry 4 is missing"),
+        ("UPDATE audit SET seq = seq + 1000 WHERE seq = 2", 3, "entry 2 is missing"),
+    ],
+)
+def test_tampering_is_reported_at_the_first_broken_link(
+    council: Council, tamper, first_bad, problem
+):
+    admin = council.open()
+    raw(admin, "DROP TRIGGER audit_no_update")
+    raw(admin, "DROP TRIGGER audit_no_delete")
+    raw(admin, tamper)
+    report = admin.verify()
+    assert not report.ok and report.integrity_problems == ()
+    assert report.chain.first_bad_seq == first_bad
+    assert problem in report.chain.problem
+
+
+def test_a_rewritten_entry_with_a_recomputed_hash_still_breaks_the_next_link(council: Council):
+    admin = council.open()
+    raw(admin, "DROP TRIGGER audit_no_update")
+    entries = {e.seq: e for e in admin.audit.entries(limit=100)}
+    forged = entries[3]
+    body = {
+        "seq": 3,
+        "at": forged.at,
+        "actor": "sam",
+        "action": forged.action,
+        "entity": forged.entity,
+        "entity_id": forged.entity_id,
+        "detail": forged.detail,
+    }
+    raw(
+        admin,
+        "UPDATE audit SET actor = 'sam', hash = ? WHERE seq = 3",
+        entry_hash(forged.prev_hash, body),
+    )
+    report = admin.verify()
+    assert report.chain.first_bad_seq == 4 and "link" in report.chain.problem
+
+
+def test_login_of_the_admin_closes_pending_failed_logins(council: Council):
+    for _ in range(3):
+        with pytest.raises(WrongPassword):
+            Store.open(council.path, "nobody", PASSWORD)
+    with Store.open(council.path, ADMIN, PASSWORD) as admin:
+        failed = [e for e in admin.audit.entries(limit=10) if e.action == "login_failed"]
+    assert len(failed) == 1 and failed[0].detail["count"] == 3
+    assert not council.path.with_name(council.path.name + ".pending-audit").exists()
