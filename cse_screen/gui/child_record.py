@@ -179,7 +179,7 @@ class ChildRecordPage(QScrollArea):
         for name, text, slot in (
             ("editChildButton", "&Edit details…", self.edit_child),
             ("eventButton", "Record e&vent…", self.record_event),
-            ("screenButton", "&Screen now", self.start_screening),
+            ("screenButton", "Scree&n now", self.start_screening),
         ):
             button = QPushButton(text, body)
             button.setObjectName(name)
@@ -262,7 +262,7 @@ class ChildRecordPage(QScrollArea):
         )
         self.changes.setText(changes_html(data))
         has_draft = any(s.status in ("draft", "returned") for s in data.history)
-        self.buttons["screenButton"].setText("&Resume screening" if has_draft else "&Screen now")
+        self.buttons["screenButton"].setText("Resu&me screening" if has_draft else "Scree&n now")
 
     def _outcome_label(self, outcome: str | None) -> str:
         if not outcome:

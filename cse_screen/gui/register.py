@@ -83,7 +83,7 @@ class RegisterPage(QWidget):
     # -- construction -------------------------------------------------------------------------
     def _build_filters(self, q: Any) -> QHBoxLayout:
         row = QHBoxLayout()
-        search_label = QLabel("&Search:", self)
+        search_label = QLabel("Searc&h:", self)
         self.search = QLineEdit(self)
         self.search.setObjectName("searchEdit")
         self.search.setAccessibleName("Search children")
@@ -143,7 +143,7 @@ class RegisterPage(QWidget):
             ("addChildButton", "&Add child…", self.add_child),
             ("editChildButton", "&Edit…", self.edit_selected),
             ("eventButton", "Record e&vent…", self.record_event),
-            ("screenButton", "&Screen now", self.screen_selected),
+            ("screenButton", "Scree&n now", self.screen_selected),
             ("openButton", "&Open record", self.open_selected),
         ):
             button = QPushButton(text, self)

@@ -97,8 +97,8 @@ class ReviewPage(QWidget):
         row.addStretch(1)
         for name, text, slot in (
             ("openScreeningButton", "&Open", self.open_selected),
-            ("signOffButton", "&Sign off", self.sign_off_selected),
-            ("returnScreeningButton", "&Return for changes…", self.return_selected),
+            ("signOffButton", "Sig&n off", self.sign_off_selected),
+            ("returnScreeningButton", "Re&turn for changes…", self.return_selected),
         ):
             button = QPushButton(text, self)
             button.setObjectName(name)

@@ -3,6 +3,8 @@ no child's name in any window title while the screens are used inside the main w
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QTableWidget, QWidget
 from screens_fixtures import admin_ctx, known, known_template, make_context, open_store
@@ -114,3 +116,42 @@ def test_no_child_name_in_any_window_title(qtbot, admin_ctx, known, path):
         if widget.isVisible():
             assert not any(n in widget.windowTitle() for n in names), widget.windowTitle()
     assert window.windowTitle() == "cse-screen – admin"
+
+
+def _mnemonics(window) -> list[str]:
+    """Alt+letter keys of the visible buttons and labelled fields in the window."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    keys = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible():
+            continue
+        if isinstance(widget, QAbstractButton) or (
+            isinstance(widget, QLabel) and widget.buddy() is not None
+        ):
+            found = re.search(r"&([^&\s])", widget.text())
+            if found:
+                keys.append(found.group(1).lower())
+    return keys
+
+
+def test_alt_keys_are_unique_on_every_screen(qtbot, admin_ctx, known):
+    from cse_screen.gui.main_window import MainWindow
+
+    window = MainWindow(admin_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    register = window.root("register")
+    qtbot.waitUntil(lambda: register.model.total > 0, timeout=5000)
+    screens = {"register": _mnemonics(window)}
+    record = register.open_child(known.ids["LAC0001"])
+    screens["record"] = _mnemonics(window)
+    wizard = record.start_screening()
+    screens["wizard"] = _mnemonics(window)
+    wizard.show_result()
+    screens["result"] = _mnemonics(window)
+    window.show_root("review")
+    screens["review"] = _mnemonics(window)
+    assert len(screens["register"]) >= 8 and "u" in screens["result"]
+    for name, keys in screens.items():
+        assert len(keys) == len(set(keys)), (name, sorted(keys))

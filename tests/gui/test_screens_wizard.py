@@ -81,7 +81,7 @@ def test_full_screening_by_keyboard_alone_reaches_the_predicted_outcome(qtbot, a
     assert badge.text() == q.outcome(predicted).label
     assert "R3" in wizard.findChild(QLabel, "explanations").text()
     with qtbot.waitSignal(wizard.submitted, timeout=3000):  # a mnemonic clicks after 100 ms
-        press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+        press(qtbot, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
     record = admin_ctx.read(lambda s: s.screenings.get(wizard.controller.screening_id))
     assert record.status == "submitted"
     assert record.computed_outcome == record.final_outcome == predicted

@@ -32,7 +32,7 @@ ErrorFn = Callable[[BaseException], None]
 NOTE_DELAY_MS = 400
 KEY_HINT = (
     "Keys: 1–5 choose an answer · Tab next question · F1 guidance · "
-    "PgDn or Alt+N next section · PgUp or Alt+P previous section"
+    "PgDn or Alt+N next section · PgUp or Alt+P previous section · Alt+U submit"
 )
 
 
