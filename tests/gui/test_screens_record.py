@@ -155,3 +155,28 @@ def test_alt_keys_are_unique_on_every_screen(qtbot, admin_ctx, known):
     assert len(screens["register"]) >= 8 and "u" in screens["result"]
     for name, keys in screens.items():
         assert len(keys) == len(set(keys)), (name, sorted(keys))
+
+
+def test_register_to_record_by_keyboard(qtbot, admin_ctx, known):
+    from PySide6.QtCore import Qt
+
+    from cse_screen.gui.main_window import MainWindow
+
+    window = MainWindow(admin_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    register = window.root("register")
+    qtbot.waitUntil(lambda: register.model.total > 0, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget().objectName() == "searchEdit"
+    with qtbot.waitSignal(register.updated, timeout=5000):
+        qtbot.keyClicks(QApplication.focusWidget(), "cara")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert QApplication.focusWidget().objectName() == "registerTable"
+    assert register.selected_row().case_ref == "LAC0003"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    page = window.current_page()
+    assert page.objectName() == "childRecordPage"
+    assert page.child_id == known.ids["LAC0003"]
