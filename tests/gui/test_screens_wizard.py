@@ -251,3 +251,28 @@ def test_screen_date_is_shown_and_no_child_name_reaches_a_window_title(qtbot, ad
         assert "Amy" not in window.windowTitle()
     store = open_store(known)
     store.close()
+
+
+def test_edited_disability_reaches_the_preview_and_agrees_with_storage(qtbot, admin_ctx, known):
+    from cse_screen.gui.child_dialog import ChildDialog
+    from cse_screen.gui.wizard import ScreeningWizard
+
+    store = admin_ctx.require_store()
+    child = store.children.get(known.ids["LAC0005"])
+    dialog = ChildDialog(admin_ctx, child)
+    qtbot.addWidget(dialog)
+    combo = dialog.findChild(QComboBox, "disabilityCombo")
+    combo.setCurrentIndex(combo.findData("learning"))
+    dialog.save()
+    assert dialog.saved_record.disability == "learning"
+    q = admin_ctx.questionnaire()
+    low_item = next(i.id for i in q.items if i.tier == "low" and "current" in i.values)
+    controller = _answered_draft(admin_ctx, known, "LAC0005", {low_item: "current"})
+    wizard = ScreeningWizard(controller)
+    qtbot.addWidget(wizard)
+    assert wizard.on_result_page()
+    assert wizard.findChild(QLabel, "outcomeBadge").text() == q.outcome("moderate").label
+    assert "O3" in wizard.findChild(QLabel, "explanations").text()
+    wizard.findChild(QWidget, "submitButton").click()
+    record = store.screenings.get(controller.screening_id)
+    assert record.computed_outcome == "moderate"
