@@ -131,40 +131,13 @@ class ChildRecordPage(QScrollArea):
         layout.addLayout(self._build_header(body))
         top = QHBoxLayout()
         top.addWidget(self._build_details(body), 1)
-        timeline_box = QGroupBox("Outcome over time", body)
-        timeline_layout = QVBoxLayout(timeline_box)
-        self.timeline = OutcomeTimeline(self.q.outcomes, timeline_box)
-        timeline_layout.addWidget(self.timeline)
-        top.addWidget(timeline_box, 2)
+        top.addWidget(self._build_timeline(body), 2)
         layout.addLayout(top)
         middle = QHBoxLayout()
-        changed_box = QGroupBox("What changed since the previous screening", body)
-        changed_layout = QVBoxLayout(changed_box)
-        self.changes = QLabel(changed_box)
-        self.changes.setObjectName("whatChanged")
-        self.changes.setWordWrap(True)
-        self.changes.setTextFormat(Qt.TextFormat.RichText)
-        self.changes.setAlignment(Qt.AlignmentFlag.AlignTop)
-        changed_layout.addWidget(self.changes)
-        middle.addWidget(changed_box, 1)
-        history_box = QGroupBox("Screenings", body)
-        history_layout = QVBoxLayout(history_box)
-        self.history = _table(
-            history_box,
-            "historyTable",
-            ["Date", "Status", "Outcome", "Computed", "Version", "By"],
-            stretch=2,
-        )
-        self.history.cellActivated.connect(lambda row, _col: self.open_screening_row(row))
-        self.history.cellDoubleClicked.connect(lambda row, _col: self.open_screening_row(row))
-        history_layout.addWidget(self.history)
-        middle.addWidget(history_box, 2)
+        middle.addWidget(self._build_changes(body), 1)
+        middle.addWidget(self._build_history(body), 2)
         layout.addLayout(middle)
-        events_box = QGroupBox("Events", body)
-        events_layout = QVBoxLayout(events_box)
-        self.events = _table(events_box, "eventsTable", ["Date", "What happened", "Note", "By"], 2)
-        events_layout.addWidget(self.events)
-        layout.addWidget(events_box)
+        layout.addWidget(self._build_events(body))
         self.setWidget(body)
         ctx.signals.dataChanged.connect(self._data_changed)
         self.reload()
@@ -187,6 +160,37 @@ class ChildRecordPage(QScrollArea):
             row.addWidget(button)
             self.buttons[name] = button
         return row
+
+    def _build_timeline(self, body: QWidget) -> QGroupBox:
+        box = QGroupBox("Outcome over time", body)
+        self.timeline = OutcomeTimeline(self.q.outcomes, box)
+        QVBoxLayout(box).addWidget(self.timeline)
+        return box
+
+    def _build_changes(self, body: QWidget) -> QGroupBox:
+        box = QGroupBox("What changed since the previous screening", body)
+        self.changes = QLabel(box)
+        self.changes.setObjectName("whatChanged")
+        self.changes.setWordWrap(True)
+        self.changes.setTextFormat(Qt.TextFormat.RichText)
+        self.changes.setAlignment(Qt.AlignmentFlag.AlignTop)
+        QVBoxLayout(box).addWidget(self.changes)
+        return box
+
+    def _build_history(self, body: QWidget) -> QGroupBox:
+        box = QGroupBox("Screenings", body)
+        headers = ["Date", "Status", "Outcome", "Computed", "Version", "By"]
+        self.history = _table(box, "historyTable", headers, stretch=2)
+        self.history.cellActivated.connect(lambda row, _col: self.open_screening_row(row))
+        self.history.cellDoubleClicked.connect(lambda row, _col: self.open_screening_row(row))
+        QVBoxLayout(box).addWidget(self.history)
+        return box
+
+    def _build_events(self, body: QWidget) -> QGroupBox:
+        box = QGroupBox("Events", body)
+        self.events = _table(box, "eventsTable", ["Date", "What happened", "Note", "By"], 2)
+        QVBoxLayout(box).addWidget(self.events)
+        return box
 
     def _build_details(self, body: QWidget) -> QGroupBox:
         box = QGroupBox("Details", body)

@@ -52,6 +52,25 @@ class EventDialog(QDialog):
         intro = QLabel(f"Record an event for {case_ref}. A screening becomes due now.", self)
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        layout.addLayout(self._build_form())
+        self.error = QLabel(self)
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("QLabel { color: #c62828; font-weight: bold; }")
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.setObjectName("buttonBox")
+        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.kind.setFocus()
+
+    def _build_form(self) -> QFormLayout:
         form = QFormLayout()
         self.kind = QComboBox(self)
         self.kind.setObjectName("eventKindCombo")
@@ -77,23 +96,7 @@ class EventDialog(QDialog):
             label = QLabel(text, self)
             label.setBuddy(widget)
             form.addRow(label, widget)
-        layout.addLayout(form)
-        self.error = QLabel(self)
-        self.error.setObjectName("errorLabel")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("QLabel { color: #c62828; font-weight: bold; }")
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error.hide()
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.setObjectName("buttonBox")
-        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.kind.setFocus()
+        return form
 
     def save(self) -> None:
         kind = str(self.kind.currentData())
