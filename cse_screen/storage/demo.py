@@ -87,17 +87,18 @@ def make_patterns(q: Questionnaire, rnd: random.Random) -> list[Pattern]:
 
 
 class Scorer:
-    """Scores each (pattern, under 13, learning disability) once: the scorer is the truth."""
+    """Scores each (pattern, age at screening, learning disability) once: the scorer is the
+    truth, and its result (explanations, age) is exactly what submitting would store."""
 
     def __init__(self, q: Questionnaire) -> None:
         self.q = q
         self._cache: dict[tuple[int, bool, bool], tuple[str, dict[str, Any]]] = {}
 
     def outcome(self, pattern: Pattern, age: int, learning: bool) -> tuple[str, dict[str, Any]]:
-        key = (pattern.id, age < 13, learning)
+        key = (pattern.id, age, learning)
         if key not in self._cache:
             screen_day = dt.date(2026, 1, 1)
-            dob = screen_day.replace(year=screen_day.year - (10 if age < 13 else 15))
+            dob = screen_day.replace(year=screen_day.year - age)
             context = {"dob": dob.isoformat(), "screen_date": screen_day.isoformat()}
             if learning:
                 context["disability"] = "learning"
@@ -215,7 +216,7 @@ class Generator:
             "updated_at": self.now,
         }
         plan.children.append(child)
-        self._history(plan, child, age, disability == "Learning", start)
+        self._history(plan, child, disability == "Learning", start)
 
     def _events(self, plan: Plan, child: dict[str, Any], start: dt.date) -> list[dt.date]:
         days: list[dt.date] = []
@@ -238,9 +239,7 @@ class Generator:
             days.append(day)
         return sorted(days)
 
-    def _history(
-        self, plan: Plan, child: dict[str, Any], age: int, learning: bool, start: dt.date
-    ) -> None:
+    def _history(self, plan: Plan, child: dict[str, Any], learning: bool, start: dt.date) -> None:
         rnd = self.rnd
         level = rnd.choices(LEVELS, LEVEL_WEIGHTS)[0]
         events = self._events(plan, child, start)
@@ -248,7 +247,7 @@ class Generator:
         day, trigger = start, "initial"
         latest: dict[str, Any] | None = None
         while day <= self.today and not (lapsed and latest and day > self.today - dt.timedelta(60)):
-            latest = self._screening(plan, child, day, trigger, level, age, learning)
+            latest = self._screening(plan, child, day, trigger, level, learning)
             if rnd.random() < 0.15:
                 level = rnd.choices(LEVELS, LEVEL_WEIGHTS)[0]
             nxt = latest["next_due"] + dt.timedelta(days=rnd.randint(-5, 12))
@@ -270,14 +269,11 @@ class Generator:
         day: dt.date,
         trigger: str,
         level: str,
-        age: int,
         learning: bool,
     ) -> dict[str, Any]:
         rnd = self.rnd
         pattern = rnd.choice(self.by_level[level])
-        outcome, result = self.scorer.outcome(
-            pattern, age - (self.today - day).days // 365, learning
-        )
+        outcome, result = self.scorer.outcome(pattern, dates.age_on(child["dob"], day), learning)
         sid = self._id("screenings")
         at = dt.datetime.combine(day, dt.time(14, 0))
         recent = (self.today - day).days < 21
