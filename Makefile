@@ -56,5 +56,21 @@ forms: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py docs/screenshots
 
+# The PyInstaller bundle for IT, in dist/cse-screen/. Built from a fresh venv holding the project
+# as a wheel (never the editable dev install) and the pinned versions in scripts/dist-constraints.txt,
+# with a fixed hash seed; then the bundle's own selftest with an empty environment, then
+# scripts/check_bundle.py (contents, size, start-up against a source run). Any failure fails.
+DIST_VENV := .venv-dist
+DIST_PY := $(DIST_VENV)/bin/python
+
+dist: $(STAMP)
+	rm -rf $(DIST_VENV) build/pyinstaller dist/cse-screen
+	$(PYTHON) -m venv $(DIST_VENV)
+	$(DIST_PY) -m pip install -q -c scripts/dist-constraints.txt '.[dist]'
+	PYTHONHASHSEED=0 $(DIST_VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+	  --workpath build/pyinstaller --distpath dist build.spec
+	env -i dist/cse-screen/cse-screen selftest
+	$(DIST_PY) scripts/check_bundle.py dist/cse-screen --source-python $(abspath $(PY))
+
 clean:
-	rm -rf build dist .pytest_cache .ruff_cache .mypy_cache
+	rm -rf build dist .venv-dist .pytest_cache .ruff_cache .mypy_cache

@@ -186,13 +186,10 @@ def export_and_read(ws: Workspace) -> str:
 
 
 def open_main_window(ws: Workspace) -> str:
-    """Show the main window offscreen, as after an unlock, until the register lists the child."""
+    """Show the main window offscreen, as after an unlock: the register must list the child,
+    and the child's record (details, outcome chart, history) must load."""
     from cse_screen.gui.app import Shell, make_app, make_context
-    from cse_screen.gui.register import RegisterPage
 
-    child_id = ws.child_id
-    if child_id is None:
-        raise SelftestFailed("there is no screened child for the register to show")
     app = make_app(["cse-screen"])
     ctx = make_context(ws.db)
     errors: list[BaseException] = []
@@ -202,23 +199,42 @@ def open_main_window(ws: Workspace) -> str:
     store, ws.store = ws.store, None  # the shell closes it at shut-down, as in the app
     try:
         shell.store_ready(store)
-        window = shell.main
-
-        def register_lists_child() -> bool:
-            pages = window.findChildren(RegisterPage) if window is not None else []
-            return any(page.select_child(child_id) for page in pages)
-
-        shown = pump_until(app, register_lists_child, WINDOW_SECONDS, errors)
-        title = window.windowTitle() if window is not None else ""
+        if shell.main is None:
+            raise SelftestFailed("the main window did not open after unlocking")
+        _browse_to_child(app, shell.main, ws.child_id, errors)
+        title = shell.main.windowTitle()
     finally:
         if shell.main is not None:
             shell.main.close()
         shell.shutdown()
-    if not shown:
-        raise SelftestFailed("the main window opened, but its register never listed the child")
     if CHILD_NAME in title:
         raise SelftestFailed("the main window's title shows a child's name")
-    return "opened the main window offscreen; the register lists the screened child"
+    return (
+        "opened the main window offscreen; the register and the child's record show the screening"
+    )
+
+
+def _browse_to_child(
+    app: Any, window: Any, child_id: int | None, errors: list[BaseException]
+) -> None:
+    """Find the child in the register, then open their record and wait for it to load."""
+    from cse_screen.gui.register import RegisterPage
+
+    pages = window.findChildren(RegisterPage)
+    if child_id is None or not pages:
+        raise SelftestFailed("the main window has no children register to show the child in")
+    register = pages[0]
+    if not pump_until(app, lambda: register.select_child(child_id), WINDOW_SECONDS, errors):
+        raise SelftestFailed("the main window opened, but its register never listed the child")
+    record = register.open_child(child_id)
+    loaded = pump_until(
+        app,
+        lambda: record.data is not None and record.history.rowCount() == 1,
+        WINDOW_SECONDS,
+        errors,
+    )
+    if not loaded:
+        raise SelftestFailed("the child's record did not show the submitted screening")
 
 
 STEPS: tuple[tuple[str, Callable[[Workspace], str]], ...] = (
@@ -288,11 +304,16 @@ def isolated_workspace() -> Iterator[Workspace]:
 
 
 def prepare_headless_qt(runtime_parent: Path) -> None:
-    """Offscreen Qt, set before Qt loads; a private runtime folder when the session has none."""
+    """Offscreen Qt, set before Qt loads. Under an empty environment (``env -i``, a service
+    account) also a private runtime folder and a UTF-8 locale, which Qt otherwise warns about."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    if not os.environ.get("XDG_RUNTIME_DIR") and sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux"):
+        return
+    if not os.environ.get("XDG_RUNTIME_DIR"):
         runtime = Path(tempfile.mkdtemp(prefix="cse-screen-runtime-", dir=runtime_parent))
         os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+    if not any(os.environ.get(name) for name in ("LC_ALL", "LC_CTYPE", "LANG")):
+        os.environ["LC_CTYPE"] = "C.UTF-8"
 
 
 def _watchdog(seconds: float, root: Callable[[], Path | None]) -> threading.Timer:
