@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -62,12 +63,35 @@ def verify_password(db_path: Path) -> Callable[[str, str], object]:
     """The lock screen's check: the keyslots as they are on disk now (a changed password counts)."""
 
     def attempt(user: str, password: str) -> object:
+        from cse_screen.errors import WrongPassword
         from cse_screen.storage.keyslots import KeyslotFile, keyslot_path
+        from cse_screen.storage.services import audit, pending
 
-        KeyslotFile.load(keyslot_path(db_path)).unlock(user, password)
+        try:
+            KeyslotFile.load(keyslot_path(db_path)).unlock(user, password)
+        except WrongPassword:
+            pending.note(db_path, audit.LOGIN_FAILED)  # audited like a failed sign-in
+            raise
         return None
 
     return attempt
+
+
+# Imported while the unlock screen waits for the password, so that pressing Enter costs only
+# the password check and opening the database, not half a second of imports.
+WARM_MODULES = (
+    "cse_screen.storage.store",
+    "cse_screen.gui.register",
+    "cse_screen.gui.review",
+    "cse_screen.gui.child_record",
+    "cse_screen.gui.wizard",
+)
+
+
+def warm_imports(_control: object = None) -> None:
+    for name in WARM_MODULES:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
 def drafts_message(drafts: list[Any]) -> str:
@@ -118,6 +142,7 @@ class Shell(QObject):
                 self.ctx.runner, db, open_store(db), user=self.ctx.settings.last_user
             )
             widget.unlocked.connect(self.store_ready)
+            self.ctx.runner.run(warm_imports, db=False, on_failure=lambda _exc: None)
         else:
             widget = SetupWidget(self.ctx.runner, db, create_store(db))
             widget.created.connect(self.store_ready)

@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         ctx.nav = self
         self.setWindowTitle(self._title)
         self._roots: dict[str, QWidget] = {}
+        self._root_classes: dict[str, type[QWidget]] = {}
         self._stack: list[QWidget] = []  # pages opened above the current root
         self._current_root = ""
         f = self.form
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self.form.userLabel.setText(f"Signed in as {who}\n({user.role})")
 
     def _build_roots(self) -> None:
+        """Decide which root pages exist; only the register is built now (start-up time)."""
         store = self.ctx.store
         role = store.user.role if store is not None else ""
         wanted = {"register": True, "review": role in REVIEW_ROLES}
@@ -105,24 +107,31 @@ class MainWindow(QMainWindow):
             cls = _page_class(name) if allowed else None
             buttons[name].setVisible(cls is not None)
             actions[name].setEnabled(cls is not None)
-            if cls is None:
-                continue
-            page = cls(self.ctx)
-            page.setObjectName(page.objectName() or f"{name}Page")
-            self._roots[name] = page
-            self.form.pageStack.addWidget(page)
-        if "register" in self._roots:
+            if cls is not None:
+                self._root_classes[name] = cls
+        if "register" in self._root_classes:
             self.show_root("register")
         else:
             self.form.emptyLabel.setText("The children register is not part of this installation.")
 
     def root(self, name: str) -> QWidget | None:
-        return self._roots.get(name)
+        """The root page ``name``, built on first use; None if this user has no such page."""
+        page = self._roots.get(name)
+        cls = self._root_classes.get(name)
+        if page is None and cls is not None:
+            page = cls(self.ctx)
+            page.setObjectName(page.objectName() or f"{name}Page")
+            self._roots[name] = page
+            self.form.pageStack.addWidget(page)
+        return page
+
+    def root_names(self) -> list[str]:
+        return list(self._root_classes)
 
     # -- Navigator ---------------------------------------------------------------------------
 
     def show_root(self, name: str) -> None:
-        page = self._roots.get(name)
+        page = self.root(name)
         if page is None:
             return
         self._close_stack()
@@ -175,7 +184,7 @@ class MainWindow(QMainWindow):
         page.deleteLater()
 
     def _show_top(self) -> None:
-        top = self._stack[-1] if self._stack else self._roots.get(self._current_root)
+        top = self._stack[-1] if self._stack else self.root(self._current_root)
         if top is not None:
             self.form.pageStack.setCurrentWidget(top)
             top.setFocus(Qt.FocusReason.OtherFocusReason)
