@@ -10,7 +10,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cse_screen.errors import Cancelled
 from cse_screen.export.cells import CellMaker
-from cse_screen.export.memory import start_sheet
+from cse_screen.export.memory import MemoryBook
 from cse_screen.export.options import ExportOptions
 from cse_screen.export.privacy import Pseudonymiser, shown_count, shown_share
 from cse_screen.export.rows import ExportMeta, OutcomeInfo
@@ -29,6 +29,7 @@ class BuildContext:
     total_steps: int = 1
     done_steps: int = 0
     pseudonyms: Pseudonymiser | None = field(default=None)
+    book: MemoryBook = field(default_factory=MemoryBook)
 
     def __post_init__(self) -> None:
         if self.options.pseudonymise and self.pseudonyms is None:
@@ -72,8 +73,13 @@ class BuildContext:
         freeze: str | None = None,
         header_row: int | None = None,
         fit_width: bool = True,
+        stream_rows: int | None = None,
     ) -> CellMaker:
-        """Lay out a sheet (column widths, frozen panes) and start its in-memory writer."""
+        """Lay out a sheet (column widths, frozen panes) and start its in-memory writer.
+
+        ``stream_rows`` (the expected row count) marks a list sheet that streams straight into
+        the workbook file and must be finished with :meth:`MemoryBook.finish_sheet`.
+        """
         if header_row is not None:
             ws.row_dimensions[header_row].height = 45
         for index, width in enumerate(widths, 1):
@@ -89,7 +95,10 @@ class BuildContext:
             ws.page_setup.fitToHeight = 0
         elif header_row is not None:
             ws.print_title_rows = f"{header_row}:{header_row}"
-        start_sheet(ws)
+        if stream_rows is None:
+            self.book.spool_sheet(ws)
+        else:
+            self.book.stream_sheet(ws, expected_bytes=stream_rows * len(widths) * 40)
         return CellMaker(ws, self.colours)
 
 

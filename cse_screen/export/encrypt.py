@@ -11,19 +11,22 @@ from io import BytesIO
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from cse_screen.errors import ExportFailed
+from cse_screen.export.memory import ChunkedBuffer
 
 #: Every encrypted Office file is an OLE compound file; a plain .xlsx is a zip ("PK").
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
 
-def encrypt_workbook(plain: BytesIO, password: str) -> BytesIO:
-    """The encrypted file for ``plain`` (an in-memory .xlsx)."""
+def encrypt_workbook(plain: ChunkedBuffer, password: str) -> ChunkedBuffer:
+    """The encrypted file for ``plain`` (an in-memory .xlsx, released afterwards)."""
     out = BytesIO()
     try:
+        plain.seek(0)
         OOXMLFile(plain).encrypt(password, out)
     except Exception as exc:  # msoffcrypto raises its own and plain errors alike
         raise ExportFailed(f"the workbook could not be encrypted ({type(exc).__name__})") from None
-    if not out.getbuffer()[: len(OLE_MAGIC)] == OLE_MAGIC:
+    finally:
+        plain.release()
+    if out.getbuffer()[: len(OLE_MAGIC)] != OLE_MAGIC:
         raise ExportFailed("the workbook could not be encrypted (unexpected result)")
-    out.seek(0)
-    return out
+    return ChunkedBuffer.of(out.getvalue())

@@ -12,14 +12,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from cse_screen.errors import Cancelled, ExportFailed, StorageFull, UsageError
+from cse_screen.errors import Cancelled, ExportFailed, UsageError, UserError
 from cse_screen.export.context import Cancel, Progress
+from cse_screen.export.memory import ChunkedBuffer
 from cse_screen.export.options import ExportOptions, ExportSummary
 from cse_screen.export.workbook import build_workbook
 from cse_screen.storage.atomic import atomic_writer, remove_stale_temps
 
 EXPORT_ROLES = ("lead", "admin")
-_CHUNK = 1 << 20
 
 
 def check_role(store: Any) -> None:
@@ -42,23 +42,22 @@ def check_destination(out: Path) -> None:
         raise ExportFailed(f"cannot write the export {out}: the folder {folder} is not writable")
 
 
-def write_export(out: Path, data: Any, cancel: Cancel | None = None) -> int:
-    """Write ``data`` (an in-memory file) to ``out`` completely or not at all."""
-    view = data.getbuffer()
+def write_export(out: Path, data: ChunkedBuffer, cancel: Cancel | None = None) -> int:
+    """Write ``data`` (the in-memory file) to ``out`` completely or not at all."""
     try:
         with atomic_writer(out) as handle:
-            for start in range(0, len(view), _CHUNK):
+            for chunk in data.chunks():
                 if cancel is not None and cancel():
                     raise Cancelled("the export was cancelled; no file was written")
-                handle.write(view[start : start + _CHUNK])
-    except StorageFull as exc:
-        raise ExportFailed(str(exc)) from None
+                handle.write(chunk)
+    except Cancelled:
+        raise
+    except UserError as exc:  # full disk, read-only place: the vault's sentence, as ours
+        raise ExportFailed(f"cannot write the export: {exc}") from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise ExportFailed(f"cannot write the export {out}: {reason.lower()}") from None
-    finally:
-        view.release()
-    return len(data.getbuffer())
+    return data.size
 
 
 def export_workbook(

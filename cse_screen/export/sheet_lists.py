@@ -38,11 +38,15 @@ _CHILD_HEAD_COMMON = [
 
 
 def write_children(
-    ws: WriteOnlyWorksheet, ctx: BuildContext, rows: Iterable[ChildRow], tally: ChildTally
+    ws: WriteOnlyWorksheet,
+    ctx: BuildContext,
+    rows: Iterable[ChildRow],
+    tally: ChildTally,
+    expected: int = 0,
 ) -> int:
     """The Children sheet; returns the number of children written."""
     heads = (_CHILD_HEAD_PSEUDO if ctx.pseudonymise else _CHILD_HEAD_PLAIN) + _CHILD_HEAD_COMMON
-    cm = ctx.sheet(ws, [w for _, w in heads], freeze="C2", header_row=1)
+    cm = ctx.sheet(ws, [w for _, w in heads], freeze="C2", header_row=1, stream_rows=expected)
     ws.append(cm.header_row([h for h, _ in heads]))
     today, count = ctx.meta.today, 0
     for child in rows:
@@ -81,6 +85,7 @@ def write_children(
         count += 1
         ctx.step()
     set_filter(ws, 1, len(heads), count + 1)
+    ctx.book.finish_sheet(ws)
     return count
 
 
@@ -157,6 +162,7 @@ def write_screenings(
     rows: Iterable[ScreeningRow],
     instruments: list[InstrumentInfo],
     tally: ScreeningTally,
+    expected: int = 0,
 ) -> int:
     """The Screenings sheet, a column per indicator; returns the number of screenings written."""
     heads = _screening_heads(ctx)
@@ -166,7 +172,12 @@ def write_screenings(
     safe_values |= {"none", "no", "yes", "current", "previous", "both", "unknown"}
     widths = [w for _, w in heads] + [7.0] * len(items)
     cm = ctx.sheet(
-        ws, widths, freeze="C2" if ctx.pseudonymise else "D2", header_row=1, fit_width=False
+        ws,
+        widths,
+        freeze="C2" if ctx.pseudonymise else "D2",
+        header_row=1,
+        fit_width=False,
+        stream_rows=expected,
     )
     ws.append(cm.header_row([h for h, _ in heads] + items))
     count = 0
@@ -184,4 +195,5 @@ def write_screenings(
         count += 1
         ctx.step()
     set_filter(ws, 1, len(heads) + len(items), count + 1)
+    ctx.book.finish_sheet(ws)
     return count

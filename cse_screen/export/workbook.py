@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from io import BytesIO
 
 from openpyxl import Workbook
 
 from cse_screen.export.context import BuildContext, Cancel, Progress
 from cse_screen.export.encrypt import encrypt_workbook
-from cse_screen.export.memory import discard, save_to_memory
+from cse_screen.export.memory import ChunkedBuffer
 from cse_screen.export.options import ExportOptions
 from cse_screen.export.rows import ExportSource, InstrumentInfo, PeriodCounts
 from cse_screen.export.sheet_analysis import write_data_quality, write_indicators, write_trends
@@ -31,7 +30,7 @@ _FINISHING_STEPS = 50
 
 @dataclass(frozen=True)
 class BuiltWorkbook:
-    data: BytesIO
+    data: ChunkedBuffer
     children: int
     screenings: int
     sheets: tuple[str, ...]
@@ -66,15 +65,15 @@ def build_workbook(
     """The finished (and, with a password, encrypted) workbook as an in-memory file."""
     meta = source.meta()
     instruments = source.instruments()
-    total = source.count_children() + source.count_screenings() + _FINISHING_STEPS
+    expected = {"children": source.count_children(), "screenings": source.count_screenings()}
+    total = sum(expected.values()) + _FINISHING_STEPS
     ctx = BuildContext(options, meta, progress, cancel, total_steps=total)
     ctx.check_cancel()
-    wb = Workbook(write_only=True)
     try:
-        counts = _fill(wb, source, ctx, instruments)
-        data = save_to_memory(wb)
+        counts = _fill(ctx.book.wb, source, ctx, instruments, expected)
+        data = ctx.book.save()
     except BaseException:
-        discard(wb)
+        ctx.book.discard()
         raise
     ctx.check_cancel()
     if options.password:
@@ -84,15 +83,21 @@ def build_workbook(
 
 
 def _fill(
-    wb: Workbook, source: ExportSource, ctx: BuildContext, instruments: list[InstrumentInfo]
+    wb: Workbook,
+    source: ExportSource,
+    ctx: BuildContext,
+    instruments: list[InstrumentInfo],
+    expected: dict[str, int],
 ) -> dict[str, int]:
     meta, options = ctx.meta, ctx.options
     _neutral_properties(wb)
     ws = {name: wb.create_sheet(name) for name in SHEETS}
     kids = ChildTally(meta.today)
-    n_children = write_children(ws["Children"], ctx, source.children(), kids)
+    n_children = write_children(ws["Children"], ctx, source.children(), kids, expected["children"])
     tally = ScreeningTally(instruments, meta.outcomes)
-    n_screenings = write_screenings(ws["Screenings"], ctx, source.screenings(), instruments, tally)
+    n_screenings = write_screenings(
+        ws["Screenings"], ctx, source.screenings(), instruments, tally, expected["screenings"]
+    )
     now, before = period_bounds(options, meta.today)
     periods: tuple[PeriodCounts, PeriodCounts] = (
         source.period_counts(*now),

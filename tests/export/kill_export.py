@@ -29,7 +29,7 @@ def main() -> None:
 
     progress = None
     if stage == "mid_save":
-        original = memory._SpoolExcelWriter.write_worksheet
+        original = memory._BookWriter.write_worksheet
         written: list[object] = []
 
         def write_worksheet(self: Any, ws: Any) -> None:
@@ -38,7 +38,7 @@ def main() -> None:
                 _die()
             original(self, ws)
 
-        memory._SpoolExcelWriter.write_worksheet = write_worksheet
+        memory._BookWriter.write_worksheet = write_worksheet
     elif stage == "before_replace":
         atomic.os.replace = _die  # type: ignore[assignment]
     elif stage == "progress":
