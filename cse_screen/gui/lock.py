@@ -157,6 +157,9 @@ class LockController(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
+        if kind == QEvent.Type.Show and self.locked and isinstance(watched, QWidget):
+            self._late_window(watched)
+            return False
         if kind not in _INPUT_EVENTS:
             return False
         if kind == QEvent.Type.KeyPress:
@@ -186,17 +189,46 @@ class LockController(QObject):
         for window in QApplication.topLevelWidgets():
             if window is self.screen or not window.isVisible():
                 continue
-            if isinstance(window, QDialog) and window.isModal():
-                self._covers.append((window, LockCover(window), window.windowState()))
-            else:
+            if not self._conceal(window):
                 geometry_source = geometry_source or window
-                self._hidden.append((window, window.windowState()))
-                window.hide()
         clipboard = QGuiApplication.clipboard()
         if clipboard.ownsClipboard():
             clipboard.clear()
         self._show_screen(geometry_source)
         self.lockedChanged.emit(True)
+
+    def _conceal(self, window: QWidget) -> bool:
+        """Cover a modal dialog (True) or hide any other window (False), to restore later."""
+        if isinstance(window, QDialog) and window.isModal():
+            if not any(w is window for w, _c, _s in self._covers):
+                self._covers.append((window, LockCover(window), window.windowState()))
+            return True
+        if not any(w is window for w, _s in self._hidden):
+            self._hidden.append((window, window.windowState()))
+        window.hide()
+        return False
+
+    def _late_window(self, widget: QWidget) -> None:
+        """A window that opens while locked (a finished background task's message, say) is
+        concealed too, once it has finished showing."""
+        if not widget.isWindow() or self._belongs_to_screen(widget):
+            return
+
+        def conceal() -> None:
+            if self.locked and widget.isVisible():
+                self._conceal(widget)
+                self.screen.raise_()
+
+        QTimer.singleShot(0, conceal)
+
+    def _belongs_to_screen(self, widget: QWidget) -> bool:
+        """The lock screen and its own windows (an error shown by it) stay visible."""
+        current: QWidget | None = widget
+        while current is not None:
+            if current is self.screen:
+                return True
+            current = current.parentWidget()
+        return False
 
     def _show_screen(self, like: QWidget | None) -> None:
         self.screen.unlock.reset()

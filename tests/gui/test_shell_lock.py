@@ -126,3 +126,31 @@ def test_input_after_a_long_sleep_locks_before_reaching_the_page(qtbot, shell) -
     assert lock.locked
     if search is not None:
         assert search.text() == before
+
+
+def test_a_window_that_opens_while_locked_is_concealed_until_unlock(qtbot, shell, demo) -> None:
+    shell.lock.lock()
+    late = QWidget(None, Qt.WindowType.Window)
+    late.setWindowTitle("Export finished")
+    qtbot.addWidget(late)
+    late.show()
+    qtbot.waitUntil(lambda: not late.isVisible(), timeout=2000)
+    late_modal, _edit = _open_modal_dialog(None)
+    qtbot.addWidget(late_modal)
+    qtbot.waitUntil(lambda: late_modal.findChild(QWidget, "lockCover") is not None, timeout=2000)
+    _unlock(qtbot, shell, demo.password)
+    qtbot.waitUntil(lambda: not shell.lock.locked, timeout=10000)
+    assert late.isVisible()
+    assert late_modal.isVisible()
+    late_modal.reject()
+
+
+def test_the_lock_screen_own_messages_stay_visible(qtbot, shell) -> None:
+    from cse_screen.gui.errors import show_error
+
+    shell.lock.lock()
+    box = show_error(_lock_form(shell), RuntimeError("unexpected"))
+    qtbot.wait(50)
+    assert box.isVisible()
+    assert box.findChild(QWidget, "lockCover") is None
+    box.close()
