@@ -22,8 +22,8 @@ from cse_screen.gui.worker import Op, Runner
 
 WRONG_PASSWORD = "The user name or password is not right. Check both and try again."  # noqa: S105
 DAMAGED = (
-    "Your password was accepted, but the database cannot be opened: {reason} Nothing was "
-    "changed. Ask IT to restore it from a backup."
+    "The database cannot be opened: {reason} This is not a problem with your password, and "
+    "nothing was changed. Ask IT to restore the database from a backup."
 )
 
 # attempt(user, password) runs off the GUI thread; its result is passed on by `unlocked`.

@@ -129,7 +129,23 @@ def test_a_damaged_database_is_reported_differently(qtbot, demo_db: Path, demo) 
     _type(qtbot, form, "passwordEdit", demo.password)
     _click(qtbot, form, "unlockButton")
     qtbot.waitUntil(lambda: "cannot be opened" in _message(form), timeout=10000)
+    assert form.findChild(QLabel, "messageLabel").property("tone") == "damage"
     assert _message(form) != WRONG_PASSWORD
-    assert "password was accepted" in _message(form)
+    assert "not a problem with your password" in _message(form)
+    assert str(demo_db) in _message(form)  # names the file IT must restore
     assert shell.main is None
+    shell.shutdown()
+
+
+def test_a_missing_keyslot_file_is_reported_as_damage_not_a_wrong_password(
+    qtbot, demo_db: Path, demo
+) -> None:
+    demo_db.with_name(demo_db.name + ".keys").unlink()
+    shell, form = _unlock_shell(qtbot, demo_db)
+    _type(qtbot, form, "userEdit", demo.user)
+    _type(qtbot, form, "passwordEdit", demo.password)
+    _click(qtbot, form, "unlockButton")
+    qtbot.waitUntil(lambda: "cannot be opened" in _message(form), timeout=10000)
+    assert "keyslot file" in _message(form)
+    assert _edit(form, "userEdit").text() == demo.user
     shell.shutdown()
