@@ -251,3 +251,64 @@ def test_ci_builds_the_bundle_after_the_tests() -> None:
     assert "env -i dist/cse-screen/cse-screen selftest" in recipe
     assert "scripts/check_bundle.py" in recipe
     assert fnmatch.fnmatch(recipe, "*PYTHONHASHSEED=0*pyinstaller*build.spec*")
+
+
+def _check_bundle() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_bundle", ROOT / "scripts/check_bundle.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fake_bundle(tmp_path: Path, *files: str) -> Path:
+    bundle = tmp_path / "cse-screen"
+    for name in ("_internal/sqlcipher3/_sqlite3.cpython-311-x86_64-linux-gnu.so", *files):
+        (bundle / name).parent.mkdir(parents=True, exist_ok=True)
+        (bundle / name).write_bytes(b"\x7fELF")
+    return bundle
+
+
+def test_bundle_check_passes_a_clean_bundle(tmp_path: Path) -> None:
+    checks = _check_bundle()
+    bundle = _fake_bundle(tmp_path, "_internal/cse_screen/resources/icons/cse-screen-16.png")
+    assert checks.check_driver(bundle) == []
+    assert checks.check_contents(bundle) == []
+    assert checks.check_paths(bundle, [str(ROOT)]) == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "complaint"),
+    [
+        ("_internal/python3.11/lib-dynload/_sqlite3.cpython-311-x86_64-linux-gnu.so", "stock"),
+        ("_internal/libsqlite3.so.0", "stock"),
+        ("_internal/ui/main_window.ui", "must not be shipped"),
+        ("_internal/tests/helpers.py", "folder that must not be shipped"),
+        ("_internal/cse_screen/test_things.py", "test module"),
+        ("_internal/data/cse-screen.db", "must not be shipped"),
+        ("_internal/cse-screen.db.keys", "must not be shipped"),
+    ],
+)
+def test_bundle_check_finds_what_must_not_ship(tmp_path: Path, extra: str, complaint: str) -> None:
+    checks = _check_bundle()
+    bundle = _fake_bundle(tmp_path, extra)
+    problems = checks.check_driver(bundle) + checks.check_contents(bundle)
+    assert any(complaint in p for p in problems), problems
+
+
+def test_bundle_check_finds_build_paths_even_compressed(tmp_path: Path) -> None:
+    import zipfile
+
+    checks = _check_bundle()
+    bundle = _fake_bundle(tmp_path)
+    (bundle / "_internal" / "notes.txt").write_text(f"built in {ROOT}/.venv-dist/lib")
+    with zipfile.ZipFile(bundle / "_internal" / "base_library.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("os.pyc", f"\x00{ROOT}/.venv-dist/lib/python3.11/os.py\x00" * 20)
+    problems = checks.check_paths(bundle, [str(ROOT)])
+    assert any(p.startswith("_internal/notes.txt contains") for p in problems), problems
+    assert any(p.startswith("base_library.zip:os.pyc contains") for p in problems), problems
+    assert checks.check_size(151 * 2**20) != [] or not sys.platform.startswith("linux")
+    (bundle / "_internal" / "sqlcipher3" / "_sqlite3.cpython-311-x86_64-linux-gnu.so").unlink()
+    assert any("sqlcipher3 extension" in p for p in checks.check_driver(bundle))
