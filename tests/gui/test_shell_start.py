@@ -149,3 +149,58 @@ def test_a_missing_keyslot_file_is_reported_as_damage_not_a_wrong_password(
     assert "keyslot file" in _message(form)
     assert _edit(form, "userEdit").text() == demo.user
     shell.shutdown()
+
+
+def test_the_next_start_remembers_the_user_name_so_only_the_password_is_asked(
+    qtbot, demo_db: Path, demo
+) -> None:
+    shell, form = _unlock_shell(qtbot, demo_db)
+    _type(qtbot, form, "userEdit", demo.user)
+    _type(qtbot, form, "passwordEdit", demo.password)
+    _click(qtbot, form, "unlockButton")
+    qtbot.waitUntil(lambda: shell.main is not None, timeout=10000)
+    qtbot.addWidget(shell.main)
+    shell.lock.shutdown()
+    shell.shutdown()
+    again, form = _unlock_shell(qtbot, demo_db)
+    form.show()
+    qtbot.waitExposed(form)
+    assert _edit(form, "userEdit").text() == demo.user
+    assert form.focusWidget() is _edit(form, "passwordEdit")
+    again.shutdown()
+
+
+OPEN_AND_LOOK = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from cse_screen.cli import main
+from cse_screen.gui.app import make_app
+
+app = make_app()
+
+def look_then_quit():
+    names = [type(w).__name__ for w in QApplication.topLevelWidgets() if w.isVisible()]
+    print("visible:", *names, flush=True)
+    QApplication.quit()
+
+QTimer.singleShot(500, look_then_quit)
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_cse_screen_without_a_command_opens_the_set_up_screen(tmp_path: Path) -> None:
+    """Through the real entry point, in its own process (quitting the app ends Qt's timers)."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "first.db"
+    done = subprocess.run(
+        [sys.executable, "-c", OPEN_AND_LOOK, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "SetupWidget" in done.stdout
+    assert not db.exists()
