@@ -62,8 +62,11 @@ screenshots: $(STAMP)
 # scripts/check_bundle.py (contents, size, start-up against a source run). Any failure fails.
 DIST_VENV := .venv-dist
 DIST_PY := $(DIST_VENV)/bin/python
+# PyInstaller runs objdump and strip on Linux.
+DIST_DEBS := binutils
 
 dist: $(STAMP)
+	$(MAKE) system-deps QT_DEBS="$(DIST_DEBS)"
 	rm -rf $(DIST_VENV) build/pyinstaller dist/cse-screen
 	$(PYTHON) -m venv $(DIST_VENV)
 	$(DIST_PY) -m pip install -q -c scripts/dist-constraints.txt '.[dist]'
