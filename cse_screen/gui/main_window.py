@@ -12,7 +12,6 @@ Alt+Tab and screen-sharing previews.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent
@@ -201,14 +200,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(self._title)  # pages never get to put a name in the title
         super().changeEvent(event)
 
-    def set_close_guard(self, guard: Callable[[], bool]) -> None:
-        """``guard()`` returning False keeps the window open (e.g. while the store is busy)."""
-        self._close_guard = guard
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        guard = getattr(self, "_close_guard", None)
-        if guard is not None and not guard():
-            event.ignore()
-            return
+        # Pages hide as they close, which is when the wizard writes any note still being typed.
         self._close_stack()
         event.accept()
