@@ -155,6 +155,12 @@ def run_screening(ws: Workspace) -> str:
     return f"scored a scripted screening '{EXPECTED_OUTCOME}' as the rules predict"
 
 
+def _cell_texts(workbook: Any) -> Iterator[str]:
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            yield from (str(cell) for cell in row if cell is not None)
+
+
 def export_and_read(ws: Workspace) -> str:
     """Write the Excel export, then open it again with openpyxl and find the screened child."""
     from openpyxl import load_workbook
@@ -171,18 +177,41 @@ def export_and_read(ws: Workspace) -> str:
     workbook = load_workbook(out, read_only=True)
     try:
         sheets = workbook.sheetnames
-        found = any(
-            CASE_REF in str(cell)
-            for sheet in workbook.worksheets
-            for row in sheet.iter_rows(values_only=True)
-            for cell in row
-            if cell is not None
-        )
+        found = any(CASE_REF in text for text in _cell_texts(workbook))
     finally:
         workbook.close()
     if not found:
         raise SelftestFailed("the export opened, but the screened child is not in it")
     return f"wrote an Excel export and read it back ({len(sheets)} sheets)"
+
+
+def protected_export(ws: Workspace) -> str:
+    """Write a pseudonymised, password-protected export; it must open only with the password
+    (decrypted in memory) and name nobody."""
+    import io
+
+    import msoffcrypto
+    from openpyxl import load_workbook
+
+    from cse_screen.export import ExportOptions, export_workbook
+
+    out, password = ws.root / "selftest-protected.xlsx", secrets.token_urlsafe(18)
+    export_workbook(ws.store, out, ExportOptions(pseudonymise=True, password=password))
+    with out.open("rb") as handle:
+        office = msoffcrypto.OfficeFile(handle)
+        if not office.is_encrypted():
+            raise SelftestFailed("the password-protected export was written unencrypted")
+        office.load_key(password=password, verify_password=True)
+        plain = io.BytesIO()
+        office.decrypt(plain)
+    workbook = load_workbook(plain, read_only=True)
+    try:
+        leaked = any(CHILD_NAME in text or CASE_REF in text for text in _cell_texts(workbook))
+    finally:
+        workbook.close()
+    if leaked:
+        raise SelftestFailed("the pseudonymised export still identifies the child")
+    return "wrote a pseudonymised, password-protected export and opened it with the password"
 
 
 def open_main_window(ws: Workspace) -> str:
@@ -242,6 +271,7 @@ STEPS: tuple[tuple[str, Callable[[Workspace], str]], ...] = (
     ("creating an encrypted database", create_database),
     ("running a scripted screening", run_screening),
     ("writing an Excel export", export_and_read),
+    ("writing a protected export", protected_export),
     ("opening the main window", open_main_window),
 )
 

@@ -43,7 +43,8 @@ def test_selftest_passes_and_leaves_nothing_behind(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[-1] == "selftest passed"
-    for part in ("SQLCipher 4.", "encrypted database", "'moderate'", "Excel export", "record"):
+    parts = ("SQLCipher 4.", "encrypted database", "'moderate'", "Excel export", "protected")
+    for part in (*parts, "record"):
         assert any(part in line for line in lines), (part, lines)
     assert "Traceback" not in result.stderr
     assert list((tmp_path / "tmp").iterdir()) == []  # its private folder is gone
