@@ -204,3 +204,54 @@ def test_cse_screen_without_a_command_opens_the_set_up_screen(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     assert "SetupWidget" in done.stdout
     assert not db.exists()
+
+
+def _fill_setup(qtbot, form: SetupWidget) -> None:
+    _type(qtbot, form, "fullNameEdit", "Jo Smith")
+    _type(qtbot, form, "userEdit", "jsmith")
+    _type(qtbot, form, "passwordEdit", STRONG)
+    _type(qtbot, form, "confirmEdit", STRONG)
+
+
+def test_setup_with_it_recovery_key_adds_a_recovery_slot(qtbot, tmp_path: Path, runner) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from cse_screen.gui.app import create_store
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    public_file = tmp_path / "it-recovery.pem"
+    public_file.write_bytes(
+        private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    db = tmp_path / "with-recovery.db"
+    form = SetupWidget(runner, db, create_store(db))
+    qtbot.addWidget(form)
+    _fill_setup(qtbot, form)
+    form.set_recovery_file(public_file)
+    assert _edit(form, "recoveryKeyEdit").text() == str(public_file)
+    with qtbot.waitSignal(form.created, timeout=15000) as created:
+        _click(qtbot, form, "createButton")
+    store = created.args[0]
+    try:
+        assert store.keyslots.has_recovery
+    finally:
+        store.close()
+
+
+def test_setup_refuses_a_file_that_is_not_a_recovery_key(qtbot, tmp_path: Path, runner) -> None:
+    from cse_screen.gui.app import create_store
+
+    not_a_key = tmp_path / "notes.txt"
+    not_a_key.write_text("not a key")
+    db = tmp_path / "refused.db"
+    form = SetupWidget(runner, db, create_store(db))
+    qtbot.addWidget(form)
+    _fill_setup(qtbot, form)
+    form.set_recovery_file(not_a_key)
+    _click(qtbot, form, "createButton")
+    qtbot.waitUntil(lambda: "recovery public key" in _message(form), timeout=15000)
+    assert _edit(form, "userEdit").isEnabled()
+    assert not db.exists()
