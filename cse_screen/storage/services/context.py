@@ -8,6 +8,7 @@ user-facing error, with the transaction rolled back.
 from __future__ import annotations
 
 import contextlib
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -16,13 +17,46 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from cse_screen.errors import DatabaseDamaged
+from cse_screen.storage.atomic import storage_full
 from cse_screen.storage.engine import db_errors
 from cse_screen.storage.records import UserRecord
+
+try:  # POSIX only; Windows reports a full disk as such
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None  # type: ignore[assignment]
+
+#: A write that leaves less than this free (or this close to the file-size limit) ran out of room.
+ROOM_NEEDED = 1 << 20
 
 
 def utc_now() -> datetime:
     """Naive UTC, as stored in the database."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def out_of_space(db_path: Path) -> bool:
+    """Whether a failed write was for want of room rather than damage.
+
+    SQLite reports a write refused by the file-size limit (EFBIG) as a plain "disk I/O error",
+    the same words as real damage; the sizes of the files against the free space and the limit
+    tell them apart.
+    """
+    sizes = []
+    for suffix in ("", "-wal", "-journal"):
+        with contextlib.suppress(OSError):
+            sizes.append(Path(f"{db_path}{suffix}").stat().st_size)
+    try:
+        free = shutil.disk_usage(db_path.parent).free
+    except OSError:
+        return False
+    if free < ROOM_NEEDED:
+        return True
+    if resource is None:
+        return False
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    return limit != resource.RLIM_INFINITY and max(sizes, default=0) + ROOM_NEEDED > limit
 
 
 @dataclass
@@ -40,8 +74,13 @@ class ServiceContext:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work commits on a clean exit and rolls back on any error."""
-        with db_errors(self.db_path), self.sessions.begin() as session:
-            yield session
+        try:
+            with db_errors(self.db_path), self.sessions.begin() as session:
+                yield session
+        except DatabaseDamaged:
+            if out_of_space(self.db_path):
+                raise storage_full(self.db_path) from None
+            raise
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
