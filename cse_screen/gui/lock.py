@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from cse_screen.gui.unlock import UnlockWidget
 from cse_screen.gui.worker import Runner
@@ -185,20 +185,24 @@ class LockController(QObject):
             return
         self.locked = True
         self._timer.stop()
-        geometry_source: QWidget | None = None
         for window in QApplication.topLevelWidgets():
-            if window is self.screen or not window.isVisible():
-                continue
-            if not self._conceal(window):
-                geometry_source = geometry_source or window
+            if window is not self.screen and window.isVisible():
+                self._conceal(window)
         clipboard = QGuiApplication.clipboard()
         if clipboard.ownsClipboard():
             clipboard.clear()
-        self._show_screen(geometry_source)
+        hidden = [w for w, _state in self._hidden]
+        like = next(
+            (w for w in hidden if isinstance(w, QMainWindow)), hidden[0] if hidden else None
+        )
+        self._show_screen(like)
         self.lockedChanged.emit(True)
 
     def _conceal(self, window: QWidget) -> bool:
         """Cover a modal dialog (True) or hide any other window (False), to restore later."""
+        if window.windowType() in (Qt.WindowType.Popup, Qt.WindowType.ToolTip):
+            window.hide()  # menus and tooltips close; they are not brought back
+            return False
         if isinstance(window, QDialog) and window.isModal():
             if not any(w is window for w, _c, _s in self._covers):
                 self._covers.append((window, LockCover(window), window.windowState()))

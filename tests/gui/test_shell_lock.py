@@ -154,3 +154,21 @@ def test_the_lock_screen_own_messages_stay_visible(qtbot, shell) -> None:
     assert box.isVisible()
     assert box.findChild(QWidget, "lockCover") is None
     box.close()
+
+
+def test_the_lock_screen_takes_the_main_window_place_and_menus_do_not_come_back(
+    qtbot, shell, demo
+) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    shell.main.resize(1100, 700)
+    menu = QMenu(shell.main)
+    menu.addAction("Copy case reference")
+    menu.popup(shell.main.geometry().center())
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    shell.lock.lock()
+    assert not menu.isVisible()
+    assert shell.lock.screen.size() == shell.main.size()
+    _unlock(qtbot, shell, demo.password)
+    qtbot.waitUntil(lambda: not shell.lock.locked, timeout=10000)
+    assert shell.main.isVisible() and not menu.isVisible()
