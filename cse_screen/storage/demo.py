@@ -24,11 +24,12 @@ from cse_screen.core import dates, judgement, registry, scoring
 from cse_screen.core.model import Questionnaire
 from cse_screen.errors import UserError
 from cse_screen.storage.demo_names import FIRST_NAMES, SURNAMES, people
-from cse_screen.storage.models import Child, Event, Screening, User
+from cse_screen.storage.models import Base, Child, Event, Screening, User
 from cse_screen.storage.services import audit, roles
 from cse_screen.storage.services.children import name_key
 
 DEMO_USER = "demo"
+TABLES = Base.metadata.tables
 CHUNK = 2000
 PATTERNS_PER_LEVEL = 25
 LEVELS = ("none", "low", "moderate", "significant")
@@ -92,7 +93,7 @@ class Scorer:
 
     def __init__(self, q: Questionnaire) -> None:
         self.q = q
-        self._cache: dict[tuple[int, bool, bool], tuple[str, dict[str, Any]]] = {}
+        self._cache: dict[tuple[int, int, bool], tuple[str, dict[str, Any]]] = {}
 
     def outcome(self, pattern: Pattern, age: int, learning: bool) -> tuple[str, dict[str, Any]]:
         key = (pattern.id, age, learning)
@@ -400,7 +401,7 @@ def populate(store: Any, *, children: int = 200, seed: int = 1) -> DemoSummary:
         conn = session.connection()
         new_staff = [r for r in staff if r["name"] not in taken]
         if new_staff:
-            conn.execute(insert(User.__table__), new_staff)
+            conn.execute(insert(TABLES["users"]), new_staff)
         conn.exec_driver_sql(
             "CREATE TEMP TABLE IF NOT EXISTS demo_patterns "
             "(p INTEGER, o INTEGER, i TEXT, v TEXT, n TEXT)"
@@ -427,10 +428,10 @@ def populate(store: Any, *, children: int = 200, seed: int = 1) -> DemoSummary:
 def _insert_plan(ctx: Any, plan: Plan) -> None:
     with ctx.transaction() as session:
         conn = session.connection()
-        conn.execute(insert(Child.__table__), plan.children)
-        conn.execute(insert(Screening.__table__), plan.screenings)
+        conn.execute(insert(TABLES["children"]), plan.children)
+        conn.execute(insert(TABLES["screenings"]), plan.screenings)
         if plan.events:
-            conn.execute(insert(Event.__table__), plan.events)
+            conn.execute(insert(TABLES["events"]), plan.events)
         conn.exec_driver_sql(
             "CREATE TEMP TABLE IF NOT EXISTS demo_map (s INTEGER, p INTEGER, k INTEGER)"
         )

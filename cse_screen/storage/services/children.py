@@ -260,7 +260,8 @@ class ChildrenService:
     def _distinct(self, column: Any) -> list[str]:
         stmt = select(column).where(roles.child_scope(self._ctx.user)).distinct()
         with self._ctx.reading() as session:
-            return sorted(v for v in session.scalars(stmt) if v)
+            values: list[str | None] = list(session.scalars(stmt))
+        return sorted(v for v in values if v)
 
 
 def _plain(value: Any) -> Any:

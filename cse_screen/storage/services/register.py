@@ -11,7 +11,7 @@ import unicodedata
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from cse_screen.errors import ValidationFailed
@@ -74,7 +74,7 @@ def _check(query: RegisterQuery) -> None:
         raise ValidationFailed(f"a register page holds 1 to {MAX_LIMIT} rows from offset 0 on")
 
 
-def _filtered(stmt: Select[Any], ctx: ServiceContext, query: RegisterQuery) -> Select[Any]:
+def _filtered(stmt: Any, ctx: ServiceContext, query: RegisterQuery) -> Any:
     stmt = stmt.where(roles.child_scope(ctx.user))
     if query.mine_only:
         stmt = stmt.where(Child.worker == ctx.user.name)
@@ -94,7 +94,7 @@ def _filtered(stmt: Select[Any], ctx: ServiceContext, query: RegisterQuery) -> S
     return stmt
 
 
-def _due(stmt: Select[Any], due: str, today: date) -> Select[Any]:
+def _due(stmt: Any, due: str, today: date) -> Any:
     if due == "overdue":
         return stmt.where(Child.next_due < today)
     days = 7 if due == "7d" else 30

@@ -333,21 +333,24 @@ def _summaries() -> Any:
 
 
 def _summary_list(session: Session, stmt: Any) -> list[ScreeningSummary]:
-    return [
-        ScreeningSummary(
-            id=s.id,
-            child_id=s.child_id,
-            child_ref=ref,
-            status=s.status,
-            screen_date=s.screen_date,
-            trigger=s.trigger,
-            instrument_version=s.instrument_version,
-            computed_outcome=s.computed_outcome,
-            final_outcome=s.final_outcome,
-            needs_signoff=s.needs_signoff,
-            created_by=s.created_by,
-            updated_at=s.updated_at,
-            answered=int(answered or 0),
+    summaries = []
+    for row in session.execute(stmt):
+        s: Screening = row[0]
+        summaries.append(
+            ScreeningSummary(
+                id=s.id,
+                child_id=s.child_id,
+                child_ref=str(row[1]),
+                status=s.status,
+                screen_date=s.screen_date,
+                trigger=s.trigger,
+                instrument_version=s.instrument_version,
+                computed_outcome=s.computed_outcome,
+                final_outcome=s.final_outcome,
+                needs_signoff=s.needs_signoff,
+                created_by=s.created_by,
+                updated_at=s.updated_at,
+                answered=int(row[2] or 0),
+            )
         )
-        for s, ref, answered in session.execute(stmt)
-    ]
+    return summaries
