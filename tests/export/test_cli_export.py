@@ -75,3 +75,26 @@ def test_about_records_the_filters(export_db, tmp_path, env):
     about = labelled(load(out)["About"])
     assert about["Worker"][0] == "worker1"
     assert about["Screenings dated to"][0].date().isoformat() == "2026-11-01"
+
+
+def test_progress_bar_draws_on_a_terminal_only():
+    import io
+
+    from cse_screen.commands.export import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    term = Terminal()
+    bar = ProgressBar(term)
+    for done in range(0, 101, 10):
+        bar(done, 100)
+    bar.finish()
+    text = term.getvalue()
+    assert "\rExporting [" in text and text.endswith("100%\n")
+    pipe = io.StringIO()
+    quiet = ProgressBar(pipe)
+    quiet(50, 100)
+    quiet.finish()
+    assert pipe.getvalue() == ""
