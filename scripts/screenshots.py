@@ -10,6 +10,7 @@ lock screen. Everything it creates lives in a temporary folder that is removed a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -81,11 +82,16 @@ def make_demo(folder: Path) -> Path:
 
 
 def shoot_setup(shots: Shots, runner: object, folder: Path) -> None:
+    import platformdirs
+
     from cse_screen.gui.app import create_store
     from cse_screen.gui.setup import SetupWidget
 
-    new_db = folder / "never-created.db"
-    setup = SetupWidget(runner, new_db, create_store(new_db))  # type: ignore[arg-type]
+    # Shown, never created: where a real first run would put the database, written from "~".
+    default = Path(platformdirs.user_data_dir("cse-screen", "cse-screen")) / "cse-screen.db"
+    with contextlib.suppress(ValueError):
+        default = Path("~") / default.relative_to(Path.home())
+    setup = SetupWidget(runner, default, create_store(folder / "never.db"))  # type: ignore[arg-type]
     f = setup.form
     f.fullNameEdit.setText("Jo Smith")
     f.userEdit.setText("jsmith")
