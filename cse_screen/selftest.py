@@ -353,7 +353,7 @@ def _watchdog(seconds: float, root: Callable[[], Path | None]) -> threading.Time
         folder = root()
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
-        sys.stderr.write(f"cse-screen: error: selftest did not finish within {seconds:.0f} s\n")
+        sys.stderr.write(f"cse-screen: error: selftest did not finish within {seconds:g} s\n")
         sys.stderr.flush()
         os._exit(1)
 

@@ -79,3 +79,10 @@ def test_startup_probe_needs_a_database(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("cse-screen: error: there is no database at ")
     assert not missing.exists()
+
+
+def test_a_hanging_selftest_ends_with_a_sentence(tmp_path: Path) -> None:
+    script = "from cse_screen.selftest import run_selftest; run_selftest(timeout=0.2)"
+    result = _run(["-c", script], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("cse-screen: error: selftest did not finish within 0.2 s")
