@@ -137,15 +137,18 @@ class Shell(QObject):
 
     def start(self) -> QWidget:
         db = self.ctx.db_path
+        widget: QWidget
         if database_exists(db):
-            widget: QWidget = UnlockWidget(
+            unlock = UnlockWidget(
                 self.ctx.runner, db, open_store(db), user=self.ctx.settings.last_user
             )
-            widget.unlocked.connect(self.store_ready)
+            unlock.unlocked.connect(self.store_ready)
             self.ctx.runner.run(warm_imports, db=False, on_failure=lambda _exc: None)
+            widget = unlock
         else:
-            widget = SetupWidget(self.ctx.runner, db, create_store(db))
-            widget.created.connect(self.store_ready)
+            setup = SetupWidget(self.ctx.runner, db, create_store(db))
+            setup.created.connect(self.store_ready)
+            widget = setup
         widget.setWindowTitle("cse-screen")
         widget.resize(760, 600 if isinstance(widget, SetupWidget) else 480)
         widget.show()

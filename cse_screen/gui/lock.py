@@ -42,7 +42,7 @@ _INPUT_EVENTS = frozenset(
 
 
 def _matches(combo: QKeyCombination, sequence: QKeySequence) -> bool:
-    return sequence.count() == 1 and sequence[0] == combo
+    return sequence.count() == 1 and sequence[0] == combo  # type: ignore[index]
 
 
 class LockCover(QWidget):

@@ -12,6 +12,7 @@ Alt+Tab and screen-sharing previews.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent
@@ -27,7 +28,7 @@ ROOT_PAGES: dict[str, tuple[str, str]] = {
 REVIEW_ROLES = ("lead", "admin")
 
 
-def _page_class(name: str) -> type[QWidget] | None:
+def _page_class(name: str) -> Callable[[AppContext], QWidget] | None:
     module_name, class_name = ROOT_PAGES[name]
     try:
         module = importlib.import_module(module_name)
@@ -57,7 +58,7 @@ class MainWindow(QMainWindow):
         ctx.nav = self
         self.setWindowTitle(self._title)
         self._roots: dict[str, QWidget] = {}
-        self._root_classes: dict[str, type[QWidget]] = {}
+        self._root_classes: dict[str, Callable[[AppContext], QWidget]] = {}
         self._stack: list[QWidget] = []  # pages opened above the current root
         self._current_root = ""
         f = self.form
@@ -166,7 +167,7 @@ class MainWindow(QMainWindow):
     def notify(self, message: str, msecs: int = 8000) -> None:
         self.form.statusBar.showMessage(message, msecs)
 
-    def current_page(self) -> QWidget:
+    def current_page(self) -> QWidget | None:
         return self.form.pageStack.currentWidget()
 
     def pages(self) -> list[QWidget]:

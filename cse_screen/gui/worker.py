@@ -20,9 +20,9 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from cse_screen.errors import Cancelled
 
-SuccessFn = Callable[[Any], None]
-FailureFn = Callable[[BaseException], None]
-ProgressFn = Callable[[int, int], None]
+SuccessFn = Callable[[Any], object]
+FailureFn = Callable[[BaseException], object]
+ProgressFn = Callable[[int, int], object]
 
 
 class OpControl:
@@ -118,7 +118,7 @@ class Runner(QObject):
 
     def __init__(
         self,
-        on_error: Callable[[BaseException], None] | None = None,
+        on_error: FailureFn | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -131,7 +131,7 @@ class Runner(QObject):
         self._on_error = on_error
         self._ops: set[Op] = set()
 
-    def set_error_handler(self, on_error: Callable[[BaseException], None]) -> None:
+    def set_error_handler(self, on_error: FailureFn) -> None:
         self._on_error = on_error
 
     def run(
