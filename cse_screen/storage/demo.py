@@ -7,7 +7,8 @@ bring screenings forward, some children are overdue and some have a draft in pro
 
 Rows go in through SQLAlchemy Core in bulk (with ids assigned here), and the answers are
 expanded inside SQLite from a small table of answer patterns, so ``--children 100000`` (about
-half a million screenings and thirty million answers) takes minutes, not hours.
+350,000 screenings and 24 million answers, a 1.1 GB database) takes minutes, not hours
+(3.5 minutes measured on a shared 2-core machine).
 """
 
 from __future__ import annotations
