@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from cse_screen.errors import DatabaseDamaged
@@ -29,6 +29,12 @@ except ImportError:  # pragma: no cover - Windows
 
 #: A write that leaves less than this free (or this close to the file-size limit) ran out of room.
 ROOM_NEEDED = 1 << 20
+
+
+#: A write that changes nothing, run first in every write transaction: it takes SQLite's write
+#: lock before anything is read (what BEGIN IMMEDIATE would do), so a second program writing at
+#: the same moment is waited for (busy timeout) instead of failing the whole transaction.
+TAKE_WRITE_LOCK = text("UPDATE meta SET value = value WHERE 0")
 
 
 def utc_now() -> datetime:
@@ -76,6 +82,7 @@ class ServiceContext:
         """A session whose work commits on a clean exit and rolls back on any error."""
         try:
             with db_errors(self.db_path), self.sessions.begin() as session:
+                session.execute(TAKE_WRITE_LOCK)
                 yield session
         except DatabaseDamaged:
             if out_of_space(self.db_path):
