@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import platform
 import secrets
 import shutil
 import sys
@@ -31,6 +32,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from cse_screen import __version__
 from cse_screen.errors import UserError
 from cse_screen.paths import log_dir
 from cse_screen.reports import write_crash_report
@@ -370,6 +372,8 @@ def run_selftest(out: TextIO | None = None, timeout: float = TIMEOUT_SECONDS) ->
     report_to = log_dir()  # the real log folder, taken before the user folders are redirected
     current: list[Path] = []
     timer = _watchdog(timeout, lambda: current[0] if current else None)
+    frozen = " (bundle)" if getattr(sys, "frozen", False) else ""
+    out.write(f"cse-screen {__version__}{frozen} selftest on {platform.platform(terse=True)}\n")
     try:
         with isolated_workspace() as ws:
             current.append(ws.root)
