@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -17,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from cse_screen.errors import DatabaseDamaged
+from cse_screen.errors import DatabaseDamaged, PermissionDenied
 from cse_screen.storage.atomic import storage_full
 from cse_screen.storage.engine import db_errors
 from cse_screen.storage.records import UserRecord
@@ -65,6 +66,17 @@ def out_of_space(db_path: Path) -> bool:
     return limit != resource.RLIM_INFINITY and max(sizes, default=0) + ROOM_NEEDED > limit
 
 
+class Refusal(PermissionDenied):
+    """A role check said no: carries what to write to the audit trail about it."""
+
+    def __init__(self, message: str, action: str, entity: str, entity_id: object) -> None:
+        super().__init__(message)
+        self.action = action
+        self.entity = entity
+        self.entity_id = entity_id
+        self.recorded = False
+
+
 @dataclass
 class ServiceContext:
     engine: Engine
@@ -76,12 +88,42 @@ class ServiceContext:
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._local = threading.local()
+
+    @property
+    def in_session(self) -> bool:
+        """Whether this thread is inside one of this context's sessions."""
+        return bool(getattr(self._local, "depth", 0))
+
+    @contextlib.contextmanager
+    def _tracked(self) -> Iterator[None]:
+        """Count open sessions; a refusal raised inside them is audited once they are closed
+        (the refused work is rolled back, and a second writer would wait on our own lock)."""
+        depth = getattr(self._local, "depth", 0)
+        self._local.depth = depth + 1
+        try:
+            yield
+        except Refusal as refusal:
+            self._local.depth = depth
+            if depth == 0 and not refusal.recorded:
+                self.record_refusal(refusal)
+            raise
+        finally:
+            self._local.depth = depth
+
+    def record_refusal(self, refusal: Refusal) -> None:
+        from cse_screen.storage.services import audit  # audit builds on this module
+
+        detail = {"attempted": refusal.action, "role": self.user.role}
+        with self.transaction() as session:
+            audit.append(session, self, audit.DENIED, refusal.entity, refusal.entity_id, detail)
+        refusal.recorded = True
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work commits on a clean exit and rolls back on any error."""
         try:
-            with db_errors(self.db_path), self.sessions.begin() as session:
+            with self._tracked(), db_errors(self.db_path), self.sessions.begin() as session:
                 session.execute(TAKE_WRITE_LOCK)
                 yield session
         except DatabaseDamaged:
@@ -92,5 +134,5 @@ class ServiceContext:
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads only; nothing it does is committed."""
-        with db_errors(self.db_path), self.sessions() as session:
+        with self._tracked(), db_errors(self.db_path), self.sessions() as session:
             yield session

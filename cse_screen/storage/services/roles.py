@@ -14,11 +14,9 @@ from typing import Any, NoReturn
 
 from sqlalchemy import ColumnElement, false, true
 
-from cse_screen.errors import PermissionDenied
 from cse_screen.storage.models import Child
 from cse_screen.storage.records import UserRecord
-from cse_screen.storage.services import audit
-from cse_screen.storage.services.context import ServiceContext
+from cse_screen.storage.services.context import Refusal, ServiceContext
 
 ROLE_WORDS = {"worker": "a social worker", "lead": "a team lead", "admin": "an administrator"}
 
@@ -26,17 +24,12 @@ ROLE_WORDS = {"worker": "a social worker", "lead": "a team lead", "admin": "an a
 def deny(
     ctx: ServiceContext, action: str, entity: str, entity_id: object, message: str
 ) -> NoReturn:
-    """Audit the refusal, then raise it."""
-    with ctx.transaction() as session:
-        audit.append(
-            session,
-            ctx,
-            audit.DENIED,
-            entity,
-            entity_id,
-            {"attempted": action, "role": ctx.user.role},
-        )
-    raise PermissionDenied(message)
+    """Raise the refusal; it is audited as soon as no session of ours is open (at once when
+    none is), in its own transaction, since the refused work is rolled back."""
+    refusal = Refusal(message, action, entity, entity_id)
+    if not ctx.in_session:
+        ctx.record_refusal(refusal)
+    raise refusal
 
 
 def who(user: UserRecord) -> str:
