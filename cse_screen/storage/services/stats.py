@@ -32,11 +32,13 @@ def compute(ctx: ServiceContext) -> dict[str, Any]:
     with ctx.reading() as session:
         children = session.scalar(select(func.count(Child.id)).where(scope)) or 0
         by_status = dict.fromkeys(STATUSES, 0)
-        status_rows = session.execute(
-            _scoped(select(Screening.status, func.count()), ctx).group_by(Screening.status)
+        status_rows: list[Any] = list(
+            session.execute(
+                _scoped(select(Screening.status, func.count()), ctx).group_by(Screening.status)
+            )
         )
         for status, count in status_rows:
-            by_status[status] = int(count)
+            by_status[str(status)] = int(count)
         by_outcome: dict[str, int] = dict.fromkeys(OUTCOME_ORDER, 0)
         outcome_rows = session.execute(
             select(Child.latest_outcome, func.count(Child.id))
