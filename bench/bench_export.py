@@ -27,7 +27,7 @@ from pathlib import Path
 
 SCREENINGS = int(os.environ.get("BENCH_EXPORT_SCREENINGS", 100_000))
 CHILDREN = SCREENINGS // 10
-STORE_SCREENINGS = int(os.environ.get("BENCH_EXPORT_STORE_SCREENINGS", 5_000))
+STORE_SCREENINGS = int(os.environ.get("BENCH_EXPORT_STORE_SCREENINGS", 10_000))
 STORE_CHILDREN = STORE_SCREENINGS // 10
 ROOT = Path(__file__).resolve().parents[1]
 

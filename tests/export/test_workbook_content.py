@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections import Counter
 from datetime import date, datetime, timedelta
@@ -189,3 +190,19 @@ def test_a_lead_exports_only_their_team(export_db, tmp_path):
     children = table(load(tmp_path / "lead.xlsx")["Children"])
     assert {c["Team"] for c in children} == {"North"}
     assert len(children) == stats["children"]
+
+
+def test_nothing_hidden_or_linked_in_the_file(exported):
+    """Scenario 33: no hidden sheets, rows or columns; no comments, links, pivots or macros."""
+    out, _ = exported
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        workbook_xml = archive.read("xl/workbook.xml").decode()
+        sheets_xml = [archive.read(n).decode() for n in names if n.startswith("xl/worksheets/")]
+    forbidden = ("comments", "externalLink", "pivotCache", "pivotTable", "vbaProject", "printer")
+    assert not [n for n in names if any(word in n for word in forbidden)]
+    assert 'state="hidden"' not in workbook_xml and 'state="veryHidden"' not in workbook_xml
+    for xml in sheets_xml:
+        assert 'hidden="1"' not in xml
+    defined = re.findall(r'<definedName[^>]*name="([^"]+)"', workbook_xml)
+    assert all(name.startswith("_xlnm.") for name in defined), defined
