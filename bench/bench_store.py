@@ -32,6 +32,7 @@ from cse_screen.storage.models import Answer
 from cse_screen.storage.records import RegisterQuery, UserRecord
 from cse_screen.storage.services import register
 from cse_screen.storage.services.context import ServiceContext
+from cse_screen.storage.services.latest import outcome_rank
 from cse_screen.storage.store import CACHE_KIB, tune_engine
 
 TEAMS = ("North", "South", "East", "West")
@@ -105,6 +106,7 @@ def _children_rows(count: int, rnd: random.Random) -> Iterator[tuple[Any, ...]]:
             f"w{n % 200}",
             TEAMS[n % 4],
             outcome,
+            outcome_rank(outcome),
             due.isoformat(),
             now,
             now,
@@ -115,7 +117,7 @@ def fill_children(engine: Engine, count: int, seed: int = 1) -> None:
     rnd = random.Random(seed)
     sql = (
         "INSERT INTO children (id, case_ref, name, name_key, dob, worker, team, latest_outcome,"
-        " next_due, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+        " outcome_rank, next_due, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
     )
     rows = list(_children_rows(count, rnd))
     with engine.begin() as connection:

@@ -15,6 +15,7 @@ from cse_screen.core import dates, judgement, scoring
 from cse_screen.core.model import Questionnaire
 from cse_screen.storage.demo_names import FIRST_NAMES, SURNAMES, people
 from cse_screen.storage.services.children import name_key
+from cse_screen.storage.services.latest import outcome_rank
 
 PATTERNS_PER_LEVEL = 25
 LEVELS = ("none", "low", "moderate", "significant")
@@ -307,6 +308,7 @@ class Generator:
         child.update(
             latest_screening_id=latest["id"],
             latest_outcome=latest["final_outcome"],
+            outcome_rank=outcome_rank(latest["final_outcome"]),
             last_screened=latest["screen_date"],
         )
         later = [d for d in events if d > latest["screen_date"]]

@@ -52,6 +52,7 @@ class Child(Base):
         Index("ix_children_outcome_ref", "latest_outcome", "case_ref"),
         Index("ix_children_next_due", "next_due"),
         Index("ix_children_name_key", "name_key"),
+        Index("ix_children_rank_ref", "outcome_rank", "case_ref"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -69,6 +70,8 @@ class Child(Base):
     team: Mapped[str | None] = mapped_column(String(100))
     latest_screening_id: Mapped[int | None] = mapped_column(Integer)
     latest_outcome: Mapped[str | None] = mapped_column(String(32))
+    #: position of latest_outcome from lowest (0) to highest, for sorting by an index
+    outcome_rank: Mapped[int | None] = mapped_column(Integer)
     last_screened: Mapped[date | None] = mapped_column(Date)
     next_due: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime)

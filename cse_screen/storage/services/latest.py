@@ -19,6 +19,13 @@ from cse_screen.storage.records import COMPLETED_STATUSES
 OUTCOME_ORDER: tuple[str, ...] = ("no_current_risk", "low", "moderate", "significant")
 
 
+def outcome_rank(outcome: str | None) -> int | None:
+    """Severity order of an outcome for sorting; an unknown id sorts as the highest."""
+    if outcome is None:
+        return None
+    return OUTCOME_ORDER.index(outcome) if outcome in OUTCOME_ORDER else len(OUTCOME_ORDER)
+
+
 def refresh_child(session: Session, child: Child) -> None:
     """Point ``child`` at its latest completed screening and work out when it is next due.
 
@@ -35,11 +42,13 @@ def refresh_child(session: Session, child: Child) -> None:
     if latest is None:
         child.latest_screening_id = None
         child.latest_outcome = None
+        child.outcome_rank = None
         child.last_screened = None
         due: date | None = child.created_at.date()
     else:
         child.latest_screening_id = latest.id
         child.latest_outcome = latest.final_outcome
+        child.outcome_rank = outcome_rank(latest.final_outcome)
         child.last_screened = latest.screen_date
         due = latest.next_due
     child.next_due = _earliest(due, _first_event_after(session, child.id, child.last_screened))

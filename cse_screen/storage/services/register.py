@@ -11,7 +11,7 @@ import unicodedata
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cse_screen.errors import ValidationFailed
@@ -26,24 +26,18 @@ from cse_screen.storage.records import (
 )
 from cse_screen.storage.services import roles
 from cse_screen.storage.services.context import ServiceContext
-from cse_screen.storage.services.latest import OUTCOME_ORDER
 
 MAX_LIMIT = 5000
 DUE_SOON_DAYS = 7
 NOT_SCREENED = "none"
 
-_OUTCOME_RANK = case(
-    {outcome: rank for rank, outcome in enumerate(OUTCOME_ORDER)},
-    value=Child.latest_outcome,
-    else_=-1,
-)
 _SORT_COLUMNS: dict[str, Any] = {
     "ref": Child.case_ref,
     "name": Child.name_key,
     "dob": Child.dob,
     "worker": Child.worker,
     "team": Child.team,
-    "outcome": _OUTCOME_RANK,
+    "outcome": Child.outcome_rank,
     "last_screened": Child.last_screened,
     "next_due": Child.next_due,
 }

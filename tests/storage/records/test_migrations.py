@@ -1,0 +1,48 @@
+"""A database made by the first schema is brought up to date when it is opened, data kept."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import ADMIN, PASSWORD
+
+from cse_screen.storage import migrate
+from cse_screen.storage.records import RegisterQuery
+from cse_screen.storage.store import Store
+
+
+def first_schema_only(tmp_path: Path) -> Path:
+    """A copy of the migrations folder holding revision 0001 alone."""
+    folder = tmp_path / "migrations-0001"
+    shutil.copytree(migrate.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for revision in (folder / "versions").glob("*.py"):
+        if not revision.name.startswith("0001_"):
+            revision.unlink()
+    return folder
+
+
+def test_outcome_rank_is_backfilled_when_an_old_database_is_opened(tmp_path, monkeypatch):
+    old = first_schema_only(tmp_path)
+    real_upgrade = migrate.upgrade
+    monkeypatch.setattr(
+        migrate, "upgrade", lambda engine, db, **kw: real_upgrade(engine, db, script_location=old)
+    )
+    db = tmp_path / "old.db"
+    with Store.create(db, ADMIN, PASSWORD) as store, store.engine.begin() as connection:
+        # The rows as the first schema held them (the models already know later columns).
+        for ref, outcome in (("A", "significant"), ("B", "no_current_risk"), ("C", None)):
+            connection.exec_driver_sql(
+                "INSERT INTO children (case_ref, name, name_key, dob, latest_outcome, "
+                "created_at, updated_at) VALUES (?, 'X', ?, '2012-01-01', ?, "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+                (ref, f"x\x1f{ref.lower()}", outcome),
+            )
+        assert migrate.current_revision(store.engine) == "0001"
+    monkeypatch.setattr(migrate, "upgrade", real_upgrade)
+    with Store.open(db, ADMIN, PASSWORD) as store:
+        assert migrate.current_revision(store.engine) == migrate.head_revision()
+        page = store.children.register(RegisterQuery(sort="outcome", descending=True))
+        assert [r.case_ref for r in page.rows] == ["A", "B", "C"]
+        assert store.verify().ok
+    assert list(tmp_path.glob("old.db.before-upgrade-0001-*.backup"))
