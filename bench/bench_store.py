@@ -249,6 +249,7 @@ def big_register(folder: Path, key: bytes) -> None:
         "outcome filter": RegisterQuery(outcome="significant"),
         "overdue filter": RegisterQuery(due="overdue", sort="next_due"),
         "search": RegisterQuery(search="child 4242"),
+        "no filter, worst outcome first": RegisterQuery(sort="outcome", descending=True),
     }
     for label, query in queries.items():
         service = register_median(engine, path, query, 15)
