@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
@@ -69,7 +69,7 @@ class BuildContext:
     def sheet(
         self,
         ws: WriteOnlyWorksheet,
-        widths: list[float],
+        widths: Sequence[float],
         freeze: str | None = None,
         header_row: int | None = None,
         fit_width: bool = True,

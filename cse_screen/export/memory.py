@@ -20,7 +20,7 @@ import contextlib
 import datetime
 import zlib
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any, cast
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
@@ -154,7 +154,7 @@ class DeflateSpool:
             yield tail
 
 
-class _MemoryWorksheetWriter(WorksheetWriter):
+class _MemoryWorksheetWriter(WorksheetWriter):  # type: ignore[misc]
     """openpyxl's worksheet writer, told where to write and that there is no file to delete."""
 
     def cleanup(self) -> None:
@@ -201,7 +201,9 @@ class MemoryBook:
     def __init__(self) -> None:
         self.wb = Workbook(write_only=True)
         self.buffer = ChunkedBuffer()
-        self._archive = _NeutralZip(self.buffer, "w", ZIP_DEFLATED, allowZip64=True)
+        self._archive = _NeutralZip(
+            cast("IO[bytes]", self.buffer), "w", ZIP_DEFLATED, allowZip64=True
+        )
         self._streamed: set[int] = set()
         self._entries: dict[int, Any] = {}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -99,7 +100,7 @@ def write_indicators(
         )
     )
     for tier in _TIERS:
-        counts = tally.tiers.get(tier, {})
+        counts: Mapping[str, int] = tally.tiers.get(tier, {})
         n = sum(counts.values())
         ws.append(
             [

@@ -98,12 +98,15 @@ def item_columns(instruments: list[InstrumentInfo]) -> list[str]:
     return list(seen)
 
 
-def _screening_heads(ctx: BuildContext) -> list[tuple[str, float]]:
+Heads = list[tuple[str, float]]
+
+
+def _screening_heads(ctx: BuildContext) -> Heads:
     if ctx.pseudonymise:
-        first = [("Child ID", 13), ("Age band at screening", 11)]
+        first: Heads = [("Child ID", 13), ("Age band at screening", 11)]
     else:
         first = [("Screening ID", 10), ("Case reference", 16), ("Age at screening", 9)]
-    middle = [
+    middle: Heads = [
         ("Team", 16),
         ("Worker", 16),
         ("Assessor", 16),

@@ -350,4 +350,4 @@ def _screening_row(row: Any, answers: dict[str, str]) -> ScreeningRow:
     present.update(("dob", "screen_date", "trigger"))
     present.update(f for f, v in zip(_CHILD_CONTEXT, child_context, strict=True) if v)
     fields[16] = bool(fields[16])  # needs_signoff
-    return ScreeningRow(*fields, answers, frozenset(present))
+    return ScreeningRow(*fields, answers, frozenset(present))  # type: ignore[call-arg]
