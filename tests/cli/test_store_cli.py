@@ -313,3 +313,53 @@ def test_help_documents_recovery(capsys):
     out = capsys.readouterr().out
     assert done.value.code == 0
     assert "recovery recover --db PATH --user NAME --private-key" in out
+
+
+def test_contract_walk_through_without_teams(tmp_path: Path, capsys, monkeypatch):
+    """The command lines exactly as DESIGN section 8 writes them, in a council without teams."""
+    db = str(tmp_path / "c.db")
+    assert run(capsys, "init", "--db", db, "--user", "boss")[0] == 0
+    for name, role in (("wes", "worker"), ("lena", "lead")):
+        code, _, err = run(
+            capsys, "user", "add", "--db", db, "--user", "boss", "--new-user", name, "--role", role
+        )
+        assert code == 0, err
+    code, _, err = run(
+        capsys,
+        "child",
+        "add",
+        "--db",
+        db,
+        "--user",
+        "boss",
+        "--ref",
+        "R1",
+        "--name",
+        "Ann Other",
+        "--dob",
+        "2013-04-02",
+        "--worker",
+        "wes",
+    )
+    assert code == 0, err
+    monkeypatch.setenv("CSE_SCREEN_PASSWORD", NEW)
+    code, out, err = run(
+        capsys,
+        "screen",
+        "--db",
+        db,
+        "--user",
+        "wes",
+        "--child",
+        "R1",
+        "--answers",
+        str(answers_file(tmp_path, B3="current", B4="current", D1="current")),
+        "--submit",
+    )
+    assert code == 0, err
+    assert json.loads(out)["outcome"] == "moderate"
+    code, out, _ = run(capsys, "stats", "--db", db, "--user", "lena", "--json")
+    stats = json.loads(out)
+    assert stats["children"] == 1 and stats["screenings"]["by_outcome"]["moderate"] == 1
+    monkeypatch.setenv("CSE_SCREEN_PASSWORD", PASSWORD)
+    assert run(capsys, "verify", "--db", db, "--user", "boss")[0] == 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, true
 
 from cse_screen.storage.models import Child
 from cse_screen.storage.records import UserRecord
@@ -41,7 +41,7 @@ def can_see_child(user: UserRecord, worker: str | None, team: str | None) -> boo
     if user.role == "admin":
         return True
     if user.role == "lead":
-        return user.team is not None and team == user.team
+        return team == user.team  # no team leads the children without one
     return worker == user.name
 
 
@@ -50,7 +50,7 @@ def child_scope(user: UserRecord) -> ColumnElement[bool]:
     if user.role == "admin":
         return true()
     if user.role == "lead":
-        return Child.team == user.team if user.team else false()
+        return Child.team == user.team if user.team else Child.team.is_(None)
     return Child.worker == user.name
 
 

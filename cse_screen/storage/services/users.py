@@ -100,11 +100,10 @@ class UsersService:
         team: str | None = None,
         full_name: str | None = None,
     ) -> UserRecord:
-        """Enrol a user (administrators only); a lead or worker needs a team."""
+        """Enrol a user (administrators only). A lead without a team leads the children that
+        have no team (a council that does not use teams)."""
         roles.require_role(self._ctx, ("admin",), "add users", "user")
         name = check_name(name)
-        if role in ("worker", "lead") and not (team or "").strip():
-            raise ValidationFailed(f"a {role} needs a team: give one for user '{name}'")
         with self._ctx.transaction() as session:
             row = insert_user(session, self._ctx, name, role, team, full_name)
             self._keyslots.add_user(name, password, self._key)
