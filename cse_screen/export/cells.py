@@ -74,6 +74,11 @@ class CellMaker:
         self._define("percent", number_format=PERCENT)
         self._define("quoted", quotePrefix=True)
         self._define("flag", font=Font(bold=True, color="C00000"))
+        self._define(
+            "suppressed",
+            font=Font(italic=True, color="595959"),
+            alignment=Alignment(horizontal="right"),
+        )
         for outcome, colour in outcome_colours.items():
             rgb = colour.lstrip("#").upper()
             self._define(

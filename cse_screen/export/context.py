@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -36,6 +37,7 @@ class BuildContext:
             self.pseudonyms = Pseudonymiser()
         self.outcomes: dict[str, OutcomeInfo] = {o.id: o for o in self.meta.outcomes}
         self.colours = {o.id: o.colour for o in self.meta.outcomes}
+        self.cells: CellMaker | None = None
 
     @property
     def pseudonymise(self) -> bool:
@@ -60,11 +62,21 @@ class BuildContext:
             if self.progress is not None:
                 self.progress(min(self.done_steps, self.total_steps), self.total_steps)
 
-    def count(self, value: int) -> int | str:
-        return shown_count(value, self.pseudonymise)
+    def count(self, value: int) -> Any:
+        """A count for an aggregate sheet: suppressed ones right-aligned like the numbers."""
+        shown = shown_count(value, self.pseudonymise)
+        if isinstance(shown, str) and self.cells is not None:
+            return self.cells.text(shown, "suppressed")
+        return shown
 
-    def share(self, value: int, total: int) -> float | str | None:
-        return shown_share(value, total, self.pseudonymise)
+    def share(self, value: int, total: int) -> Any:
+        """A share as a percent cell (hidden, like its count, when the count is suppressed)."""
+        shown = shown_share(value, total, self.pseudonymise)
+        if self.cells is None or shown is None:
+            return shown
+        if isinstance(shown, str):
+            return self.cells.text(shown, "suppressed")
+        return self.cells.styled(shown, "percent")
 
     def sheet(
         self,
@@ -99,7 +111,8 @@ class BuildContext:
             self.book.spool_sheet(ws)
         else:
             self.book.stream_sheet(ws, expected_bytes=stream_rows * len(widths) * 40)
-        return CellMaker(ws, self.colours)
+        self.cells = CellMaker(ws, self.colours)
+        return self.cells
 
 
 def set_filter(ws: WriteOnlyWorksheet, first_row: int, columns: int, last_row: int) -> None:

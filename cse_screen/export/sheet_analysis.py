@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -24,11 +23,6 @@ def _heading(ws: WriteOnlyWorksheet, cm: CellMaker, ctx: BuildContext, title: st
     ws.append([cm.text(title, "title")])
     note = scope_sentence(ctx) + (f" {SUPPRESSION_NOTE}" if ctx.pseudonymise else "")
     ws.append([cm.text(note, "note")])
-
-
-def _share_cell(cm: CellMaker, ctx: BuildContext, n: int, total: int) -> Any:
-    share = ctx.share(n, total)
-    return cm.styled(share, "percent") if isinstance(share, float) else share
 
 
 def _all_items(instruments: list[InstrumentInfo]) -> list[ItemInfo]:
@@ -74,7 +68,7 @@ def write_indicators(
                 cm.text(item.text),
                 cm.text(item.tier),
                 ctx.count(present),
-                _share_cell(cm, ctx, present, tally.completed),
+                ctx.share(present, tally.completed),
                 ctx.count(current),
                 ctx.count(unknown),
                 *(ctx.count(by.get(o.id, 0)) for o in outcomes),
@@ -109,7 +103,7 @@ def write_indicators(
                 None,
                 None,
                 ctx.count(n),
-                _share_cell(cm, ctx, n, tally.completed),
+                ctx.share(n, tally.completed),
                 None,
                 None,
                 *(ctx.count(counts.get(o.id, 0)) for o in outcomes),
@@ -184,7 +178,7 @@ def write_data_quality(
         ("Drafts not yet submitted", tally.by_status.get("draft", 0)),
         ("Outcome changed by professional judgement", tally.overridden),
     ):
-        ws.append([cm.text(label), ctx.count(n), _share_cell(cm, ctx, n, total)])
+        ws.append([cm.text(label), ctx.count(n), ctx.share(n, total)])
     ws.append([cm.text("Answers 'unknown' (all indicators)"), ctx.count(tally.unknown_answers)])
     ws.append([cm.text("Children overdue for re-screening"), ctx.count(overdue_children)])
     ws.append([])
@@ -192,7 +186,7 @@ def write_data_quality(
     ws.append(cm.header_row(["Context field", "Not recorded", "% of screenings"]))
     for name, n in sorted(tally.missing_by_field.items()):
         label = tally.field_labels.get(name, name)
-        ws.append([cm.text(label), ctx.count(n), _share_cell(cm, ctx, n, total)])
+        ws.append([cm.text(label), ctx.count(n), ctx.share(n, total)])
     ws.append([])
     _assessors(ws, cm, ctx, tally)
     _top_unknown(ws, cm, ctx, tally, instruments)

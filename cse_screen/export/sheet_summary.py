@@ -60,7 +60,7 @@ def _measure(
         [
             cm.text(label),
             ctx.count(n),
-            cm.styled(share, "percent") if isinstance(share, float) else share,
+            share,
         ]
     )
 
@@ -91,7 +91,7 @@ def _children_block(
             [
                 cm.outcome(outcome.id, outcome.label),
                 ctx.count(n),
-                cm.styled(share, "percent") if isinstance(share, float) else share,
+                share,
             ]
         )
     ws.append([cm.text("Not yet screened"), ctx.count(kids.never_screened)])
