@@ -154,7 +154,7 @@ def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTall
         )
     set_filter(ws, 3, len(heads), 3 + len(months))
     if months:
-        anchor = f"A{len(months) + 6}"
+        anchor = f"{get_column_letter(len(heads) + 2)}3"
         outcomes_by_month(ws, 3, 3 + len(months), outcomes, first_col=3, anchor=anchor)
 
 
