@@ -47,6 +47,8 @@ class InstrumentInfo:
     #: (id, label) of every context field worth reporting when it is not recorded.
     context_fields: tuple[tuple[str, str], ...] = ()
     screenings: int = 0
+    #: (id, description) of the scoring rules and floors, in order.
+    rules: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,8 @@ class ScreeningRow:
     next_due: date | None
     answers: Mapping[str, str]
     context_present: frozenset[str]
+    #: ids of the scoring rules and floors that fired when it was submitted.
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

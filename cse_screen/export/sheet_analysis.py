@@ -109,9 +109,43 @@ def write_indicators(
                 *(ctx.count(counts.get(o.id, 0)) for o in outcomes),
             ]
         )
+    _rules_table(ws, cm, ctx, tally, instruments)
     if items:
         anchor = f"{get_column_letter(len(heads) + 2)}3"
         indicator_prevalence(ws, 3, last, value_col=6, anchor=anchor)
+
+
+def _rules_table(
+    ws: WriteOnlyWorksheet,
+    cm: CellMaker,
+    ctx: BuildContext,
+    tally: ScreeningTally,
+    instruments: list[InstrumentInfo],
+) -> None:
+    """Which scoring rules and floors decided the outcomes (floors: under-13s, disability)."""
+    described: dict[str, str] = {}
+    for instrument in instruments:
+        for rule_id, text in instrument.rules:
+            described.setdefault(rule_id, text)
+    for rule_id in tally.rules_fired:
+        described.setdefault(rule_id, "")
+    ws.append([])
+    ws.append([cm.text("Scoring rules and floors that fired (completed screenings)", "section")])
+    ws.append(
+        cm.header_row(["Rule", "", "Description", "", "Screenings", "% of completed screenings"])
+    )
+    for rule_id, text in described.items():
+        n = tally.rules_fired.get(rule_id, 0)
+        ws.append(
+            [
+                cm.text(rule_id),
+                None,
+                cm.text(text),
+                None,
+                ctx.count(n),
+                ctx.share(n, tally.completed),
+            ]
+        )
 
 
 def _months(ctx: BuildContext, tally: ScreeningTally) -> list[date]:

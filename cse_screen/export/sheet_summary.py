@@ -10,7 +10,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cse_screen.export.cells import CellMaker
 from cse_screen.export.context import BuildContext
-from cse_screen.export.privacy import SUPPRESSION_NOTE
+from cse_screen.export.privacy import AGE_BANDS, SUPPRESSION_NOTE
 from cse_screen.export.rows import InstrumentInfo, PeriodCounts
 from cse_screen.export.tally import ChildTally, GroupCounts, ScreeningTally
 
@@ -152,6 +152,7 @@ def _group_block(
     title: str,
     groups: Mapping[str, GroupCounts],
     pseudonymise_names: bool,
+    order: list[str] | None = None,
 ) -> None:
     ws.append([cm.text(title, "section")])
     labels = [o.label for o in ctx.meta.outcomes]
@@ -167,7 +168,8 @@ def _group_block(
             ]
         )
     )
-    for name in sorted(groups):
+    ranked = {name: i for i, name in enumerate(order or [])}
+    for name in sorted(groups, key=lambda n: (ranked.get(n, len(ranked)), n)):
         g = groups[name]
         shown = name
         if pseudonymise_names and ctx.pseudonyms is not None and not name.startswith("("):
@@ -185,17 +187,9 @@ def _group_block(
     ws.append([])
 
 
-def write_summary(
-    ws: WriteOnlyWorksheet,
-    ctx: BuildContext,
-    kids: ChildTally,
-    periods: tuple[PeriodCounts, PeriodCounts],
-    screenings: ScreeningTally,
+def _screenings_block(
+    ws: WriteOnlyWorksheet, cm: CellMaker, ctx: BuildContext, screenings: ScreeningTally
 ) -> None:
-    cm = ctx.sheet(ws, [52, 24, 24, 16, 18] + [22] * len(ctx.meta.outcomes))
-    _heading(ws, cm, ctx, "CSE screening summary")
-    _children_block(ws, cm, ctx, kids)
-    _period_block(ws, cm, ctx, *periods)
     ws.append([cm.text("Screenings in the date range", "section")])
     ws.append(cm.header_row(["Measure", "Screenings"]))
     for label, n in (
@@ -207,8 +201,46 @@ def write_summary(
     ):
         ws.append([cm.text(label), ctx.count(n)])
     ws.append([])
+    moves = screenings.changes()
+    ws.append(
+        [
+            cm.text(
+                "Change since the previous screening (children screened twice or "
+                "more in the date range)",
+                "section",
+            )
+        ]
+    )
+    ws.append(cm.header_row(["Latest outcome against the one before", "Children"]))
+    for label, key in (("Higher", "up"), ("Lower", "down"), ("Unchanged", "same")):
+        ws.append([cm.text(label), ctx.count(moves.get(key, 0))])
+    ws.append([])
+
+
+def write_summary(
+    ws: WriteOnlyWorksheet,
+    ctx: BuildContext,
+    kids: ChildTally,
+    periods: tuple[PeriodCounts, PeriodCounts],
+    screenings: ScreeningTally,
+) -> None:
+    cm = ctx.sheet(ws, [52, 24, 24, 16, 18] + [22] * len(ctx.meta.outcomes))
+    _heading(ws, cm, ctx, "CSE screening summary")
+    _children_block(ws, cm, ctx, kids)
+    _period_block(ws, cm, ctx, *periods)
+    _screenings_block(ws, cm, ctx, screenings)
     _group_block(ws, cm, ctx, "By team", kids.by_team, pseudonymise_names=False)
     _group_block(ws, cm, ctx, "By worker", kids.by_worker, pseudonymise_names=True)
+    _group_block(
+        ws,
+        cm,
+        ctx,
+        "By age band",
+        kids.by_age_band,
+        pseudonymise_names=False,
+        order=[label for _, _, label in AGE_BANDS],
+    )
+    _group_block(ws, cm, ctx, "By gender", kids.by_gender, pseudonymise_names=False)
 
 
 def write_about(

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from cse_screen.export.privacy import age_band
 from cse_screen.export.rows import ChildRow, InstrumentInfo, ItemInfo, OutcomeInfo, ScreeningRow
 
 COMPLETED = frozenset({"submitted", "signed_off"})
@@ -45,6 +46,8 @@ class ChildTally:
     by_outcome: Counter[str] = field(default_factory=Counter)
     by_team: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
     by_worker: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
+    by_age_band: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
+    by_gender: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
 
     def is_overdue(self, child: ChildRow) -> bool:
         return child.next_due is not None and child.next_due < self.today
@@ -69,6 +72,8 @@ class ChildTally:
         for group in (
             self.by_team[child.team or "(no team)"],
             self.by_worker[child.worker or "(unallocated)"],
+            self.by_age_band[age_band(child.dob, self.today) or "(unknown)"],
+            self.by_gender[child.gender or "(not recorded)"],
         ):
             group.children += 1
             group.overdue += overdue
@@ -142,6 +147,9 @@ class ScreeningTally:
         self.months: dict[date, MonthCounts] = defaultdict(MonthCounts)
         self.assessors: dict[str, AssessorCounts] = defaultdict(AssessorCounts)
         self.instrument_use: Counter[tuple[str, str, str]] = Counter()
+        self.rules_fired: Counter[str] = Counter()
+        #: per child, the (date, id, outcome) of its latest two completed screenings.
+        self._latest_two: dict[int, tuple[tuple[date, int, str], ...]] = {}
 
     def add(self, row: ScreeningRow) -> None:
         key = (row.instrument_id, row.instrument_version, row.instrument_hash)
@@ -191,6 +199,10 @@ class ScreeningTally:
         final, computed = row.final_outcome or "", row.computed_outcome or ""
         self.completed += 1
         self.by_outcome[final] += 1
+        self.rules_fired.update(row.rules)
+        mark = (row.screen_date, row.screening_id, final)
+        kept = (*self._latest_two.get(row.child_id, ()), mark)
+        self._latest_two[row.child_id] = tuple(sorted(kept))[-2:]
         self.awaiting_signoff += row.needs_signoff and row.status == "submitted"
         month = self.months[row.screen_date.replace(day=1)]
         month.screenings += 1
@@ -209,3 +221,12 @@ class ScreeningTally:
     @property
     def overridden(self) -> int:
         return self.lowered + self.raised
+
+    def changes(self) -> Counter[str]:
+        """Children screened twice or more: did the latest outcome go up, down or stay?"""
+        moves: Counter[str] = Counter()
+        for kept in self._latest_two.values():
+            if len(kept) == 2:
+                before, after = (self.ranks.get(k[2], 0) for k in kept)
+                moves["up" if after > before else "down" if after < before else "same"] += 1
+        return moves

@@ -9,6 +9,7 @@ the data. The period counts are plain SQL aggregates.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime
@@ -57,8 +58,18 @@ def instrument_info(q: Questionnaire, screenings: int = 0) -> InstrumentInfo:
     outcomes = tuple(OutcomeInfo(o.id, o.label, o.colour, o.rank) for o in q.outcomes)
     required = tuple(f.id for f in q.context_fields if f.required)
     tracked = tuple((f.id, f.label) for f in q.context_fields if not f.pii)
+    rules = tuple((r.id, r.description) for r in (*q.scoring.rules, *q.scoring.floors))
     return InstrumentInfo(
-        q.id, q.version, q.title, q.content_hash, items, outcomes, required, tracked, screenings
+        q.id,
+        q.version,
+        q.title,
+        q.content_hash,
+        items,
+        outcomes,
+        required,
+        tracked,
+        screenings,
+        rules,
     )
 
 
@@ -264,6 +275,7 @@ class StoreSource:
                 c.disability,
                 c.placement_type,
                 c.legal_status,
+                func.json_extract(s.result, "$.rules"),
             )
             .join(c, c.id == s.child_id)
             .where(self._screening_filter())
@@ -345,9 +357,10 @@ class StoreSource:
 def _screening_row(row: Any, answers: dict[str, str]) -> ScreeningRow:
     """A row of :meth:`StoreSource.screenings`' query (21 screening fields, context, child)."""
     fields = list(row[:21])
-    context, child_context = row[21], row[22:]
+    context, child_context, rules = row[21], row[22:27], row[27]
     present = {k for k, v in (context or {}).items() if v not in (None, "", [], {})}
     present.update(("dob", "screen_date", "trigger"))
     present.update(f for f, v in zip(_CHILD_CONTEXT, child_context, strict=True) if v)
     fields[16] = bool(fields[16])  # needs_signoff
-    return ScreeningRow(*fields, answers, frozenset(present))  # type: ignore[call-arg]
+    fired = tuple(str(r) for r in json.loads(rules)) if rules else ()
+    return ScreeningRow(*fields, answers, frozenset(present), fired)  # type: ignore[call-arg]

@@ -21,13 +21,8 @@ def _die(*_args: Any, **_kwargs: Any) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def main() -> None:
-    db, out, stage = sys.argv[1:4]
-    from cse_screen.export import ExportOptions, export_workbook, memory
-    from cse_screen.storage import atomic
-    from cse_screen.storage.store import Store
-
-    progress = None
+def _arm(stage: str, memory: Any, atomic: Any) -> Any:
+    """Set the kill point (after the database is open, so only the export can reach it)."""
     if stage == "mid_save":
         original = memory._BookWriter.write_worksheet
         written: list[object] = []
@@ -40,14 +35,25 @@ def main() -> None:
 
         memory._BookWriter.write_worksheet = write_worksheet
     elif stage == "before_replace":
-        atomic.os.replace = _die  # type: ignore[assignment]
+        atomic.os.replace = _die
     elif stage == "progress":
 
         def progress(done: int, total: int) -> None:
             print("progress", done, total, flush=True)
             time.sleep(0.02)
 
+        return progress
+    return None
+
+
+def main() -> None:
+    db, out, stage = sys.argv[1:4]
+    from cse_screen.export import ExportOptions, export_workbook, memory
+    from cse_screen.storage import atomic
+    from cse_screen.storage.store import Store
+
     with Store.open(db, "admin", PASSWORD) as store:
+        progress = _arm(stage, memory, atomic)
         export_workbook(store, out, ExportOptions(), progress=progress)
     print("finished", flush=True)
 

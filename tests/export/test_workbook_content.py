@@ -206,3 +206,44 @@ def test_nothing_hidden_or_linked_in_the_file(exported):
         assert 'hidden="1"' not in xml
     defined = re.findall(r'<definedName[^>]*name="([^"]+)"', workbook_xml)
     assert all(name.startswith("_xlnm.") for name in defined), defined
+
+
+def test_rules_fired_and_changes_match_the_database(exported, admin_store):
+    out, _ = exported
+    from cse_screen.core import registry
+
+    q = registry.get_questionnaire()
+    ranks = {o.id: o.rank for o in q.outcomes}
+    with admin_store.reading() as session:
+        done = session.scalars(
+            select(Screening).where(Screening.status.in_(("submitted", "signed_off")))
+        ).all()
+        fired = Counter(r for s in done for r in (s.result or {}).get("rules", []))
+        by_child: dict[int, list] = {}
+        for s in done:
+            by_child.setdefault(s.child_id, []).append((s.screen_date, s.id, s.final_outcome))
+    moves = Counter()
+    for marks in by_child.values():
+        if len(marks) >= 2:
+            before, after = (ranks[m[2]] for m in sorted(marks)[-2:])
+            moves["Higher" if after > before else "Lower" if after < before else "Unchanged"] += 1
+    wb = load(out)
+    indicators = labelled(wb["Indicators"])
+    assert fired, "the test data should fire some rules"
+    for rule in (*q.scoring.rules, *q.scoring.floors):
+        assert indicators[rule.id][3] == fired.get(rule.id, 0), rule.id
+        assert indicators[rule.id][1] == rule.description
+    summary = labelled(wb["Summary"])
+    for label in ("Higher", "Lower", "Unchanged"):
+        assert summary[label][0] == moves.get(label, 0), label
+
+
+def test_breakdowns_by_age_band_and_gender_cover_every_child(exported, admin_store):
+    out, _ = exported
+    from cse_screen.export.privacy import AGE_BANDS
+
+    children = admin_store.stats()["children"]
+    summary = labelled(load(out)["Summary"])
+    bands = [summary[label][0] for _, _, label in AGE_BANDS if label in summary]
+    assert sum(bands) == children
+    assert summary["female"][0] == children
