@@ -34,8 +34,12 @@ IT recovery, for a forgotten password:
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    """Unlock the database named by --db as --user with the password from env, file or prompt."""
-    return Store.open(db_path(args), user_name(args), password(args))
+    """Unlock the database named by --db as --user with the password from env, file or prompt;
+    anything the user should know about the database (an older copy) goes to stderr."""
+    store = Store.open(db_path(args), user_name(args), password(args))
+    for warning in store.warnings:
+        sys.stderr.write(f"cse-screen: warning: {warning}\n")
+    return store
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -82,6 +86,7 @@ def _verify(args: argparse.Namespace) -> int:
     path = db_path(args)
     with open_store(args) as store:
         report = store.verify()
+        rolled_back = store.warnings
     for problem in report.integrity_problems:
         sys.stderr.write(f"cse-screen: damage: {problem}\n")
     chain = report.chain
@@ -96,6 +101,8 @@ def _verify(args: argparse.Namespace) -> int:
             else (f"the audit trail is broken at entry {chain.first_bad_seq} ({chain.problem})")
         )
         raise DatabaseDamaged(f"verify found damage in {path}: {first}")
+    if rolled_back:
+        raise DatabaseDamaged(f"verify found {path} older than expected: {rolled_back[0]}")
     print(
         f"ok: {path}: encrypted pages, database structure and the audit trail "
         f"({chain.entries} entries) are intact"

@@ -28,7 +28,7 @@ from cse_screen.storage.integrity import check_integrity
 from cse_screen.storage.keyslots import KeyslotFile, keyslot_path, normalise_user
 from cse_screen.storage.models import User
 from cse_screen.storage.records import ChainReport, UserRecord
-from cse_screen.storage.services import audit, pending
+from cse_screen.storage.services import anchor, audit, pending
 from cse_screen.storage.services import stats as stats_service
 from cse_screen.storage.services.audit import AuditLog
 from cse_screen.storage.services.children import ChildrenService
@@ -68,6 +68,9 @@ def tune_engine(engine: Engine) -> Engine:
     return engine
 
 
+ROLLBACK = "rollback_suspected"
+
+
 class Store:
     """An unlocked database and the services of the signed-in user."""
 
@@ -84,6 +87,8 @@ class Store:
         self.users = UsersService(self.context, keyslots, key)
         self._keyslots = keyslots
         self._closed = False
+        #: Sentences the user should see after opening (e.g. an older copy of the database).
+        self.warnings: tuple[str, ...] = ()
 
     # --- opening ----------------------------------------------------------------------------
     @classmethod
@@ -135,8 +140,11 @@ class Store:
         with ctx.transaction() as session:
             row = insert_user(session, ctx, name, "admin", team, full_name)
             recovery = "yes" if keyslots.has_recovery else "no"
-            audit.append(session, ctx, audit.CREATE, "database", None, {"recovery_slot": recovery})
+            db_id = anchor.database_id(session)
+            detail = {"recovery_slot": recovery}
+            last = audit.append(session, ctx, audit.CREATE, "database", None, detail)
             record = user_record(row)
+        anchor.remember(db_id, last.seq, last.hash)
         return cls(db_path, engine, keyslots, key, record)
 
     @classmethod
@@ -196,14 +204,26 @@ class Store:
         return store
 
     def _audit_login(self) -> None:
+        """Write the pending notes and the login; warn if the database went back in time."""
         notes = pending.read_notes(self.path)
+        restored = any(n.get("action") == audit.RESTORE for n in notes)
         with self.context.transaction() as session:
+            db_id = anchor.database_id(session)
+            entries = audit.chain_head(session)[0]
+            warning = None if restored else anchor.rollback_warning(session, db_id)
             for entry in notes:
                 action = str(entry.pop("action", "unknown"))
                 audit.append(session, self.context, action, "database", None, entry, actor="-")
-            audit.append(session, self.context, audit.LOGIN, "user", self.user.id)
+            if warning:
+                detail = {"entries_found": entries}
+                audit.append(session, self.context, ROLLBACK, "database", None, detail)
+            last = audit.append(session, self.context, audit.LOGIN, "user", self.user.id)
         if notes:
             pending.clear(self.path)
+        if warning:
+            self.warnings = (warning,)
+        else:
+            anchor.remember(db_id, last.seq, last.hash)
 
     # --- the signed-in user -----------------------------------------------------------------
     @property

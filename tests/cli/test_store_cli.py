@@ -233,6 +233,19 @@ def test_verify_flipped_byte_exits_4(db: Path, capsys):
     assert code == 4 and "Traceback" not in err
 
 
+def test_an_older_copy_copied_over_the_database_fails_verify(db: Path, capsys, tmp_path: Path):
+    base = ["--db", str(db), "--user", "admin"]
+    keys = db.with_name(db.name + ".keys")
+    saved = [(p, p.read_bytes()) for p in (db, keys)]
+    run(capsys, "child", "add", *base, "--ref", "R1", "--name", "Ann", "--dob", "2012-03-04")
+    for path, data in saved:
+        path.write_bytes(data)
+    code, _, err = run(capsys, "stats", *base)
+    assert code == 0 and "warning: this database's audit trail has" in err
+    code, _, err = run(capsys, "verify", *base)
+    assert code == 4 and "older than expected" in err
+
+
 def test_backup_restore_and_garbage(db: Path, capsys, tmp_path: Path):
     base = ["--db", str(db), "--user", "admin"]
     run(capsys, "child", "add", *base, "--ref", "R1", "--name", "Ann", "--dob", "2012-03-04")
@@ -247,7 +260,9 @@ def test_backup_restore_and_garbage(db: Path, capsys, tmp_path: Path):
     assert json.loads(run(capsys, "stats", *base, "--json")[1])["children"] == 2
     code, out, _ = run(capsys, "restore", "--db", str(db), "--backup", str(out_file))
     assert code == 0 and "restored" in out
-    assert json.loads(run(capsys, "stats", *base, "--json")[1])["children"] == 1
+    code, out, err = run(capsys, "stats", *base, "--json")
+    assert json.loads(out)["children"] == 1 and err == ""  # a restore is expected to go back
+    assert run(capsys, "verify", *base)[0] == 0
     with Store.open(db, "admin", PASSWORD) as store:
         assert any(e.action == "restore" for e in store.audit.entries(limit=10))
 

@@ -101,6 +101,14 @@ def append(
     return row
 
 
+def chain_head(session: Session) -> tuple[int, str]:
+    """(number of entries, hash of the last) as the caller's transaction sees them."""
+    last = session.execute(
+        select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
+    ).first()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
+
+
 def _record(row: AuditRow) -> AuditEntry:
     return AuditEntry(
         seq=row.seq,
@@ -176,10 +184,7 @@ class AuditLog:
     def head(self) -> tuple[int, str]:
         """(number of entries, hash of the last): kept with backups to detect a cut tail."""
         with self._ctx.reading() as session:
-            last = session.execute(
-                select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
-            ).first()
-        return (last[0], last[1]) if last else (0, GENESIS)
+            return chain_head(session)
 
     def verify(self) -> ChainReport:
         """Walk the whole chain from the first entry; any user may check it."""

@@ -6,7 +6,7 @@ import itertools
 import json
 
 import pytest
-from conftest import ADMIN, PASSWORD, Council, complete_answers
+from records_fixtures import ADMIN, PASSWORD, Council, complete_answers
 from sqlalchemy import exc as sa_exc
 
 from cse_screen.errors import WrongPassword
@@ -113,3 +113,36 @@ def test_login_of_the_admin_closes_pending_failed_logins(council: Council):
         failed = [e for e in admin.audit.entries(limit=10) if e.action == "login_failed"]
     assert len(failed) == 1 and failed[0].detail["count"] == 3
     assert not council.path.with_name(council.path.name + ".pending-audit").exists()
+
+
+def test_an_older_copy_put_back_in_place_is_noticed(council: Council, q, tmp_path):
+    import shutil
+
+    from cse_screen.storage.keyslots import keyslot_path
+
+    council.close()
+    old_copy = tmp_path / "old-copy"
+    old_copy.mkdir()
+    for path in (council.path, keyslot_path(council.path)):
+        shutil.copy(path, old_copy / path.name)
+    council.screen("wes", "N1", q, complete_answers(q))
+    council.close()
+    for path in (council.path, keyslot_path(council.path)):
+        shutil.copy(old_copy / path.name, path)  # the whole pair, validly encrypted, but older
+    with Store.open(council.path, ADMIN, PASSWORD) as admin:
+        assert admin.warnings and "older copy put back in place" in admin.warnings[0]
+        assert admin.verify().ok  # the copy itself is sound: only the history says otherwise
+        assert any(e.action == "rollback_suspected" for e in admin.audit.entries(limit=5))
+    with Store.open(council.path, ADMIN, PASSWORD) as again:  # used since: still not the one
+        assert again.warnings and "put back in place" in again.warnings[0]
+
+
+def test_a_cut_audit_tail_is_noticed_at_the_next_open(council: Council):
+    admin = council.open()
+    raw(admin, "DROP TRIGGER audit_no_delete")
+    last = admin.audit.head()[0]
+    raw(admin, "DELETE FROM audit WHERE seq >= ?", last - 2)
+    council.close()
+    assert admin.verify().ok  # the remaining chain is intact...
+    with Store.open(council.path, ADMIN, PASSWORD) as again:
+        assert again.warnings  # ...but this computer saw more entries than are left

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from conftest import ADMIN, PASSWORD, Council
+from records_fixtures import ADMIN, PASSWORD, Council
 
 from cse_screen.storage.records import ChildInput
 from cse_screen.storage.store import Store

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, Council, complete_answers
+from records_fixtures import PASSWORD, Council, complete_answers
 
 CHILD = Path(__file__).with_name("crash_child.py")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import Council
+from records_fixtures import Council
 
 from cse_screen.errors import ImportFailed, PermissionDenied
 from cse_screen.storage.importer import import_children, parse_date

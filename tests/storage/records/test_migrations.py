@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import ADMIN, PASSWORD
+from records_fixtures import ADMIN, PASSWORD
 
 from cse_screen.storage import migrate
 from cse_screen.storage.records import RegisterQuery

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import Council, complete_answers
+from records_fixtures import Council, complete_answers
 
 from cse_screen.storage.importer import import_children
 from cse_screen.storage.records import ChildInput

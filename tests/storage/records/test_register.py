@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import Council, complete_answers
+from records_fixtures import Council, complete_answers
 
 from cse_screen.core import dates
 from cse_screen.errors import ValidationFailed

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, Council, build_council, complete_answers
+from records_fixtures import PASSWORD, Council, build_council, complete_answers
 
 from cse_screen.core import registry
 from cse_screen.errors import PermissionDenied

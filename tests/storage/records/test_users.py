@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import ADMIN, PASSWORD, Council, complete_answers
+from records_fixtures import ADMIN, PASSWORD, Council, complete_answers
 
 from cse_screen.errors import PermissionDenied, ValidationFailed, WrongPassword
 from cse_screen.storage.keyslots import KeyslotFile, keyslot_path
