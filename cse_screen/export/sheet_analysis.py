@@ -65,7 +65,7 @@ def write_indicators(
             [
                 cm.text(item.id),
                 cm.text(item.section),
-                cm.text(item.text),
+                cm.text(item.text, "wrap"),
                 cm.text(item.tier),
                 ctx.count(present),
                 ctx.share(present, tally.completed),
@@ -140,7 +140,7 @@ def _rules_table(
             [
                 cm.text(rule_id),
                 None,
-                cm.text(text),
+                cm.text(text, "wrap"),
                 None,
                 ctx.count(n),
                 ctx.share(n, tally.completed),
