@@ -74,6 +74,7 @@ class CellMaker:
         self._define("percent", number_format=PERCENT)
         self._define("quoted", quotePrefix=True)
         self._define("flag", font=Font(bold=True, color="C00000"))
+        self._define("wrap", alignment=Alignment(wrap_text=True, vertical="top"))
         self._define(
             "suppressed",
             font=Font(italic=True, color="595959"),
