@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from openpyxl import Workbook
 
+from cse_screen.errors import ExportFailed
 from cse_screen.export.context import BuildContext, Cancel, Progress
 from cse_screen.export.encrypt import encrypt_workbook
 from cse_screen.export.memory import ChunkedBuffer
@@ -24,6 +25,8 @@ from cse_screen.export.tally import ChildTally, ScreeningTally
 
 SHEETS = ("Summary", "Children", "Screenings", "Indicators", "Trends", "Data quality", "About")
 NEUTRAL_NAME = "cse-screen"
+#: Rows in an Excel sheet, the header included.
+EXCEL_MAX_ROWS = 1_048_576
 #: Progress steps given to the aggregate sheets, the save and the encryption.
 _FINISHING_STEPS = 50
 
@@ -66,6 +69,12 @@ def build_workbook(
     meta = source.meta()
     instruments = source.instruments()
     expected = {"children": source.count_children(), "screenings": source.count_screenings()}
+    if max(expected.values()) >= EXCEL_MAX_ROWS:
+        raise ExportFailed(
+            f"{expected['screenings']:,} screenings and {expected['children']:,} children do not "
+            f"fit in one Excel sheet ({EXCEL_MAX_ROWS - 1:,} rows at most); choose a shorter "
+            "date range or one team"
+        )
     total = sum(expected.values()) + _FINISHING_STEPS
     ctx = BuildContext(options, meta, progress, cancel, total_steps=total)
     ctx.check_cancel()

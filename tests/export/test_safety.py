@@ -200,3 +200,14 @@ def test_progress_reaches_the_total(admin_store, tmp_path):
     )
     assert seen and seen[-1][0] == seen[-1][1]
     assert all(a[0] <= b[0] for a, b in itertools.pairwise(seen))
+
+
+def test_too_many_rows_for_excel_is_refused_before_any_work():
+    from cse_screen.export.listsource import ListSource
+    from cse_screen.export.workbook import build_workbook
+    from tests.export import rowfactory
+
+    base = rowfactory.source(n_children=2)
+    source = ListSource(base.export_meta, base.instrument_list, base.child_rows, list, 2, 2_000_000)
+    with pytest.raises(ExportFailed, match="shorter date range"):
+        build_workbook(source, ExportOptions())
