@@ -197,8 +197,10 @@ class Generator:
         plan.children.append(child)
         self._history(plan, child, disability == "Learning", start)
 
-    def _events(self, plan: Plan, child: dict[str, Any], start: dt.date) -> list[dt.date]:
-        days: list[dt.date] = []
+    def _events(
+        self, plan: Plan, child: dict[str, Any], start: dt.date
+    ) -> list[tuple[dt.date, str]]:
+        days: list[tuple[dt.date, str]] = []
         for _ in range(self.rnd.choices((0, 1, 2, 3), (0.8, 0.1, 0.06, 0.04))[0]):
             day = start + dt.timedelta(days=self.rnd.randint(0, (self.today - start).days))
             kind = self.rnd.choice(
@@ -215,7 +217,7 @@ class Generator:
                     "recorded_at": self.now,
                 }
             )
-            days.append(day)
+            days.append((day, kind))
         return sorted(days)
 
     def _history(self, plan: Plan, child: dict[str, Any], learning: bool, start: dt.date) -> None:
@@ -231,12 +233,9 @@ class Generator:
                 level = rnd.choices(LEVELS, LEVEL_WEIGHTS)[0]
             nxt = latest["next_due"] + dt.timedelta(days=rnd.randint(-5, 12))
             trigger = "scheduled_review"
-            for event_day in events:
+            for event_day, kind in events:
                 if day < event_day < nxt:
-                    nxt, trigger = (
-                        event_day + dt.timedelta(days=rnd.randint(0, 6)),
-                        "new_information",
-                    )
+                    nxt, trigger = event_day + dt.timedelta(days=rnd.randint(0, 6)), kind
                     break
             day = nxt
         self._finish_child(plan, child, latest, events, level)
@@ -300,7 +299,7 @@ class Generator:
         plan: Plan,
         child: dict[str, Any],
         latest: dict[str, Any] | None,
-        events: list[dt.date],
+        events: list[tuple[dt.date, str]],
         level: str,
     ) -> None:
         """The register columns, as refresh_child would set them; sometimes a draft."""
@@ -311,7 +310,7 @@ class Generator:
             outcome_rank=outcome_rank(latest["final_outcome"]),
             last_screened=latest["screen_date"],
         )
-        later = [d for d in events if d > latest["screen_date"]]
+        later = [d for d, _kind in events if d > latest["screen_date"]]
         child["next_due"] = min([latest["next_due"], *later])
         if self.rnd.random() < 0.03:
             self._draft(plan, child, level)
