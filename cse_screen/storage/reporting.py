@@ -291,9 +291,10 @@ class StoreSource:
             .execution_options(yield_per=_BATCH * 5)
         )
         with self._store.reading() as session:
-            grouped = _answers_by_screening(iter(session.execute(answers)))
+            conn = session.connection()  # Core rows: no ORM bookkeeping per answer
+            grouped = _answers_by_screening(iter(conn.execute(answers)))
             pending = next(grouped, None)
-            for row in session.execute(stmt):
+            for row in conn.execute(stmt):
                 while pending is not None and pending[0] < row[0]:
                     pending = next(grouped, None)
                 found = pending[1] if pending is not None and pending[0] == row[0] else {}
