@@ -247,3 +247,18 @@ def test_breakdowns_by_age_band_and_gender_cover_every_child(exported, admin_sto
     bands = [summary[label][0] for _, _, label in AGE_BANDS if label in summary]
     assert sum(bands) == children
     assert summary["female"][0] == children
+
+
+def test_an_empty_database_still_exports(tmp_path):
+    from cse_screen.export.listsource import ListSource
+    from cse_screen.export.workbook import build_workbook
+    from tests.export import rowfactory
+
+    source = ListSource.from_lists(rowfactory.meta(), [rowfactory.instrument()], [], [])
+    built = build_workbook(source, ExportOptions(pseudonymise=True))
+    out = tmp_path / "empty.xlsx"
+    out.write_bytes(built.data.getvalue())
+    wb = load(out)
+    assert wb.sheetnames == SHEETS
+    assert table(wb["Children"]) == [] and table(wb["Screenings"]) == []
+    assert labelled(wb["Summary"])["Children in scope"][0] == 0
