@@ -8,6 +8,7 @@ the command line and storage, so a screening behaves the same whichever way it w
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 
 from cse_screen.core.model import Item, Questionnaire, Section
@@ -102,6 +103,14 @@ class ScreeningSession:
             if i.evidence == "required_if_present" and self.is_present(i.id)
         ]
 
+    def evidence_missing(self, notes: Mapping[str, str]) -> list[str]:
+        """Items that need an evidence note (see :meth:`evidence_needed`) and have none yet.
+
+        Notes are not part of the session because scoring never reads them; the caller keeps
+        them beside the answers and asks here which are still owed.
+        """
+        return [i for i in self.evidence_needed() if not (notes.get(i) or "").strip()]
+
     def is_complete(self) -> bool:
         return not self.missing_required()
 
@@ -112,3 +121,26 @@ class ScreeningSession:
     def result(self) -> ScoreResult:
         """The outcome the answers give now (unanswered items count as absent)."""
         return score(self.q, self._answers, self._context)
+
+
+def scoring_context(
+    base: Mapping[str, object] | None,
+    *,
+    screen_date: date,
+    dob: date | None,
+    disability: str | None,
+) -> dict[str, object]:
+    """The context a screening is scored with: its own context fields, overlaid with the
+    child's date of birth and the screening date from the record, and the child's recorded
+    disability unless the screening states one.
+
+    Both the stored result and any preview of it (the wizard's result page) are built from
+    this one function, so what a worker sees before submitting is what is recorded.
+    """
+    context: dict[str, object] = dict(base or {})
+    context["screen_date"] = screen_date.isoformat()
+    if dob is not None:
+        context["dob"] = dob.isoformat()
+    if "disability" not in context and disability:
+        context["disability"] = disability.strip().lower()
+    return context

@@ -91,3 +91,33 @@ def test_evidence_and_context_needed(lac: Questionnaire) -> None:
     assert session.missing_context() == ["dob", "screen_date"]
     session.set_context("dob", "2012-01-01")
     assert session.missing_context() == ["screen_date"]
+
+
+def test_evidence_missing_counts_only_blank_notes(lac: Questionnaire) -> None:
+    session = ScreeningSession(lac, {"A1": "current", "A2": "previous", "B1": "none"}, OLDER)
+    assert session.evidence_missing({}) == ["A1", "A2"]
+    assert session.evidence_missing({"A1": "  ", "A2": "seen by school"}) == ["A1"]
+    assert session.evidence_missing({"A1": "police report", "A2": "school"}) == []
+
+
+def test_scoring_context_takes_record_facts_and_keeps_stated_disability() -> None:
+    from datetime import date
+
+    from cse_screen.core.session import scoring_context
+
+    built = scoring_context(
+        {"trigger": "missing_episode"},
+        screen_date=date(2026, 11, 1),
+        dob=date(2014, 1, 2),
+        disability=" Learning ",
+    )
+    assert built == {
+        "trigger": "missing_episode",
+        "screen_date": "2026-11-01",
+        "dob": "2014-01-02",
+        "disability": "learning",
+    }
+    stated = scoring_context(
+        {"disability": "none"}, screen_date=date(2026, 11, 1), dob=None, disability="learning"
+    )
+    assert stated["disability"] == "none" and "dob" not in stated

@@ -18,7 +18,7 @@ from cse_screen.core import registry
 from cse_screen.core.judgement import Judgement, apply_judgement
 from cse_screen.core.model import Item, Questionnaire, Section
 from cse_screen.core.scoring import ScoreResult
-from cse_screen.core.session import ScreeningSession
+from cse_screen.core.session import ScreeningSession, scoring_context
 from cse_screen.errors import ScreeningIncomplete
 from cse_screen.storage.records import ChildRecord, ScreeningRecord
 
@@ -103,13 +103,15 @@ class DraftController:
     def context(self) -> dict[str, Any]:
         """The scoring context as storage builds it on submit (the child's date of birth and
         disability from the record, the screening date), so the preview agrees with the result."""
-        context: dict[str, Any] = dict(self.record.context or {})
-        context["screen_date"] = self.record.screen_date.isoformat()
-        if self._child is not None:
-            context["dob"] = self._child.dob.isoformat()
-            if "disability" not in context and self._child.disability:
-                context["disability"] = self._child.disability.strip().lower()
-        return context
+        child = self._child
+        return dict(
+            scoring_context(
+                self.record.context,
+                screen_date=self.record.screen_date,
+                dob=child.dob if child else None,
+                disability=child.disability if child else None,
+            )
+        )
 
     # -- answering ----------------------------------------------------------------------------
     def answer(self, item_id: str, value: str) -> None:
@@ -157,14 +159,7 @@ class DraftController:
 
     def evidence_missing(self) -> list[str]:
         """Visible present items whose rule requires a note that is still empty."""
-        return [
-            item.id
-            for item in self.questionnaire.items
-            if item.evidence == "required_if_present"
-            and self.is_visible(item.id)
-            and self.is_present(item)
-            and not self.notes.get(item.id, "").strip()
-        ]
+        return self.session.evidence_missing(self.notes)
 
     def next_unanswered(self) -> str | None:
         """Where a resumed draft picks up: the first shown item without an answer."""

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from cse_screen.core import dates, judgement, registry, scoring
 from cse_screen.core.model import Questionnaire
 from cse_screen.core.session import ScreeningSession
+from cse_screen.core.session import scoring_context as session_scoring_context
 from cse_screen.errors import InvalidTransition, ScreeningIncomplete, ValidationFailed
 from cse_screen.storage.models import Answer, Child, Screening
 from cse_screen.storage.services import audit, roles
@@ -29,14 +30,10 @@ def questionnaire_of(row: Screening) -> Questionnaire:
 
 
 def scoring_context(row: Screening, child: Child) -> dict[str, Any]:
-    """What the scorer needs: the screening's own context, the child's date of birth and
-    disability from the record, and the screening date."""
-    context: dict[str, Any] = dict(row.context or {})
-    context["dob"] = child.dob.isoformat()
-    context["screen_date"] = row.screen_date.isoformat()
-    if "disability" not in context and child.disability:
-        context["disability"] = child.disability.strip().lower()
-    return context
+    """What the scorer needs, built by core from the screening and the child's record."""
+    return session_scoring_context(
+        row.context, screen_date=row.screen_date, dob=child.dob, disability=child.disability
+    )
 
 
 def _answers(session: Session, screening_id: int) -> dict[str, str]:
