@@ -52,7 +52,7 @@ def write_indicators(
         *(f"Present when {o.label}" for o in outcomes),
     ]
     cm = ctx.sheet(
-        ws, [10, 22, 60, 13, 10, 13, 10, 10] + [13] * len(outcomes), freeze="D4", header_row=3
+        ws, [10, 30, 60, 13, 10, 13, 10, 10] + [13] * len(outcomes), freeze="D4", header_row=3
     )
     _heading(ws, cm, ctx, "Indicators: how often each one is present")
     ws.append(cm.header_row(heads))

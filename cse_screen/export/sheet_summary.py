@@ -224,7 +224,7 @@ def write_summary(
     periods: tuple[PeriodCounts, PeriodCounts],
     screenings: ScreeningTally,
 ) -> None:
-    cm = ctx.sheet(ws, [52, 24, 24, 16, 18] + [22] * len(ctx.meta.outcomes))
+    cm = ctx.sheet(ws, [52, 24, 24, 16, 18] + [27] * len(ctx.meta.outcomes))
     _heading(ws, cm, ctx, "CSE screening summary")
     _children_block(ws, cm, ctx, kids)
     _period_block(ws, cm, ctx, *periods)
