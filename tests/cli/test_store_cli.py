@@ -163,6 +163,7 @@ def test_screen_draft_submit_and_refusals(db: Path, capsys, tmp_path: Path):
         capsys, "screen", *base, "--child", "R1", "--answers", str(partial), "--submit"
     )
     assert code == 1 and "required item(s) are unanswered: A3, A4" in err
+    assert err.rstrip().endswith(", L15") and len(err.strip().splitlines()) == 1  # all named
     stats = json.loads(run(capsys, "stats", *base, "--json")[1])
     assert stats["screenings"]["by_status"] == {
         "draft": 1,

@@ -21,8 +21,6 @@ from cse_screen.storage.services import audit, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.latest import refresh_child
 
-LISTED_MISSING = 12
-
 
 def questionnaire_of(row: Screening) -> Questionnaire:
     """The exact definition the screening was started with (never a newer version)."""
@@ -45,11 +43,11 @@ def _require_complete(q: Any, answers: dict[str, str], context: dict[str, Any], 
     missing = ScreeningSession(q, answers, context).missing_required()
     if not missing:
         return
-    shown = ", ".join(missing[:LISTED_MISSING])
-    more = f" and {len(missing) - LISTED_MISSING} more" if len(missing) > LISTED_MISSING else ""
+    # Every id is named: a worker (or a script reading stderr) must know exactly what to answer.
+    shown = ", ".join(missing)
     raise ScreeningIncomplete(
         f"screening {sid} cannot be submitted: {len(missing)} required item(s) are unanswered: "
-        f"{shown}{more}"
+        f"{shown}"
     )
 
 
