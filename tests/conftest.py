@@ -17,6 +17,7 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("CSE_SCREEN_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("CSE_SCREEN_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("CSE_SCREEN_LOG_DIR", str(base / "logs"))
+    monkeypatch.setenv("CSE_SCREEN_SITE_CONFIG_DIR", str(base / "site"))
     for name in (
         "CSE_SCREEN_PASSWORD",
         "CSE_SCREEN_NEW_PASSWORD",
