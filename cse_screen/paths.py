@@ -55,6 +55,17 @@ def config_dir() -> Path:
     )
 
 
+def site_config_dir() -> Path:
+    """Machine-wide settings folder, written by IT and read-only for users.
+
+    IT pre-sets (and may lock) settings for everyone here instead of copying a file into each
+    profile. The override exists so tests never read the real machine's folder.
+    """
+    return _override("CSE_SCREEN_SITE_CONFIG_DIR") or Path(
+        platformdirs.site_config_dir(APP_NAME, APP_AUTHOR)
+    )
+
+
 def log_dir() -> Path:
     """Per-user log folder; logs and error reports never contain personal data."""
     return _override("CSE_SCREEN_LOG_DIR") or Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))

@@ -75,6 +75,13 @@ class Ui_SettingsDialog(object):
 
         self.settingsLayout.addLayout(self.settingsForm)
 
+        self.lockedNoteLabel = QLabel(SettingsDialog)
+        self.lockedNoteLabel.setObjectName(u"lockedNoteLabel")
+        self.lockedNoteLabel.setVisible(False)
+        self.lockedNoteLabel.setWordWrap(True)
+
+        self.settingsLayout.addWidget(self.lockedNoteLabel)
+
         self.settingsSpacer = QSpacerItem(20, 10, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
 
         self.settingsLayout.addItem(self.settingsSpacer)
@@ -127,6 +134,10 @@ class Ui_SettingsDialog(object):
 
 #if QT_CONFIG(accessibility)
         self.themeCombo.setAccessibleName(QCoreApplication.translate("SettingsDialog", u"Appearance: light or dark", None))
+#endif // QT_CONFIG(accessibility)
+        self.lockedNoteLabel.setText(QCoreApplication.translate("SettingsDialog", u"Settings shown greyed out are set by your IT department for this computer.", None))
+#if QT_CONFIG(accessibility)
+        self.lockedNoteLabel.setAccessibleName(QCoreApplication.translate("SettingsDialog", u"Settings set by IT", None))
 #endif // QT_CONFIG(accessibility)
 #if QT_CONFIG(accessibility)
         self.buttonBox.setAccessibleName(QCoreApplication.translate("SettingsDialog", u"Save or cancel", None))
