@@ -13,12 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from cse_screen.storage.models import AuditRow
+from cse_screen.storage.models import AuditRow, Child, Event, Screening, User
 from cse_screen.storage.records import AuditEntry, ChainReport
 from cse_screen.storage.services.context import ServiceContext
 
@@ -40,6 +42,54 @@ LOGIN = "login"
 LOGIN_FAILED = "login_failed"
 DENIED = "denied"
 IMPORT = "import"
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """One page of the audit viewer. ``since``/``before`` are UTC times (naive or aware):
+    entries at or after ``since`` and strictly before ``before``."""
+
+    action: str | None = None
+    actor: str | None = None
+    since: datetime | None = None
+    before: datetime | None = None
+    offset: int = 0
+    limit: int = 200
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """Entries newest first, and how many match the query in all."""
+
+    entries: tuple[AuditEntry, ...]
+    total: int
+
+
+def _utc_text(moment: datetime) -> str:
+    """The ``at`` column's form (ISO, UTC, microseconds) so text comparison orders by time."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(timespec="microseconds")
+
+
+def team_scope(team: str | None) -> ColumnElement[bool]:
+    """Entries a team lead may read: about their team's children, screenings, events and
+    members, or done by their team's members. A lead without a team leads the children (and
+    the users) without one, as everywhere else."""
+    child_team = Child.team == team if team else Child.team.is_(None)
+    user_team = User.team == team if team else User.team.is_(None)
+    children = select(cast(Child.id, String)).where(child_team)
+    screenings = select(cast(Screening.id, String)).join(Child).where(child_team)
+    events = select(cast(Event.id, String)).join(Child).where(child_team)
+    members = select(User.name).where(user_team)
+    member_ids = select(cast(User.id, String)).where(user_team)
+    return or_(
+        (AuditRow.entity == "child") & AuditRow.entity_id.in_(children),
+        (AuditRow.entity == "screening") & AuditRow.entity_id.in_(screenings),
+        (AuditRow.entity == "event") & AuditRow.entity_id.in_(events),
+        (AuditRow.entity == "user") & AuditRow.entity_id.in_(member_ids),
+        AuditRow.actor.in_(members),
+    )
 
 
 def canonical(value: Any) -> str:
@@ -193,3 +243,51 @@ class AuditLog:
                 select(AuditRow).order_by(AuditRow.seq).execution_options(yield_per=2000)
             )
             return walk_chain(iter(rows))
+
+    # -- the audit viewer ------------------------------------------------------------------
+    def _scope(self, what: str) -> list[ColumnElement[bool]]:
+        """Refuse workers; limit a lead to their team's part of the trail."""
+        from cse_screen.storage.services.roles import require_role  # roles writes through us
+
+        require_role(self._ctx, ("lead", "admin"), what, "audit")
+        user = self._ctx.user
+        return [team_scope(user.team)] if user.role == "lead" else []
+
+    def page(self, query: AuditQuery | None = None) -> AuditPage:
+        """A filtered page, newest first, with the total that matches (for the viewer's
+        paging). Leads see their team's part of the trail only."""
+        query = query or AuditQuery()
+        conditions = self._scope("read the audit trail")
+        if query.action:
+            conditions.append(AuditRow.action == query.action)
+        if query.actor:
+            conditions.append(AuditRow.actor == query.actor)
+        if query.since is not None:
+            conditions.append(AuditRow.at >= _utc_text(query.since))
+        if query.before is not None:
+            conditions.append(AuditRow.at < _utc_text(query.before))
+        rows = (
+            select(AuditRow)
+            .where(*conditions)
+            .order_by(AuditRow.seq.desc())
+            .offset(max(query.offset, 0))
+            .limit(max(query.limit, 0))
+        )
+        count = select(func.count()).select_from(AuditRow).where(*conditions)
+        with self._ctx.reading() as session:
+            entries = tuple(_record(row) for row in session.scalars(rows))
+            total = int(session.scalar(count) or 0)
+        return AuditPage(entries, total)
+
+    def choices(self) -> tuple[list[str], list[str]]:
+        """(actions, actors) that occur in the part of the trail this user may read, sorted:
+        what the viewer's filters offer, so a filter never names something absent."""
+        conditions = self._scope("read the audit trail")
+        with self._ctx.reading() as session:
+            actions = session.scalars(
+                select(AuditRow.action).where(*conditions).distinct().order_by(AuditRow.action)
+            )
+            actors = session.scalars(
+                select(AuditRow.actor).where(*conditions).distinct().order_by(AuditRow.actor)
+            )
+            return list(actions), list(actors)

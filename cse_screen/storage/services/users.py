@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cse_screen.errors import NotFound, ValidationFailed
@@ -143,6 +143,8 @@ class UsersService:
                     continue
                 if field == "role":
                     check_role(value)
+                    if row.role == "admin":
+                        _require_another_admin(session, row, "change the role of")
                 diff[field] = [getattr(row, field), value]
                 setattr(row, field, value)
             if diff:
@@ -157,6 +159,8 @@ class UsersService:
             raise ValidationFailed("you cannot deactivate the account you are signed in with")
         with self._ctx.transaction() as session:
             row = self._row(session, name)
+            if row.role == "admin" and row.active:
+                _require_another_admin(session, row, "deactivate")
             row.active = False
             if name in self._keyslots.users():
                 self._keyslots.remove_user(name)
@@ -165,6 +169,43 @@ class UsersService:
                 session, self._ctx, audit.CHANGE, "user", row.id, {"active": [True, False]}
             )
             return user_record(row)
+
+    def reactivate(self, name: str, password: str) -> UserRecord:
+        """Let a deactivated user sign in again (administrators only).
+
+        Deactivation removed their keyslot, so they come back with the new ``password`` the
+        administrator sets; the keyslot file is saved inside the transaction, so a failure of
+        either leaves neither.
+        """
+        roles.require_role(self._ctx, ("admin",), "reactivate users", "user")
+        name = normalise_user(name)
+        with self._ctx.transaction() as session:
+            row = self._row(session, name)
+            if row.active:
+                raise ValidationFailed(f"user '{name}' is already active")
+            row.active = True
+            detail = {"active": [False, True], "password": "set by an administrator"}
+            audit.append(session, self._ctx, audit.CHANGE, "user", row.id, detail)
+            if name in self._keyslots.users():  # a slot left behind by an older version
+                self._keyslots.remove_user(name)
+            self._keyslots.add_user(name, password, self._key)
+            try:
+                self._keyslots.save()
+            except BaseException:
+                self._keyslots.remove_user(name)
+                raise
+            return user_record(row)
+
+    def roster(self) -> list[UserRecord]:
+        """Every user, active or not, for the user management page (administrators only).
+
+        Unlike :meth:`list`, which narrows to what each role may see, this refuses anyone but
+        an administrator, so a page built on it cannot show a partial list as if complete.
+        """
+        roles.require_role(self._ctx, ("admin",), "manage users", "user")
+        with self._ctx.reading() as session:
+            rows = session.scalars(select(User).order_by(User.name))
+            return [user_record(r) for r in rows]
 
     def get(self, name: str) -> UserRecord:
         with self._ctx.reading() as session:
@@ -187,3 +228,18 @@ class UsersService:
         if row is None:
             raise NotFound(f"there is no user named '{name}'")
         return row
+
+
+def _require_another_admin(session: Session, row: User, action: str) -> None:
+    """Refuse to leave the database without an active administrator: nobody could then add
+    users, reset passwords or make backups."""
+    others = session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == "admin", User.active.is_(True), User.id != row.id)
+    )
+    if not others:
+        raise ValidationFailed(
+            f"you cannot {action} '{row.name}': they are the last active administrator; "
+            "make another user an administrator first"
+        )
