@@ -26,6 +26,8 @@ IT recovery, for a forgotten password:
      (the private key is protected by a passphrase: $CSE_SCREEN_RECOVERY_PASSPHRASE or a prompt;
      keep it offline, e.g. in the council's key safe)
   2. at set-up: cse-screen init --db PATH --user ADMIN --recovery-key it.pub
+     or later (or to replace it): cse-screen recovery enrol --db PATH --user ADMIN
+     --recovery-key it.pub
   3. when a user forgets their password:
      cse-screen recovery recover --db PATH --user NAME --private-key it.key
      (asks for the key's passphrase, then the user's new password: $CSE_SCREEN_NEW_PASSWORD,
@@ -158,6 +160,26 @@ def _recover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _enrol(args: argparse.Namespace) -> int:
+    from cse_screen.storage.recovery import load_public_key
+
+    pem = _read_file(args.recovery_key, "recovery public key")
+    try:  # refuse a wrong file before unlocking, naming it
+        load_public_key(pem, f"the file {args.recovery_key}")
+    except UserError as exc:
+        raise UserError(f"{exc.message}; nothing was changed") from None
+    with open_store(args) as store:
+        previous, new = store.enrol_recovery(pem)
+    if previous is None:
+        print(f"enrolled the IT recovery key in {store.path}; public key fingerprint {new}")
+    else:
+        print(
+            f"replaced the IT recovery key of {store.path} (fingerprint {previous}); "
+            f"public key fingerprint now {new}"
+        )
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from cse_screen.storage.demo import DEMO_USER, populate
 
@@ -183,7 +205,7 @@ def _demo(args: argparse.Namespace) -> int:
 def _register_recovery(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "recovery",
-        help="IT recovery key: make the key pair, or reset a forgotten password",
+        help="IT recovery key: make the key pair, enrol it, or reset a forgotten password",
         description="IT recovery for a forgotten password.",
         epilog=RECOVERY_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -203,6 +225,20 @@ def _register_recovery(subparsers: argparse._SubParsersAction) -> None:  # type:
     recover.add_argument("--passphrase-file", type=Path, help="file holding the key's passphrase")
     recover.add_argument("--new-password-file", type=Path, help="file holding the new password")
     recover.set_defaults(func=_recover)
+    enrol = inner.add_parser(
+        "enrol",
+        help="enrol IT's recovery public key on an existing database, or replace it "
+        "(administrators)",
+    )
+    add_user_options(enrol)
+    enrol.add_argument(
+        "--recovery-key",
+        type=Path,
+        required=True,
+        metavar="PUBFILE",
+        help="IT's recovery public key (PEM), from 'cse-screen recovery keygen'",
+    )
+    enrol.set_defaults(func=_enrol)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -283,6 +283,11 @@ class KeyslotFile:
     def has_recovery(self) -> bool:
         return self._recovery is not None
 
+    @property
+    def recovery_fingerprint(self) -> str | None:
+        """The enrolled recovery key's fingerprint, for IT to compare with the one they kept."""
+        return self._recovery.fingerprint if self._recovery else None
+
     def add_user(self, user: str, password: str, key: bytes) -> None:
         self._require_key(key)
         user = normalise_user(user)
@@ -317,6 +322,21 @@ class KeyslotFile:
         public_key = recovery.load_public_key(public_key_pem)
         fp = recovery.fingerprint(public_key)
         self._recovery = RecoverySlot(fingerprint=fp, wrapped=recovery.wrap_key(public_key, key))
+        return fp
+
+    def enrol_recovery(self, public_key_pem: bytes | str, key: bytes) -> str:
+        """Enrol or replace IT's recovery slot on an existing database and save at once.
+
+        A refused key or a failed save leaves both the file and this object with the earlier
+        slot (or none), so a bad attempt never costs the recovery key IT already had.
+        """
+        previous = self._recovery
+        fp = self.add_recovery(public_key_pem, key)
+        try:
+            self.save()
+        except BaseException:
+            self._recovery = previous
+            raise
         return fp
 
     def _require_key(self, key: bytes) -> None:

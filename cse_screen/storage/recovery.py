@@ -35,16 +35,20 @@ def _as_bytes(pem: bytes | str) -> bytes:
     return pem.encode("ascii", "replace") if isinstance(pem, str) else bytes(pem)
 
 
-def load_public_key(public_key_pem: bytes | str) -> rsa.RSAPublicKey:
-    """IT's public key, refusing anything but an RSA key of at least 3072 bits."""
+def load_public_key(
+    public_key_pem: bytes | str, what: str = "the recovery public key"
+) -> rsa.RSAPublicKey:
+    """IT's public key, refusing anything but an RSA key of at least 3072 bits.
+
+    ``what`` names the key in the refusal (e.g. the file it came from), so the one sentence
+    the user reads says where the problem is.
+    """
     try:
         key = serialization.load_pem_public_key(_as_bytes(public_key_pem))
     except (ValueError, TypeError, UnsupportedAlgorithm):
-        raise UserError("the recovery public key is not a PEM public key") from None
+        raise UserError(f"{what} is not a PEM public key") from None
     if not isinstance(key, rsa.RSAPublicKey) or key.key_size < MIN_KEY_BITS:
-        raise UserError(
-            f"the recovery public key must be an RSA key of at least {MIN_KEY_BITS} bits"
-        )
+        raise UserError(f"{what} must be an RSA key of at least {MIN_KEY_BITS} bits")
     return key
 
 

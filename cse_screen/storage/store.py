@@ -28,6 +28,7 @@ from cse_screen.storage.integrity import check_integrity
 from cse_screen.storage.keyslots import KeyslotFile, keyslot_path, normalise_user
 from cse_screen.storage.models import User
 from cse_screen.storage.records import ChainReport, UserRecord
+from cse_screen.storage.recovery import fingerprint, load_public_key
 from cse_screen.storage.services import anchor, audit, pending
 from cse_screen.storage.services import stats as stats_service
 from cse_screen.storage.services.audit import AuditLog
@@ -86,6 +87,7 @@ class Store:
         self.events = EventsService(self.context)
         self.users = UsersService(self.context, keyslots, key)
         self._keyslots = keyslots
+        self._key = key  # rewrapping keyslots needs it; UsersService holds it already
         self._closed = False
         #: Sentences the user should see after opening (e.g. an older copy of the database).
         self.warnings: tuple[str, ...] = ()
@@ -274,6 +276,24 @@ class Store:
             },
         )
         return out
+
+    def enrol_recovery(self, public_key_pem: bytes | str) -> tuple[str | None, str]:
+        """Enrol IT's recovery key on this database, or replace it (administrators only).
+
+        Databases created before IT had a key pair, or whose key pair IT rotates, need this:
+        without it a forgotten password loses the records. Returns the previous and the new
+        key's fingerprints. The audit entry is written first and the keyslot file saved last
+        in the same transaction, so a refused key or a failed save leaves no trace and the
+        earlier slot in place.
+        """
+        require_role(self.context, ("admin",), "enrol the IT recovery key", "database")
+        previous = self._keyslots.recovery_fingerprint
+        new = fingerprint(load_public_key(public_key_pem))
+        with self.context.transaction() as session:
+            detail = {"recovery_key": [previous, new]}
+            audit.append(session, self.context, audit.CHANGE, "database", None, detail)
+            self._keyslots.enrol_recovery(public_key_pem, self._key)  # last: only commit follows
+        return previous, new
 
     def close(self) -> None:
         if not self._closed:
