@@ -18,10 +18,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from cse_screen.gui.context import AppContext
-from cse_screen.gui.errors import install_error_hooks, show_error
+from cse_screen.gui.errors import as_sentence, install_error_hooks, show_error
 from cse_screen.gui.lock import LockController
 from cse_screen.gui.main_window import MainWindow
 from cse_screen.gui.settings import SettingsDialog, load_settings
@@ -114,6 +114,12 @@ def drafts_message(drafts: list[Any]) -> str:
     return text + "."
 
 
+STORE_WARNING_ADVICE = (
+    "Please tell your IT department before you carry on: they can check this database with "
+    "'cse-screen verify'."
+)
+
+
 def app_icon() -> QIcon:
     icon = QIcon()
     with contextlib.suppress(OSError, FileNotFoundError):
@@ -182,11 +188,35 @@ class Shell(QObject):
             self.start_window.deleteLater()
             self.start_window = None
         ctx.run(lambda s, _c: s.screenings.drafts(), on_success=self._show_drafts)
+        self.show_store_warnings(list(getattr(store, "warnings", ())))
 
     def _show_drafts(self, drafts: list[Any]) -> None:
         message = drafts_message(drafts)
         if message and self.main is not None:
             self.main.notify(message, 0)
+
+    def show_store_warnings(self, warnings: list[str]) -> None:
+        """What the store noticed on opening (an older copy of the database put back), each in
+        a box on the main window that the user must acknowledge, one after another.
+
+        Unlike the draft note in the status bar, which the next message replaces, this may mean
+        work is missing, so it waits for an answer. It is shown, never logged: the log is not
+        where the user looks, and it must hold nothing about the records.
+        """
+        if not warnings or self.main is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "cse-screen",
+            as_sentence(warnings[0]),
+            QMessageBox.StandardButton.Ok,
+            self.main,
+        )
+        box.setObjectName("storeWarningBox")
+        box.setInformativeText(STORE_WARNING_ADVICE)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _result: self.show_store_warnings(warnings[1:]))
+        box.open()  # window-modal, without a nested event loop: the lock timer keeps running
 
     def _lock_changed(self, locked: bool) -> None:
         signal = self.ctx.signals.locked if locked else self.ctx.signals.unlocked
