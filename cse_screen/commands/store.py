@@ -147,7 +147,8 @@ def _keygen(args: argparse.Namespace) -> int:
     )
     print(f"recovery key pair written; public key fingerprint {fingerprint}")
     print(
-        f"give {args.public_out} to 'cse-screen init --recovery-key'; keep the private key offline"
+        f"give {args.public_out} to 'cse-screen init --recovery-key' (or 'cse-screen recovery "
+        "enrol' for an existing database); keep the private key offline"
     )
     return 0
 
@@ -172,6 +173,8 @@ def _enrol(args: argparse.Namespace) -> int:
         previous, new = store.enrol_recovery(pem)
     if previous is None:
         print(f"enrolled the IT recovery key in {store.path}; public key fingerprint {new}")
+    elif previous == new:
+        print(f"the IT recovery key of {store.path} was enrolled again; fingerprint {new}")
     else:
         print(
             f"replaced the IT recovery key of {store.path} (fingerprint {previous}); "
