@@ -1,8 +1,9 @@
 """The main window: sidebar navigation, a stack of pages, and the status area.
 
-It implements the :class:`~cse_screen.gui.context.Navigator` the pages use. Two root pages (the
-children register, and the review queue for leads) sit under a stack of pages opened from them
-(a child record, a screening). Only screens that exist and that the user's role may use appear.
+It implements the :class:`~cse_screen.gui.context.Navigator` the pages use. Root pages (the
+children register; the review queue and audit log for leads; users for administrators) sit under
+a stack of pages opened from them (a child record, a screening). Only screens that exist and that
+the user's role may use appear. The long operations (import, export, backup) open as dialogs.
 
 The window title is "cse-screen – <signed-in user>" and nothing else, whatever a page does: a
 title change is put back at once, because a child's name in a title ends up in the taskbar,
@@ -15,8 +16,8 @@ import importlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QDialog, QMainWindow, QPushButton, QWidget
 
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.forms.ui_main_window import Ui_MainWindow
@@ -24,8 +25,25 @@ from cse_screen.gui.forms.ui_main_window import Ui_MainWindow
 ROOT_PAGES: dict[str, tuple[str, str]] = {
     "register": ("cse_screen.gui.register", "RegisterPage"),
     "review": ("cse_screen.gui.review", "ReviewPage"),
+    "users": ("cse_screen.gui.users", "UsersPage"),
+    "audit": ("cse_screen.gui.audit_view", "AuditPage"),
 }
 REVIEW_ROLES = ("lead", "admin")
+#: Roles offered each root page (None: everyone); the services refuse the others anyway.
+ROOT_ROLES: dict[str, tuple[str, ...] | None] = {
+    "register": None,
+    "review": REVIEW_ROLES,
+    "users": ("admin",),
+    "audit": ("lead", "admin"),
+}
+#: The deliberate long operations: dialog (module, class) and the roles offered each. They
+#: mirror the services' own checks (export.service.EXPORT_ROLES, Store.backup, and the import's
+#: per-row caseload check, which lets every role import children it may hold).
+OPERATIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "import": ("cse_screen.gui.import_dialog", "ImportDialog", ("worker", "lead", "admin")),
+    "export": ("cse_screen.gui.export_dialog", "ExportDialog", ("lead", "admin")),
+    "backup": ("cse_screen.gui.backup_dialog", "BackupDialog", ("admin",)),
+}
 
 
 def _page_class(name: str) -> Callable[[AppContext], QWidget] | None:
@@ -70,13 +88,17 @@ class MainWindow(QMainWindow):
                 f.actionBack,
                 f.actionShowRegister,
                 f.actionShowReview,
+                f.actionShowUsers,
+                f.actionShowAudit,
+                f.actionImport,
+                f.actionExport,
+                f.actionBackup,
                 f.actionQuit,
             ]
         )
-        f.registerButton.clicked.connect(lambda: self.show_root("register"))
-        f.reviewButton.clicked.connect(lambda: self.show_root("review"))
-        f.actionShowRegister.triggered.connect(lambda: self.show_root("register"))
-        f.actionShowReview.triggered.connect(lambda: self.show_root("review"))
+        for name in ROOT_PAGES:
+            self._root_button(name).clicked.connect(lambda _c=False, n=name: self.show_root(n))
+            self._root_action(name).triggered.connect(lambda _c=False, n=name: self.show_root(n))
         f.backButton.clicked.connect(self.back)
         f.actionBack.triggered.connect(self.back)
         f.actionQuit.triggered.connect(self.close)
@@ -84,6 +106,7 @@ class MainWindow(QMainWindow):
         f.lockButton.clicked.connect(f.actionLock.trigger)
         self._show_user()
         self._build_roots()
+        self._build_operations()
         self._update_back()
 
     # -- set-up ------------------------------------------------------------------------------
@@ -100,19 +123,50 @@ class MainWindow(QMainWindow):
         """Decide which root pages exist; only the register is built now (start-up time)."""
         store = self.ctx.store
         role = store.user.role if store is not None else ""
-        wanted = {"register": True, "review": role in REVIEW_ROLES}
-        buttons = {"register": self.form.registerButton, "review": self.form.reviewButton}
-        actions = {"register": self.form.actionShowRegister, "review": self.form.actionShowReview}
-        for name, allowed in wanted.items():
+        for name, roles in ROOT_ROLES.items():
+            allowed = roles is None or role in roles
             cls = _page_class(name) if allowed else None
-            buttons[name].setVisible(cls is not None)
-            actions[name].setEnabled(cls is not None)
+            self._root_button(name).setVisible(cls is not None)
+            self._root_action(name).setEnabled(cls is not None)
             if cls is not None:
                 self._root_classes[name] = cls
         if "register" in self._root_classes:
             self.show_root("register")
         else:
             self.form.emptyLabel.setText("The children register is not part of this installation.")
+
+    def _root_button(self, name: str) -> QPushButton:
+        button: QPushButton = getattr(self.form, f"{name}Button")
+        return button
+
+    def _root_action(self, name: str) -> QAction:
+        action: QAction = getattr(self.form, f"actionShow{name.capitalize()}")
+        return action
+
+    def _build_operations(self) -> None:
+        """Offer each long operation to the roles that may run it (Export, Back up, Import)."""
+        store = self.ctx.store
+        role = store.user.role if store is not None else ""
+        for name, (_module, _cls, roles) in OPERATIONS.items():
+            allowed = role in roles
+            button: QPushButton = getattr(self.form, f"{name}Button")
+            action: QAction = getattr(self.form, f"action{name.capitalize()}")
+            button.setVisible(allowed)
+            action.setEnabled(allowed)
+            button.clicked.connect(action.trigger)
+            action.triggered.connect(lambda _c=False, n=name: self.open_operation(n))
+
+    def open_operation(self, name: str) -> QDialog | None:
+        """Open the dialog of operation ``name`` (window-modal: the lock covers it, keeps it)."""
+        module_name, class_name, roles = OPERATIONS[name]
+        store = self.ctx.store
+        if store is None or store.user.role not in roles:
+            return None
+        module = importlib.import_module(module_name)  # export pulls in openpyxl: load late
+        dialog: QDialog = getattr(module, class_name)(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def root(self, name: str) -> QWidget | None:
         """The root page ``name``, built on first use; None if this user has no such page."""
@@ -137,8 +191,7 @@ class MainWindow(QMainWindow):
         self._close_stack()
         self._current_root = name
         self.form.pageStack.setCurrentWidget(page)
-        buttons = {"register": self.form.registerButton, "review": self.form.reviewButton}
-        buttons[name].setChecked(True)
+        self._root_button(name).setChecked(True)
         self._update_back()
 
     def open_page(self, page: QWidget) -> None:
