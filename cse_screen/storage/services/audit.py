@@ -65,6 +65,10 @@ class AuditPage:
     total: int
 
 
+#: Entities that belong to a team through a child; the rest belong to whoever acted.
+RECORD_ENTITIES = ("child", "screening", "event", "user")
+
+
 def _utc_text(moment: datetime) -> str:
     """The ``at`` column's form (ISO, UTC, microseconds) so text comparison orders by time."""
     if moment.tzinfo is not None:
@@ -73,9 +77,11 @@ def _utc_text(moment: datetime) -> str:
 
 
 def team_scope(team: str | None) -> ColumnElement[bool]:
-    """Entries a team lead may read: about their team's children, screenings, events and
-    members, or done by their team's members. A lead without a team leads the children (and
-    the users) without one, as everywhere else."""
+    """Entries a team lead may read: about their team's children, screenings and events
+    (whoever acted), about their team's members, and the rest of what their members did
+    (sign-ins, exports). What a member (an administrator with a team, say) did to another
+    team's records stays out. A lead without a team leads the children (and the users)
+    without one, as everywhere else."""
     child_team = Child.team == team if team else Child.team.is_(None)
     user_team = User.team == team if team else User.team.is_(None)
     children = select(cast(Child.id, String)).where(child_team)
@@ -88,7 +94,7 @@ def team_scope(team: str | None) -> ColumnElement[bool]:
         (AuditRow.entity == "screening") & AuditRow.entity_id.in_(screenings),
         (AuditRow.entity == "event") & AuditRow.entity_id.in_(events),
         (AuditRow.entity == "user") & AuditRow.entity_id.in_(member_ids),
-        AuditRow.actor.in_(members),
+        AuditRow.entity.not_in(RECORD_ENTITIES) & AuditRow.actor.in_(members),
     )
 
 

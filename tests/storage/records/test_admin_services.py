@@ -108,12 +108,18 @@ def test_a_lead_reads_only_their_teams_part_of_the_trail(council: Council, q):
     council.screen("wes", "N1", q, complete_answers(q))
     council.screen("sue", "S1", q, complete_answers(q))
     council.open("sue").children.get(council.ids["S1"])
+    admin = council.open()
+    admin.users.update(ADMIN, team="North")
+    admin.children.get(council.ids["S1"])  # a North member acting on a South record
+    admin.children.get(council.ids["N2"])
     lena = council.open("lena")
     seen = lena.audit.page(AuditQuery(limit=1000)).entries
     actors = {e.actor for e in seen}
     assert "sue" not in actors and "sam" not in actors and "wes" in actors
     child_ids = {e.entity_id for e in seen if e.entity == "child"}
     assert str(council.ids["S1"]) not in child_ids and str(council.ids["N1"]) in child_ids
+    assert ("ada", str(council.ids["N2"])) in {(e.actor, e.entity_id) for e in seen}
+    assert {"login", "change"} <= {e.action for e in seen if e.actor == "ada"}
     assert "sue" not in lena.audit.choices()[1]
     with pytest.raises(PermissionDenied, match="may not read the audit trail"):
         council.open("wes").audit.page()
