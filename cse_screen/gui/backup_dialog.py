@@ -1,0 +1,166 @@
+"""Backing up the open database (administrators), with progress and Cancel.
+
+The backup is :meth:`cse_screen.storage.store.Store.backup`: an encrypted, self-checking copy of
+the database and its keyslots, written completely or not at all (also on Cancel), and audited.
+Restoring is deliberately not offered here: it replaces the database everyone is using, so it is
+IT's job, done from the command line with the app closed, and the dialog says so.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cse_screen.gui.context import AppContext
+from cse_screen.gui.export_dialog import default_folder
+from cse_screen.gui.progress_dialog import OperationDialog, scaled
+from cse_screen.gui.theme import set_tone
+
+BACKUP_SUFFIX = ".backup"
+HELP = (
+    "The backup is one file holding an encrypted copy of the database and the users' password "
+    "slots: it opens with the same passwords as the database. Keep it off this computer, "
+    "somewhere IT looks after. Restoring a backup replaces the database for everyone, so it is "
+    "done by IT from the command line with the app closed (cse-screen restore --backup FILE "
+    "--db PATH); it is not offered here."
+)
+
+
+def with_suffix(name: str) -> Path:
+    path = Path(name)
+    return path if path.suffix else path.with_name(path.name + BACKUP_SUFFIX)
+
+
+def _size(n: int) -> str:
+    size = float(n)
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1024:
+            return f"{n} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+class BackupDialog(OperationDialog):
+    """Choose the destination, back up with progress and Cancel, say where it went."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("backupDialog")
+        self.setWindowTitle("Back up the database")
+        self.setAccessibleName("Back up the database")
+        self.setModal(True)
+        self.written: Path | None = None
+        self._destination: Path | None = None
+        self._build()
+        self.bind(self.backup_button, self.cancel_button, self.bar, self.status, [self.browse])
+        self.browse.clicked.connect(self.choose_destination)
+        self.backup_button.clicked.connect(self.back_up)
+        self.resize(540, 320)
+        self.browse.setFocus()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        help_label = QLabel(HELP, self)
+        help_label.setObjectName("backupHelpLabel")
+        help_label.setAccessibleName("About backups and restoring")
+        help_label.setWordWrap(True)
+        layout.addWidget(help_label)
+        form = QFormLayout()
+        row = QHBoxLayout()
+        self.destination_edit = QLineEdit(self)
+        self.destination_edit.setObjectName("destinationEdit")
+        self.destination_edit.setAccessibleName("Backup file")
+        self.destination_edit.setReadOnly(True)
+        self.destination_edit.setPlaceholderText("Choose where to save the backup")
+        self.browse = QPushButton("C&hoose…", self)
+        self.browse.setObjectName("browseButton")
+        self.browse.setAccessibleName("Choose where to save the backup")
+        self.browse.setAutoDefault(False)
+        row.addWidget(self.destination_edit, 1)
+        row.addWidget(self.browse)
+        label = QLabel("Sa&ve as:", self)
+        label.setBuddy(self.browse)
+        form.addRow(label, row)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.status = QLabel(self)
+        self.status.setObjectName("statusLabel")
+        self.status.setAccessibleName("Backup status")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.bar = QProgressBar(self)
+        self.bar.setObjectName("progressBar")
+        self.bar.setAccessibleName("Backup progress")
+        layout.addWidget(self.bar)
+        layout.addLayout(self._buttons())
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.backup_button = QPushButton("&Back up", self)
+        self.backup_button.setObjectName("backupButton")
+        self.backup_button.setAccessibleName("Back up now")
+        self.backup_button.setDefault(True)
+        self.cancel_button = QPushButton("Close", self)
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setAccessibleName("Close this dialog")
+        self.cancel_button.setAutoDefault(False)
+        row.addWidget(self.backup_button)
+        row.addWidget(self.cancel_button)
+        return row
+
+    def set_destination(self, path: Path | None) -> None:
+        self._destination = path
+        self.destination_edit.setText(str(path) if path else "")
+        self.destination_edit.setToolTip(str(path) if path else "")
+
+    def choose_destination(self) -> Path | None:
+        start = self._destination or default_folder() / f"cse-screen-{date.today()}.backup"
+        name, _filter = QFileDialog.getSaveFileName(
+            self, "Save the backup as", str(start), "cse-screen backup (*.backup);;All files (*)"
+        )
+        if name:
+            self.set_destination(with_suffix(name))
+        return self._destination if name else None
+
+    def back_up(self) -> None:
+        if self.running:
+            return
+        out = self._destination or self.choose_destination()
+        if out is None:
+            self.show_problem("Choose where to save the backup first.", self.browse)
+            return
+
+        def work(store: Any, control: Any) -> tuple[Path, int]:
+            written = store.backup(out, progress=scaled(control), cancel=control.cancelled)
+            return written, written.stat().st_size
+
+        self.start(work, f"Backing up to {out.name}…")
+
+    def succeeded(self, result: Any) -> None:
+        path, size = result
+        self.written = path
+        set_tone(
+            self.status,
+            f"Backup written to {path} ({_size(size)}). Move it to where IT keeps backups.",
+            "good",
+        )
+        if self.ctx.nav is not None:
+            self.ctx.nav.notify(f"Backup written: {path.name}")
+        self.cancel_button.setFocus()
+
+    def failed_text(self) -> str:
+        return "The backup did not finish; no backup file was written."
