@@ -1,0 +1,205 @@
+"""The audit trail as a Qt table model that pages through the audit query, newest first.
+
+The trail grows with every sign-in and every record opened, so after a few years it holds far
+more entries than anyone scrolls through: the model holds one page at a time and the view pulls
+further pages through ``fetchMore``, as the children register does. Entries hold ids, field names
+and outcomes only (the services keep names and dates of birth out of them), so nothing shown
+here identifies a child.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from cse_screen.storage.records import AuditEntry
+from cse_screen.storage.services.audit import AuditPage, AuditQuery
+
+Index = QModelIndex | QPersistentModelIndex
+FetchPage = Callable[[AuditQuery], AuditPage]
+
+#: The row record itself, for the page (e.g. to copy an entry's hash).
+EntryRole = Qt.ItemDataRole.UserRole + 1
+
+COLUMNS = ("When", "Who", "Action", "Entity", "Entity id", "Detail")
+DETAIL_COLUMN = 5
+SUMMARY_LENGTH = 140
+
+#: Actions in the words people use; anything else is shown with underscores as spaces.
+ACTION_WORDS = {
+    "create": "created",
+    "change": "changed",
+    "view": "viewed",
+    "submit": "submitted",
+    "override": "overrode outcome",
+    "sign_off": "signed off",
+    "return": "returned",
+    "discard": "discarded",
+    "export": "exported",
+    "backup": "backed up",
+    "restore": "restored",
+    "recover": "recovered",
+    "login": "signed in",
+    "login_failed": "failed sign-in",
+    "denied": "refused",
+    "import": "imported",
+    "rollback_suspected": "older copy suspected",
+}
+
+
+def action_words(action: str) -> str:
+    return ACTION_WORDS.get(action, action.replace("_", " "))
+
+
+def local_time(at: str) -> str:
+    """The entry's UTC time shown in the computer's time zone, as people read the clock."""
+    try:
+        moment = datetime.fromisoformat(at.removesuffix("Z")).replace(tzinfo=UTC)
+    except ValueError:
+        return at
+    return moment.astimezone().strftime("%d %b %Y %H:%M:%S")
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "{" + detail_summary(value, limit=None) + "}"
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return f"{_value(value[0])} → {_value(value[1])}"
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(v) for v in value)
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def detail_summary(detail: Mapping[str, Any], limit: int | None = SUMMARY_LENGTH) -> str:
+    """``key: value`` pairs, with old → new for changes, cut to ``limit`` characters."""
+    text = "; ".join(f"{key.replace('_', ' ')}: {_value(v)}" for key, v in detail.items())
+    if limit is not None and len(text) > limit:
+        return text[: limit - 1] + "…"
+    return text
+
+
+class AuditModel(QAbstractTableModel):
+    """Rows of the audit query, one page at a time (``fetch_page`` runs the query).
+
+    Like the register model it is passive about filtering: the page runs the first page off the
+    GUI thread and hands it over with :meth:`reset_with`; only further pages are fetched here.
+    """
+
+    def __init__(self, fetch_page: FetchPage, page_size: int = 200, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._fetch = fetch_page
+        self._query = AuditQuery(limit=page_size)
+        self._rows: list[AuditEntry] = []
+        self._total = 0
+        self._fetching = False
+
+    @property
+    def query(self) -> AuditQuery:
+        return self._query
+
+    @property
+    def total(self) -> int:
+        """How many entries match, of which only the fetched ones are held."""
+        return self._total
+
+    def refresh(self, **changes: Any) -> None:
+        """Run the first page of a changed query here and now (tests, small data)."""
+        query = dataclasses.replace(self._query, offset=0, **changes)
+        self.reset_with(query, self._fetch(query))
+
+    def reset_with(self, query: AuditQuery, page: AuditPage) -> None:
+        """Show the first page of ``query``, fetched elsewhere (off the GUI thread)."""
+        self.beginResetModel()
+        self._query = dataclasses.replace(query, offset=0)
+        self._rows = list(page.entries)
+        self._total = page.total
+        self.endResetModel()
+
+    def entry_at(self, row: int) -> AuditEntry | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    # -- paging --------------------------------------------------------------------------------
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        """Append the next page. A view (or a model checker) listening to the insert signals
+        may ask for more while rows are going in; that call is ignored, else the same page
+        would be fetched twice at the same offset."""
+        if self._fetching or not self.canFetchMore(parent):
+            return
+        self._fetching = True
+        try:
+            self._fetch_next()
+        finally:
+            self._fetching = False
+
+    def _fetch_next(self) -> None:
+        query = dataclasses.replace(self._query, offset=len(self._rows))
+        entries = self._fetch(query).entries[: self._total - len(self._rows)]
+        if not entries:
+            self._total = len(self._rows)  # the trail was narrowed underneath us: stop asking
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
+        self._rows.extend(entries)
+        self.endInsertRows()
+
+    # -- the table ----------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
+            return self._rows[section].seq
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        entry = self.entry_at(index.row()) if index.isValid() else None
+        if entry is None or not 0 <= index.column() < len(COLUMNS):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(entry, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() == DETAIL_COLUMN:
+                return detail_summary(entry.detail, limit=None) or None
+            if index.column() == 0:
+                return f"Entry {entry.seq}, {entry.at} (UTC)"
+            return None
+        if role == EntryRole:
+            return entry
+        return None
+
+    @staticmethod
+    def _text(entry: AuditEntry, column: int) -> str:
+        values = (
+            local_time(entry.at),
+            entry.actor,
+            action_words(entry.action),
+            entry.entity,
+            entry.entity_id or "—",
+            detail_summary(entry.detail),
+        )
+        return values[column]
