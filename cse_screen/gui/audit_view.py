@@ -93,7 +93,9 @@ class AuditPage(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         layout.addWidget(self.message)
-        layout.addLayout(self._build_actions())
+        actions = self._build_actions()
+        layout.addWidget(self.verify_label)  # its own row: a broken-chain sentence is long
+        layout.addLayout(actions)
         self._load_choices()
         self.requery()
 
@@ -179,9 +181,12 @@ class AuditPage(QWidget):
         self.verify_label.setObjectName("verifyLabel")
         self.verify_label.setAccessibleName("Audit trail check result")
         self.verify_label.setWordWrap(True)
+        # The damage tone draws a border; keep the sentence off it (style padding is lost on
+        # a word-wrapped label re-polished after it was laid out).
+        self.verify_label.setContentsMargins(8, 6, 8, 6)
         self.verify_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verify_label.hide()
-        row.addWidget(self.verify_label, 1)
+        row.addStretch(1)
         self.refresh_button = QPushButton("&Refresh", self)
         self.refresh_button.setObjectName("refreshAuditButton")
         self.refresh_button.setAccessibleName("Refresh the audit trail")

@@ -129,6 +129,7 @@ class _SavingDialog(QDialog):
         self.setObjectName(name)
         self.setAccessibleName(title)
         self.setWindowTitle(title)
+        self.setMinimumWidth(440)  # room for a refusal sentence on two lines, not five
         self.layout_ = QVBoxLayout(self)
         self.form = QFormLayout()
         self.layout_.addLayout(self.form)

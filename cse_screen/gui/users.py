@@ -35,7 +35,7 @@ from cse_screen.storage.records import UserRecord
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("User name", "Full name", "Role", "Team", "Active")
-COLUMN_WIDTHS = (140, 220, 130, 140)
+COLUMN_WIDTHS = (160, 220, 130, 140, 110)
 
 
 class UsersModel(QAbstractTableModel):
@@ -143,9 +143,9 @@ class UsersPage(QWidget):
         header.setObjectName("usersColumnHeader")
         header.setAccessibleName("Column headings")
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         for column, width in enumerate(COLUMN_WIDTHS):
             table.setColumnWidth(column, width)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # full names vary most
         table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         table.activated.connect(lambda _index: self.edit_selected())
         return table
