@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.export_dialog import default_folder
 from cse_screen.gui.progress_dialog import OperationDialog, scaled
-from cse_screen.gui.theme import set_tone
 
 BACKUP_SUFFIX = ".backup"
 HELP = (
@@ -68,7 +67,7 @@ class BackupDialog(OperationDialog):
         self.bind(self.backup_button, self.cancel_button, self.bar, self.status, [self.browse])
         self.browse.clicked.connect(self.choose_destination)
         self.backup_button.clicked.connect(self.back_up)
-        self.resize(540, 320)
+        self.resize(540, self.sizeHint().height())
         self.browse.setFocus()
 
     def _build(self) -> None:
@@ -153,8 +152,7 @@ class BackupDialog(OperationDialog):
     def succeeded(self, result: Any) -> None:
         path, size = result
         self.written = path
-        set_tone(
-            self.status,
+        self.say(
             f"Backup written to {path} ({_size(size)}). Move it to where IT keeps backups.",
             "good",
         )

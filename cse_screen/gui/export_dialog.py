@@ -110,6 +110,7 @@ class ExportDialog(OperationDialog):
         f.browseButton.clicked.connect(self.choose_destination)
         f.exportButton.clicked.connect(self.export)
         self._update_enabled()
+        self.resize(self.width(), self.sizeHint().height())  # no gap while nothing runs
         f.fromCheck.setFocus()
 
     def _set_up_dates(self) -> None:
@@ -136,20 +137,23 @@ class ExportDialog(OperationDialog):
             self._update_enabled()
 
     def _update_strength(self) -> None:
+        text, tone = self._password_verdict()
+        set_tone(self.form.strengthLabel, text, tone)
+        self.fit()
+
+    def _password_verdict(self) -> tuple[str, str]:
+        """The service's own password rule, applied while typing (and whether both agree)."""
         f = self.form
         password = f.passwordEdit.text()
         if not f.encryptCheck.isChecked() or not password:
-            set_tone(f.strengthLabel, "")
-            return
+            return "", "info"
         try:
             check_export_password(password)
         except UsageError as exc:
-            set_tone(f.strengthLabel, as_sentence(exc.message), "warn")
-            return
+            return as_sentence(exc.message), "warn"
         if f.confirmEdit.text() and f.confirmEdit.text() != password:
-            set_tone(f.strengthLabel, "The two passwords are not the same yet.", "warn")
-            return
-        set_tone(f.strengthLabel, "Strong enough for an export.", "good")
+            return "The two passwords are not the same yet.", "warn"
+        return "Strong enough for an export.", "good"
 
     # -- the destination ---------------------------------------------------------------------
 
@@ -215,7 +219,7 @@ class ExportDialog(OperationDialog):
 
     def succeeded(self, result: Any) -> None:
         self.summary = result
-        set_tone(self.form.statusLabel, summary_sentence(result), "good")
+        self.say(summary_sentence(result), "good")
         self.form.passwordEdit.clear()
         self.form.confirmEdit.clear()
         if self.ctx.nav is not None:

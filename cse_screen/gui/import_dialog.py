@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cse_screen.errors import Cancelled
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.progress_dialog import OperationDialog
-from cse_screen.gui.theme import set_tone
 from cse_screen.gui.worker import OpControl
 
 HELP = (
@@ -43,6 +43,11 @@ HELP = (
 PHASES = 3  # read the file, check the rows, add the children
 
 
+def _stop_if_cancelled(control: OpControl) -> None:
+    if control.cancelled():
+        raise Cancelled("the import was cancelled; no child was added")
+
+
 class _ChildrenCheckpoints:
     """The children service with a progress step and a cancel check before each phase."""
 
@@ -51,13 +56,13 @@ class _ChildrenCheckpoints:
         self._control = control
 
     def existing_refs(self, refs: Iterable[str]) -> set[str]:
-        self._control.check()  # the file has been read
+        _stop_if_cancelled(self._control)  # the file has been read
         self._control.progress(1, PHASES)
         found: set[str] = self._children.existing_refs(refs)
         return found
 
     def add_many(self, *args: Any, **kwargs: Any) -> int:
-        self._control.check()  # every row has been checked; last moment to stop
+        _stop_if_cancelled(self._control)  # every row is checked; the last moment to stop
         self._control.progress(2, PHASES)
         added: int = self._children.add_many(*args, **kwargs)
         return added
@@ -81,7 +86,7 @@ def run_import(store: Any, control: OpControl, path: Path) -> Any:
     """The background work: the storage importer, with checkpoints between its phases."""
     from cse_screen.storage.importer import import_children
 
-    control.check()
+    _stop_if_cancelled(control)
     control.progress(0, PHASES)
     plan = import_children(_Checkpoints(store, control), path)
     control.progress(PHASES, PHASES)
@@ -103,7 +108,7 @@ class ImportDialog(OperationDialog):
         self.bind(self.import_button, self.cancel_button, self.bar, self.status, [self.browse])
         self.browse.clicked.connect(self.choose_file)
         self.import_button.clicked.connect(self.start_import)
-        self.resize(560, 320)
+        self.resize(560, self.sizeHint().height())
         self.browse.setFocus()
 
     def _build(self) -> None:
@@ -190,7 +195,7 @@ class ImportDialog(OperationDialog):
         text = f"Imported {count} {'child' if count == 1 else 'children'} from {source}."
         if result.ignored_columns:
             text += f" Columns not used: {', '.join(result.ignored_columns)}."
-        set_tone(self.status, text, "good")
+        self.say(text, "good")
         self.set_source(None)  # importing the same file twice would only be refused
         self.ctx.signals.dataChanged.emit("children")
         if self.ctx.nav is not None:

@@ -86,7 +86,7 @@ class OperationDialog(QDialog):
         """Run ``work(store, control)`` on the database thread and show its progress."""
         self._cancel_requested = False
         self._set_busy(True)
-        set_tone(self._status, busy_text, "info")
+        self.say(busy_text)
         self._bar.setRange(0, 0)  # busy until the first progress report
         self.op = self.ctx.run(
             work,
@@ -101,6 +101,7 @@ class OperationDialog(QDialog):
             widget.setEnabled(not busy)
         self._start_button.setEnabled(not busy)
         self._bar.setVisible(busy)
+        self.fit()
         self._cancel_button.setText("Cancel" if busy else "Close")
         self._cancel_button.setEnabled(True)
         self._cancel_button.setAccessibleName(
@@ -122,17 +123,18 @@ class OperationDialog(QDialog):
         self._bar.setRange(0, 1)
         self._bar.setValue(1)
         self._bar.show()  # a full bar beside the success sentence
+        self.fit()
         self.succeeded(result)
 
     def _op_failed(self, exc: BaseException) -> None:
         self.op = None
         self._set_busy(False)
         if isinstance(exc, Cancelled):
-            set_tone(self._status, as_sentence(exc.message), "warn")
+            self.say(as_sentence(exc.message), "warn")
         elif isinstance(exc, UserError):
-            set_tone(self._status, as_sentence(exc.message), "error")
+            self.say(as_sentence(exc.message), "error")
         else:
-            set_tone(self._status, self.failed_text(), "error")
+            self.say(self.failed_text(), "error")
             self.ctx.show_error(self, exc)
         self.failed(exc)
 
@@ -156,9 +158,29 @@ class OperationDialog(QDialog):
 
     def show_problem(self, text: str, widget: QWidget | None = None) -> None:
         """A problem found before starting (a missing destination, passwords that differ)."""
-        set_tone(self._status, text, "error")
+        self.say(text, "error")
         if widget is not None:
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def say(self, text: str, tone: str = "info") -> None:
+        """Show ``text`` in the status line (tones as in app.qss) and make room for it."""
+        set_tone(self._status, text, tone)
+        self.fit()
+
+    def fit(self) -> None:
+        """Grow (never shrink) to fit a longer sentence or the progress bar appearing, so
+        nothing is squeezed; the dialog opens at its natural height."""
+        layout = self.layout()
+        if layout is None:
+            return
+        width = self.width()
+        need = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        if need > self.height():
+            self.resize(width, need)
 
     def status_text(self) -> str:
         return self._status.text()
@@ -174,7 +196,7 @@ class OperationDialog(QDialog):
             self._cancel_requested = True
             self.op.cancel()
             self._cancel_button.setEnabled(False)
-            set_tone(self._status, self.cancelling_text(), "info")
+            self.say(self.cancelling_text())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.op is not None:

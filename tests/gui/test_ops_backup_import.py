@@ -183,7 +183,7 @@ def test_a_cancelled_import_adds_nobody(qtbot, admin, out_dir: Path) -> None:
         _click(qtbot, dialog, "importButton")
         _click(qtbot, dialog, "cancelButton")
     qtbot.waitUntil(lambda: not dialog.running, timeout=20000)
-    assert dialog.status_text() == "The operation was cancelled; nothing further was changed."
+    assert dialog.status_text() == "The import was cancelled; no child was added."
     assert not {"LAC2001", "LAC2002", "LAC2003"} & _refs(admin)
 
 
