@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -72,6 +73,7 @@ class AuditPage(QWidget):
         self.setObjectName("auditPage")
         self.setAccessibleName("Audit trail")
         self.ctx = ctx
+        self._shown_before = False
         self._generation = 0
         self._filling = False
         self.model = AuditModel(
@@ -98,6 +100,14 @@ class AuditPage(QWidget):
         layout.addLayout(actions)
         self._load_choices()
         self.requery()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Coming back to the page (it is kept while the app runs) shows what changed since:
+        the trail grows with every sign-in and record opened."""
+        super().showEvent(event)
+        if self._shown_before and not event.spontaneous() and self.refresh_button.isEnabled():
+            self.refresh()
+        self._shown_before = True
 
     # -- construction -------------------------------------------------------------------------
     def _scope_text(self) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -103,6 +103,7 @@ class UsersPage(QWidget):
         self.setObjectName("usersPage")
         self.setAccessibleName("Users")
         self.ctx = ctx
+        self._shown_before = False
         self.model = UsersModel(self)
         layout = QVBoxLayout(self)
         heading = QLabel("<b>Users</b>", self)
@@ -126,6 +127,14 @@ class UsersPage(QWidget):
         layout.addLayout(self._build_actions())
         self._update_buttons()
         self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Coming back to the page (it is kept while the app runs) shows what changed since:
+        another administrator may have changed users meanwhile."""
+        super().showEvent(event)
+        if self._shown_before and not event.spontaneous() and self.table.isEnabled():
+            self.reload()
+        self._shown_before = True
 
     def _build_table(self) -> QTableView:
         table = QTableView(self)
