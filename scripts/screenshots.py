@@ -4,8 +4,9 @@
 
 Runs the real app offscreen on a throw-away demo database (synthetic children from
 ``cse-screen demo``), signs in through the unlock screen, and saves: the set-up and unlock screens,
-the children register (light and dark), a child record, two wizard pages, the result page and the
-lock screen. Everything it creates lives in a temporary folder that is removed at the end.
+the children register (light and dark), a child record, two wizard pages, the result page, the
+export dialog and the lock screen. Everything it creates lives in a temporary folder that is
+removed at the end.
 """
 
 from __future__ import annotations
@@ -182,6 +183,25 @@ def shoot_pages(shots: Shots, shell: object, draft_child: int) -> None:
     main.show_home()
 
 
+def shoot_export(shots: Shots, shell: object) -> None:
+    """The export dialog filled in: from a date, pseudonymised, encrypted, a file chosen."""
+    from datetime import date
+
+    main = shell.main  # type: ignore[attr-defined]
+    dialog = main.open_operation("export")
+    if dialog is None:
+        raise SystemExit("screenshots: the export dialog could not be opened")
+    f = dialog.form
+    f.fromCheck.setChecked(True)
+    f.encryptCheck.setChecked(True)
+    f.passwordEdit.setText(PASSWORD)
+    f.confirmEdit.setText(PASSWORD)
+    # Shown, never written: where a user's save dialog would typically put it.
+    dialog.set_destination(Path("~") / "Documents" / f"cse-screen-export-{date.today()}.xlsx")
+    shots.save(dialog, "export")
+    dialog.reject()
+
+
 def shoot_dark_and_lock(shots: Shots, shell: object) -> None:
     main = shell.main  # type: ignore[attr-defined]
     shell.theme.set_choice("dark")  # type: ignore[attr-defined]
@@ -211,6 +231,7 @@ def run(out: Path) -> list[Path]:
             shoot_setup(shots, ctx.runner, folder)
             sign_in(shots, shell)
             shoot_pages(shots, shell, draft_child)
+            shoot_export(shots, shell)
             shoot_dark_and_lock(shots, shell)
         finally:
             shell.shutdown()
