@@ -98,7 +98,7 @@ class AuditPage(QWidget):
         actions = self._build_actions()
         layout.addWidget(self.verify_label)  # its own row: a broken-chain sentence is long
         layout.addLayout(actions)
-        self._load_choices()
+        self._choices_loaded = False
         self.requery()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -121,9 +121,10 @@ class AuditPage(QWidget):
         return "Newest first. Entries hold record ids and field names, never a child's details."
 
     def _build_filters(self) -> QHBoxLayout:
+        """Mnemonics avoid the sidebar's (A, B, C, I, L, P, Q, R, S, U, X), which stay live."""
         row = QHBoxLayout()
-        self.action_filter = self._combo("actionFilter", "Action filter", "&Action:", row)
-        self.user_filter = self._combo("userFilter", "User filter", "&User:", row)
+        self.action_filter = self._combo("actionFilter", "Action filter", "Actio&n:", row)
+        self.user_filter = self._combo("userFilter", "User filter", "&Who:", row)
         self.from_check, self.from_date = self._date_filter("from", "&From", row)
         self.to_check, self.to_date = self._date_filter("to", "&To", row)
         self.count = QLabel(self)
@@ -197,7 +198,7 @@ class AuditPage(QWidget):
         self.verify_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verify_label.hide()
         row.addStretch(1)
-        self.refresh_button = QPushButton("&Refresh", self)
+        self.refresh_button = QPushButton("R&efresh", self)
         self.refresh_button.setObjectName("refreshAuditButton")
         self.refresh_button.setAccessibleName("Refresh the audit trail")
         self.refresh_button.clicked.connect(self.refresh)
@@ -247,6 +248,8 @@ class AuditPage(QWidget):
         if generation != self._generation:
             return
         self.model.reset_with(query, page)
+        if not self._choices_loaded:  # only once the trail may be read: one refusal, not two
+            self._load_choices()
         noun = "entry" if page.total == 1 else "entries"
         self.count.setText(f"{page.total:,} {noun}")
 
@@ -254,12 +257,13 @@ class AuditPage(QWidget):
         self.ctx.run(
             lambda store, _op: store.audit.choices(),
             on_success=self._fill_choices,
-            on_failure=lambda _exc: None,  # the page query reports the same refusal once
+            on_failure=self._refused,
             parent=self,
         )
 
     def _fill_choices(self, choices: tuple[list[str], list[str]]) -> None:
         """Refill the filters, keeping what is chosen (without a query per refill)."""
+        self._choices_loaded = True
         actions, actors = choices
         self._filling = True
         try:

@@ -180,3 +180,8 @@ def test_a_worker_opening_the_audit_page_is_refused_through_the_funnel(qtbot, kn
     finally:
         runner.wait(10000)
         store.close()
+    with open_store(known) as admin:
+        denied = admin.audit.page(AuditQuery(action="denied", actor="sam")).entries
+    assert [(e.entity, e.detail["attempted"]) for e in denied] == [
+        ("audit", "read the audit trail")
+    ]
