@@ -60,6 +60,9 @@ def test_full_screening_by_keyboard_alone_reaches_the_predicted_outcome(qtbot, a
     wanted = all_absent(q)
     wanted[known.moderate_item] = "current"
     present = {known.moderate_item}
+    assert wizard.on_context_page()  # a new screening opens on "About this screening"
+    assert focused().objectName().startswith("context_"), focused().objectName()
+    press(qtbot, Qt.Key.Key_PageDown)
     for section in wizard.controller.visible_sections():
         assert wizard.current_section_id() == section.id
         for number, item in enumerate(section.items):
@@ -95,6 +98,7 @@ def test_full_screening_by_keyboard_alone_reaches_the_predicted_outcome(qtbot, a
 
 def test_guidance_opens_with_f1_and_the_question_button(qtbot, admin_ctx, known):
     wizard = open_wizard(qtbot, admin_ctx, known.ids["LAC0004"])
+    press(qtbot, Qt.Key.Key_PageDown)  # past "About this screening" to the first question
     first = wizard.controller.visible_sections()[0].items[0]
     guidance = wizard.findChild(QLabel, f"guidance_{first.id}")
     assert not guidance.isVisible()
@@ -230,6 +234,7 @@ def test_items_show_and_hide_live_by_show_if(qtbot, admin_ctx, known, variant_fo
     wizard = ScreeningWizard(controller)
     qtbot.addWidget(wizard)
     wizard.show()
+    wizard.show_section("missing")  # a new draft opens on "About this screening"
     a2 = wizard.findChild(QWidget, "item_A2")
     assert not a2.isVisible()
     wizard.findChild(QRadioButton, "answer_A1_current").click()

@@ -9,18 +9,27 @@ service (the draft row), and the widgets only draw what it says.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any, Protocol
 
 from cse_screen.core import registry
+from cse_screen.core.answers_file import AnswersFile, check_against
 from cse_screen.core.judgement import Judgement, apply_judgement
-from cse_screen.core.model import Item, Questionnaire, Section
+from cse_screen.core.model import ContextField, Item, Questionnaire, Section
 from cse_screen.core.scoring import ScoreResult
 from cse_screen.core.session import ScreeningSession, scoring_context
-from cse_screen.errors import ScreeningIncomplete
-from cse_screen.storage.records import ChildRecord, ScreeningRecord
+from cse_screen.errors import ScreeningIncomplete, ValidationFailed
+from cse_screen.storage.records import ChildRecord, EventRecord, ScreeningRecord
+from cse_screen.storage.services.screenings import TRIGGERS
+
+#: Context fields the child's record already holds (date of birth, gender, disability, ...):
+#: never asked again, so the record stays the one place they are kept up to date.
+CHILD_RECORD_FIELDS: frozenset[str] = frozenset(f.name for f in dataclasses.fields(ChildRecord))
+#: Context fields the screening row keeps in a column of its own, so they always have a value.
+SCREENING_COLUMNS: frozenset[str] = frozenset({"screen_date", "trigger"})
 
 
 class ScreeningService(Protocol):
@@ -29,6 +38,14 @@ class ScreeningService(Protocol):
     def start_draft(self, child_id: int, questionnaire: Questionnaire, **kwargs: Any) -> Any: ...
     def save_answer(
         self, screening_id: int, item_id: str, value: str, note: str | None = None
+    ) -> Any: ...
+    def save_context(
+        self,
+        screening_id: int,
+        context: Mapping[str, Any],
+        *,
+        screen_date: date | None = None,
+        trigger: str | None = None,
     ) -> Any: ...
     def get(self, screening_id: int) -> ScreeningRecord: ...
     def submit(
@@ -56,6 +73,8 @@ class DraftController:
         self._child = child
         self.record = record
         self.questionnaire = questionnaire
+        #: The event the trigger was taken from when the draft was started, to say so.
+        self.trigger_event: EventRecord | None = None
         answers = {item_id: a.value for item_id, a in record.answers.items()}
         self.notes: dict[str, str] = {
             item_id: a.note for item_id, a in record.answers.items() if a.note
@@ -77,7 +96,9 @@ class DraftController:
         with _held(lock):
             started = screenings.start_draft(child_id, questionnaire, trigger=trigger)
             record = screenings.get(_screening_id(started))
-        return cls(screenings, record, questionnaire, lock, child)
+        controller = cls(screenings, record, questionnaire, lock, child)
+        controller._record_trigger_in_context()
+        return controller
 
     @classmethod
     def resume(
@@ -104,14 +125,114 @@ class DraftController:
         """The scoring context as storage builds it on submit (the child's date of birth and
         disability from the record, the screening date), so the preview agrees with the result."""
         child = self._child
+        base = dict(self.record.context)
+        if self._declares("trigger"):
+            base.setdefault("trigger", self.record.trigger)
         return dict(
             scoring_context(
-                self.record.context,
+                base,
                 screen_date=self.record.screen_date,
                 dob=child.dob if child else None,
                 disability=child.disability if child else None,
             )
         )
+
+    # -- context ("About this screening") -----------------------------------------------------
+    def _declares(self, field_id: str) -> bool:
+        return any(f.id == field_id for f in self.questionnaire.context_fields)
+
+    def asked_context(self) -> list[ContextField]:
+        """The definition's context fields the worker answers in the wizard: all but those the
+        child's record supplies, which scoring and the export take from the record."""
+        return [f for f in self.questionnaire.context_fields if f.id not in CHILD_RECORD_FIELDS]
+
+    def record_context(self) -> list[ContextField]:
+        """The definition's context fields taken from the child's record (shown, not asked)."""
+        return [f for f in self.questionnaire.context_fields if f.id in CHILD_RECORD_FIELDS]
+
+    def context_clearable(self, field: ContextField) -> bool:
+        """Whether "not given" is a choice: not for the date and trigger the row always has."""
+        return field.id not in SCREENING_COLUMNS
+
+    def context_value(self, field_id: str) -> Any:
+        """The saved value: a date, an int, a str or a list of str, or None when not given."""
+        if field_id == "screen_date":
+            return self.record.screen_date
+        value = self.record.context.get(field_id)
+        if value is None and field_id == "trigger":
+            return self.record.trigger
+        field = self._context_field(field_id)
+        if field.type == "date" and isinstance(value, str):
+            return date.fromisoformat(value)
+        return value
+
+    def set_context(self, field_id: str, value: Any) -> None:
+        """Check the value against the definition (core's rule for context values), then
+        commit it to the draft at once, as every answer is, so nothing typed is lost."""
+        field = self._context_field(field_id)
+        if value in ("", []):
+            value = None
+        if field.id == "screen_date":
+            self._save_screen_date(value)
+        else:
+            self._save_context_entry(field, value)
+        self._sync_session()
+
+    def _context_field(self, field_id: str) -> ContextField:
+        for field in self.asked_context():
+            if field.id == field_id:
+                return field
+        raise ValidationFailed(f"{self.questionnaire.label} asks no context field '{field_id}'")
+
+    def _save_screen_date(self, day: Any) -> None:
+        if not isinstance(day, date):
+            raise ValidationFailed("The date of screening cannot be left empty.")
+        with _held(self._lock):
+            self._screenings.save_context(
+                self.screening_id, dict(self.record.context), screen_date=day
+            )
+        self.record = dataclasses.replace(self.record, screen_date=day)
+
+    def _save_context_entry(self, field: ContextField, value: Any) -> None:
+        stored = value.isoformat() if isinstance(value, date) else value
+        check_against(
+            AnswersFile(self.questionnaire.id, {field.id: stored}, {}, source="this screening"),
+            self.questionnaire,
+        )
+        context = dict(self.record.context)
+        if stored is None:
+            context.pop(field.id, None)
+        else:
+            context[field.id] = stored
+        # The trigger also lives in its own column (lists, review queue): keep both the same.
+        trigger = stored if field.id == "trigger" and stored in TRIGGERS else None
+        with _held(self._lock):
+            self._screenings.save_context(self.screening_id, context, trigger=trigger)
+        self.record = dataclasses.replace(
+            self.record, context=context, trigger=trigger or self.record.trigger
+        )
+
+    def _record_trigger_in_context(self) -> None:
+        """Write the new draft's trigger into its context too, so storage scores and checks
+        the same context the wizard shows (a definition may ask about, or require, it)."""
+        if "trigger" in self.record.context or "trigger" in CHILD_RECORD_FIELDS:
+            return
+        field = next((f for f in self.asked_context() if f.id == "trigger"), None)
+        if field is not None and self.record.trigger in field.options:
+            self._save_context_entry(field, self.record.trigger)
+            self._sync_session()
+
+    def _sync_session(self) -> None:
+        wanted = self.context
+        for key in [k for k in self.session.context if k not in wanted]:
+            self.session.set_context(key, None)
+        for key, value in wanted.items():
+            self.session.set_context(key, value)
+
+    def missing_context(self) -> list[ContextField]:
+        """Required context fields the wizard asks that are still not given (core decides)."""
+        missing = set(self.session.missing_context())
+        return [f for f in self.asked_context() if f.id in missing]
 
     # -- answering ----------------------------------------------------------------------------
     def answer(self, item_id: str, value: str) -> None:
@@ -192,8 +313,16 @@ class DraftController:
         ).needs_signoff
 
     def submit(self, final_outcome: str | None, reason: str) -> ScreeningRecord:
-        """Refuse missing evidence notes (the definition's rule), validate the override in
-        core, then let storage refuse what it must (unanswered required items)."""
+        """Refuse required context not given and missing evidence notes (the definition's
+        rules, decided by core), validate the override in core, then let storage refuse what
+        it must (unanswered required items)."""
+        lacking = self.missing_context()
+        if lacking:
+            names = ", ".join(f.label for f in lacking)
+            raise ScreeningIncomplete(
+                f"This screening cannot be submitted until these details are given on the "
+                f"“About this screening” page: {names}."
+            )
         missing = self.evidence_missing()
         if missing and not self.missing_required():
             raise ScreeningIncomplete(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.wizard.draft import DraftController
 from cse_screen.gui.wizard.wizard import ScreeningWizard
+from cse_screen.storage.records import EventRecord
+from cse_screen.storage.services.screenings import TRIGGERS
 
 
 def _controller(ctx: AppContext, child_id: int, trigger: str | None) -> DraftController:
@@ -16,9 +18,24 @@ def _controller(ctx: AppContext, child_id: int, trigger: str | None) -> DraftCon
     mine = [d for d in drafts if d.child_id == child_id]
     if mine:
         return DraftController.resume(store.screenings, mine[0].id, lock, child)
-    return DraftController.start(
-        store.screenings, child_id, ctx.questionnaire(), trigger, lock, child
+    event = _due_event(ctx, child_id) if trigger is None else None
+    controller = DraftController.start(
+        store.screenings,
+        child_id,
+        ctx.questionnaire(),
+        event.kind if event is not None else trigger,
+        lock,
+        child,
     )
+    controller.trigger_event = event
+    return controller
+
+
+def _due_event(ctx: AppContext, child_id: int) -> EventRecord | None:
+    """The event that made the child due (a missing episode, say), whose kind is the trigger
+    the worker would otherwise type again; None leaves storage's default (initial or review)."""
+    event = ctx.read(lambda s: s.events.due_event(child_id))
+    return event if event is not None and event.kind in TRIGGERS else None
 
 
 def open_screening(

@@ -1,4 +1,4 @@
-"""The screening wizard: a page per visible section, then the result page.
+"""The screening wizard: "About this screening", a page per visible section, then the result.
 
 Which sections and items show, progress and completeness come from the core session through the
 :class:`DraftController`; every answer is committed to the draft as it is given, so closing the
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.errors import OverrideInvalid, ScreeningIncomplete, UserError
+from cse_screen.gui.wizard.context_page import ContextPage
 from cse_screen.gui.wizard.draft import DraftController
 from cse_screen.gui.wizard.result_page import ResultPage
 from cse_screen.gui.wizard.section_page import SectionPage
@@ -60,6 +61,11 @@ class ScreeningWizard(QWidget):
         self._build_header(layout)
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("wizardPages")
+        self.context_page: ContextPage | None = None
+        if controller.asked_context():
+            self.context_page = ContextPage(controller, self.stack)
+            self.context_page.changed.connect(self._context_changed)
+            self.stack.addWidget(self.context_page)
         self.pages: dict[str, SectionPage] = {}
         for section in q.sections:
             page = SectionPage(section, q.windows, self.stack)
@@ -80,15 +86,9 @@ class ScreeningWizard(QWidget):
     # -- construction -------------------------------------------------------------------------
     def _build_header(self, layout: QVBoxLayout) -> None:
         record = self.controller.record
-        q = self.controller.questionnaire
-        title = QLabel(
-            f"<b>Screening for {html.escape(record.child_ref)}</b> · {html.escape(q.title)} "
-            f"(version {html.escape(q.version)}) · "
-            f"screen date {record.screen_date:%d %b %Y}",
-            self,
-        )
-        title.setObjectName("wizardTitle")
-        layout.addWidget(title)
+        self.title = QLabel(self._title_text(), self)
+        self.title.setObjectName("wizardTitle")
+        layout.addWidget(self.title)
         if record.status == "returned" and record.returned_reason:
             returned = QLabel(f"Returned for changes: {record.returned_reason}", self)
             returned.setObjectName("returnedReason")
@@ -111,6 +111,15 @@ class ScreeningWizard(QWidget):
         hint.setObjectName("keyHint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
+
+    def _title_text(self) -> str:
+        record = self.controller.record
+        q = self.controller.questionnaire
+        return (
+            f"<b>Screening for {html.escape(record.child_ref)}</b> · {html.escape(q.title)} "
+            f"(version {html.escape(q.version)}) · "
+            f"screen date {record.screen_date:%d %b %Y}"
+        )
 
     def _build_footer(self, layout: QVBoxLayout) -> None:
         row = QHBoxLayout()
@@ -138,12 +147,19 @@ class ScreeningWizard(QWidget):
             shortcut.activated.connect(slot)
 
     def _restore(self) -> None:
-        """Show a resumed draft's answers and notes, then open its first unfinished section."""
+        """Show a resumed draft's context, answers and notes, then open where the worker is up
+        to: "About this screening" for a new draft or one lacking required details, else the
+        first unfinished section."""
         for page in self.pages.values():
             for item_id, widget in page.items.items():
                 widget.set_value(self.controller.value(item_id))
                 widget.set_note(self.controller.notes.get(item_id, ""))
         self._refresh()
+        if self.context_page is not None:
+            self.context_page.restore()
+            if not self.controller.session.answers or self.controller.missing_context():
+                self.show_context()
+                return
         start = self._first_unfinished()
         if start is None:
             self.show_result()
@@ -160,6 +176,17 @@ class ScreeningWizard(QWidget):
 
     def on_result_page(self) -> bool:
         return self.stack.currentWidget() is self.result_page
+
+    def on_context_page(self) -> bool:
+        return self.context_page is not None and self.stack.currentWidget() is self.context_page
+
+    def show_context(self) -> None:
+        if self.context_page is None:
+            return
+        self.flush_notes()
+        self.stack.setCurrentWidget(self.context_page)
+        self._update_chrome()
+        self.context_page.focus_first()
 
     def _first_unfinished(self) -> str | None:
         item_id = self.controller.next_unanswered()
@@ -181,6 +208,12 @@ class ScreeningWizard(QWidget):
 
     def go_next(self) -> None:
         ids = self.visible_section_ids()
+        if self.on_context_page():
+            if ids:
+                self.show_section(ids[0])
+            else:
+                self.show_result()
+            return
         current = self.current_section_id()
         if current is None:
             return
@@ -192,13 +225,15 @@ class ScreeningWizard(QWidget):
 
     def go_back(self) -> None:
         ids = self.visible_section_ids()
-        if not ids:
+        if self.on_context_page():
             return
         current = self.current_section_id()
-        if current is None:
+        if current is None and ids:
             self.show_section(ids[-1])
         elif current in ids and ids.index(current) > 0:
             self.show_section(ids[ids.index(current) - 1])
+        else:
+            self.show_context()
 
     def hideEvent(self, event: QHideEvent) -> None:
         """Leaving the page any way at all (Back, Home, lock) writes typed notes first."""
@@ -212,14 +247,20 @@ class ScreeningWizard(QWidget):
     def _update_chrome(self) -> None:
         ids = self.visible_section_ids()
         current = self.current_section_id()
-        if current is None:
+        on_context = self.on_context_page()
+        if on_context:
+            self.step_label.setText("<b>About this screening</b>")
+        elif current is None:
             self.step_label.setText("<b>Result</b>")
         else:
             number = ids.index(current) + 1 if current in ids else 0
-            title = self.pages[current].section.title
+            title = html.escape(self.pages[current].section.title)
             self.step_label.setText(f"<b>Section {number} of {len(ids)}:</b> {title}")
-        self.back_button.setEnabled(current is None or (bool(ids) and ids[0] != current))
-        self.next_button.setVisible(current is not None)
+        first = bool(ids) and ids[0] == current
+        self.back_button.setEnabled(
+            not on_context and (current is None or not first or self.context_page is not None)
+        )
+        self.next_button.setVisible(current is not None or on_context)
         self._update_progress()
 
     def _update_progress(self) -> None:
@@ -237,6 +278,20 @@ class ScreeningWizard(QWidget):
         self._saved()
         self._refresh()
 
+    def _context_changed(self, field_id: str, value: object) -> None:
+        try:
+            self.controller.set_context(field_id, value)
+        except Exception as exc:
+            if self.context_page is not None:
+                self.context_page.restore()  # show what is saved, not what was refused
+            self._failed(exc)
+            return
+        self._saved()
+        self.title.setText(self._title_text())
+        if self.context_page is not None and field_id == "trigger":
+            self.context_page.restore()
+        self._refresh()  # skip logic may read the context
+
     def _note_edited(self, item_id: str, text: str) -> None:
         self._pending_notes[item_id] = text
         self.save_status.setText("Saving…")
@@ -245,6 +300,8 @@ class ScreeningWizard(QWidget):
     def flush_notes(self) -> None:
         """Write typed evidence notes now (called on a timer, page change, close and lock)."""
         self._note_timer.stop()
+        if self.context_page is not None:
+            self.context_page.flush()
         pending, self._pending_notes = self._pending_notes, {}
         try:
             for item_id, text in pending.items():
@@ -283,7 +340,8 @@ class ScreeningWizard(QWidget):
 
     def _scroll_to_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
         page = self.stack.currentWidget()
-        if isinstance(page, SectionPage) and new is not None and page.isAncestorOf(new):
+        scrolled = isinstance(page, (SectionPage, ContextPage))
+        if scrolled and new is not None and page.isAncestorOf(new):
             page.ensureWidgetVisible(new, 40, 80)
 
     # -- submitting ---------------------------------------------------------------------------

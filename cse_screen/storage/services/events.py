@@ -78,6 +78,30 @@ class EventsService:
             )
             return event_record(row)
 
+    def due_event(self, child_id: int) -> EventRecord | None:
+        """The event that brought the child's next screening forward, if one did.
+
+        That is the earliest event after the latest completed screening when it falls on or
+        before the due date (see ``refresh_child``); a child never screened is due for their
+        initial screening whatever has happened, so none is returned. The wizard uses it to
+        say why this screening is being done without the worker having to type it again.
+        """
+        with self._ctx.reading() as session:
+            child = session.get(Child, child_id)
+            if child is None:
+                raise NotFound(f"there is no child with id {child_id}")
+            roles.require_child(self._ctx, child, "view events of")
+            if child.last_screened is None or child.next_due is None:
+                return None
+            stmt = (
+                select(Event)
+                .where(Event.child_id == child_id, Event.on_date > child.last_screened)
+                .order_by(Event.on_date, Event.id)
+                .limit(1)
+            )
+            first = session.scalars(stmt).first()
+            return event_record(first) if first and first.on_date <= child.next_due else None
+
     def for_child(self, child_id: int) -> list[EventRecord]:
         """The child's events, newest first."""
         with self._ctx.reading() as session:

@@ -1,0 +1,259 @@
+"""The wizard's first page, "About this screening": the definition's context fields.
+
+Built at run time from ``context_fields``, so a new definition version that asks something new
+needs no code. Fields the child's record already holds (date of birth, gender, disability, ...)
+are listed, not asked: the record is where they are kept up to date. What is shown here and
+what is required both come from the :class:`DraftController`; this module only draws controls
+and reports each change at once, to be committed like an answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cse_screen.core.model import ContextField
+from cse_screen.gui.wizard.draft import DraftController
+
+TEXT_DELAY_MS = 400
+NOT_GIVEN = "Not given"
+#: Where a cleared date edit sits; shown as "Not given" (Qt's special-value idiom).
+NO_DATE = QDate(1900, 1, 1)
+MAX_COUNT = 999
+
+
+def option_words(value: str) -> str:
+    """A definition option id as a reader would write it (``case_file`` → "Case file")."""
+    return value.replace("_", " ").capitalize()
+
+
+def field_label(field: ContextField) -> str:
+    return f"{field.label} *" if field.required else field.label
+
+
+class ContextPage(QScrollArea):
+    """One control per asked context field, in definition order."""
+
+    changed = Signal(str, object)  # field id, new value (None when cleared)
+
+    def __init__(self, controller: DraftController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("contextPage")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self._controller = controller
+        self._pending_text: dict[str, str] = {}
+        self._text_timer = QTimer(self, singleShot=True, interval=TEXT_DELAY_MS)
+        self._text_timer.timeout.connect(self.flush)
+        self.controls: dict[str, QWidget] = {}
+        self.checks: dict[str, dict[str, QCheckBox]] = {}
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        self._build_intro(body, layout)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        for field in controller.asked_context():
+            control = self._build_control(field, body)
+            label = QLabel(field_label(field), body)
+            label.setObjectName(f"contextLabel_{field.id}")
+            label.setBuddy(self._focus_target(field.id, control))
+            form.addRow(label, control)
+            self.controls[field.id] = control
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.setWidget(body)
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_intro(self, body: QWidget, layout: QVBoxLayout) -> None:
+        title = QLabel("About this screening", body)
+        title.setObjectName("contextTitle")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+        from_record = ", ".join(f.label for f in self._controller.record_context())
+        lines = []
+        if any(f.required for f in self._controller.asked_context()):
+            lines.append("Fields marked * must be given before the screening is submitted.")
+        if from_record:
+            lines.append(f"Taken from the child's record, not asked again: {from_record}.")
+        intro = QLabel(" ".join(lines), body)
+        intro.setObjectName("contextIntro")
+        intro.setWordWrap(True)
+        intro.setProperty("tone", "info")
+        intro.setVisible(bool(lines))
+        layout.addWidget(intro)
+        self.trigger_note = QLabel(body)
+        self.trigger_note.setObjectName("triggerNote")
+        self.trigger_note.setWordWrap(True)
+        self.trigger_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.trigger_note.setProperty("tone", "info")
+        self.trigger_note.hide()
+        layout.addWidget(self.trigger_note)
+
+    def _build_control(self, field: ContextField, parent: QWidget) -> QWidget:
+        builders = {
+            "choice": self._choice,
+            "multi_choice": self._multi_choice,
+            "integer": self._integer,
+            "date": self._date,
+        }
+        control = builders.get(field.type, self._text)(field, parent)
+        control.setObjectName(f"context_{field.id}")
+        control.setAccessibleName(field.label)
+        if field.required:
+            control.setAccessibleDescription("Required before submitting")
+        return control
+
+    def _choice(self, field: ContextField, parent: QWidget) -> QWidget:
+        combo = QComboBox(parent)
+        if self._controller.context_clearable(field):
+            combo.addItem(NOT_GIVEN, None)
+        for option in field.options:
+            combo.addItem(option_words(option), option)
+        combo.currentIndexChanged.connect(
+            lambda _i, f=field.id, c=combo: self.changed.emit(f, c.currentData())
+        )
+        return combo
+
+    def _multi_choice(self, field: ContextField, parent: QWidget) -> QWidget:
+        box = QWidget(parent)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.checks[field.id] = {}
+        for option in field.options:
+            check = QCheckBox(option_words(option), box)
+            check.setObjectName(f"context_{field.id}_{option}")
+            check.setAccessibleName(f"{field.label}: {option_words(option)}")
+            check.toggled.connect(lambda _on, f=field: self._multi_changed(f))
+            self.checks[field.id][option] = check
+            row.addWidget(check)
+        row.addStretch(1)
+        return box
+
+    def _integer(self, field: ContextField, parent: QWidget) -> QWidget:
+        spin = QSpinBox(parent)
+        clearable = self._controller.context_clearable(field)
+        spin.setRange(-1 if clearable else 0, MAX_COUNT)
+        if clearable:
+            spin.setSpecialValueText(NOT_GIVEN)
+        spin.setMinimumWidth(120)
+        spin.valueChanged.connect(
+            lambda v, f=field.id: self.changed.emit(f, None if v < 0 else int(v))
+        )
+        return spin
+
+    def _date(self, field: ContextField, parent: QWidget) -> QWidget:
+        edit = QDateEdit(parent)
+        edit.setDisplayFormat("dd MMM yyyy")
+        edit.setCalendarPopup(True)
+        edit.setMaximumDate(QDate.currentDate())
+        edit.setMinimumWidth(160)
+        if self._controller.context_clearable(field):
+            edit.setMinimumDate(NO_DATE)
+            edit.setSpecialValueText(NOT_GIVEN)
+        else:
+            edit.setMinimumDate(QDate(2000, 1, 1))
+        edit.dateChanged.connect(lambda d, f=field.id: self.changed.emit(f, _to_date(d)))
+        return edit
+
+    def _text(self, field: ContextField, parent: QWidget) -> QWidget:
+        edit = QLineEdit(parent)
+        edit.setMinimumWidth(320)
+        edit.textEdited.connect(lambda text, f=field.id: self._text_edited(f, text))
+        edit.editingFinished.connect(self.flush)
+        return edit
+
+    def _focus_target(self, field_id: str, control: QWidget) -> QWidget:
+        checks = list(self.checks.get(field_id, {}).values())
+        return checks[0] if checks else control
+
+    # -- values -------------------------------------------------------------------------------
+    def _multi_changed(self, field: ContextField) -> None:
+        chosen = [o for o, check in self.checks[field.id].items() if check.isChecked()]
+        self.changed.emit(field.id, chosen)
+
+    def _text_edited(self, field_id: str, text: str) -> None:
+        self._pending_text[field_id] = text
+        self._text_timer.start()
+
+    def flush(self) -> None:
+        """Report typed text now (on a timer, on leaving the field or the page, and on lock)."""
+        self._text_timer.stop()
+        pending, self._pending_text = self._pending_text, {}
+        for field_id, text in pending.items():
+            self.changed.emit(field_id, text.strip() or None)
+
+    def restore(self) -> None:
+        """Show the saved values without reporting them back as changes."""
+        for field in self._controller.asked_context():
+            self._show_value(field, self._controller.context_value(field.id))
+        self._show_trigger_note()
+
+    def _show_value(self, field: ContextField, value: Any) -> None:
+        control = self.controls[field.id]
+        widgets = [control, *self.checks.get(field.id, {}).values()]
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            if isinstance(control, QComboBox):
+                control.setCurrentIndex(max(control.findData(value), 0))
+            elif isinstance(control, QSpinBox):
+                control.setValue(value if isinstance(value, int) else control.minimum())
+            elif isinstance(control, QDateEdit):
+                control.setDate(_to_qdate(value) if isinstance(value, date) else NO_DATE)
+            elif isinstance(control, QLineEdit):
+                control.setText(str(value or ""))
+            else:
+                for option, check in self.checks[field.id].items():
+                    check.setChecked(option in (value or []))
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+
+    def _show_trigger_note(self) -> None:
+        event = self._controller.trigger_event
+        if event is None or self._controller.context_value("trigger") != event.kind:
+            self.trigger_note.hide()
+            return
+        self.trigger_note.setText(
+            f"Reason filled in from the {option_words(event.kind).lower()} "
+            f"recorded on {event.on_date:%d %b %Y}, which made this screening due."
+        )
+        self.trigger_note.show()
+
+    def focus_first(self) -> None:
+        """Put the keyboard on the first field, so a worker can Tab through and PgDn on."""
+        fields = self._controller.asked_context()
+        if fields:
+            target = self._focus_target(fields[0].id, self.controls[fields[0].id])
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+        self.verticalScrollBar().setValue(0)
+
+
+def _to_date(value: QDate) -> date | None:
+    if not value.isValid() or value == NO_DATE:
+        return None
+    return date(value.year(), value.month(), value.day())
+
+
+def _to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
