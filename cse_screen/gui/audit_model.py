@@ -120,7 +120,7 @@ class AuditModel(QAbstractTableModel):
         self.beginResetModel()
         self._query = dataclasses.replace(query, offset=0)
         self._rows = list(page.entries)
-        self._total = page.total
+        self._total = len(self._rows) if page.total is None else page.total
         self.endResetModel()
 
     def entry_at(self, row: int) -> AuditEntry | None:
@@ -143,7 +143,7 @@ class AuditModel(QAbstractTableModel):
             self._fetching = False
 
     def _fetch_next(self) -> None:
-        query = dataclasses.replace(self._query, offset=len(self._rows))
+        query = dataclasses.replace(self._query, offset=len(self._rows), with_total=False)
         entries = self._fetch(query).entries[: self._total - len(self._rows)]
         if not entries:
             self._total = len(self._rows)  # the trail was narrowed underneath us: stop asking

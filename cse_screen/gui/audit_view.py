@@ -250,8 +250,8 @@ class AuditPage(QWidget):
         self.model.reset_with(query, page)
         if not self._choices_loaded:  # only once the trail may be read: one refusal, not two
             self._load_choices()
-        noun = "entry" if page.total == 1 else "entries"
-        self.count.setText(f"{page.total:,} {noun}")
+        total = self.model.total
+        self.count.setText(f"{total:,} {'entry' if total == 1 else 'entries'}")
 
     def _load_choices(self) -> None:
         self.ctx.run(

@@ -182,7 +182,8 @@ class UsersPage(QWidget):
     # -- loading ------------------------------------------------------------------------------
     def reload(self, select: str | None = None) -> None:
         """Fetch the roster on the database thread, keeping (or moving) the selection."""
-        chosen = select or (self.selected_user().name if self.selected_user() else None)
+        current = self.selected_user()
+        chosen = select or (current.name if current is not None else None)
         self.ctx.run(
             lambda store, _op: store.users.roster(),
             on_success=lambda users: self._show(users, chosen),

@@ -55,14 +55,17 @@ class AuditQuery:
     before: datetime | None = None
     offset: int = 0
     limit: int = 200
+    #: Count the matches (a full scan of what matches); pages after the first skip it, so
+    #: scrolling a long trail does not count it again for every page.
+    with_total: bool = True
 
 
 @dataclass(frozen=True)
 class AuditPage:
-    """Entries newest first, and how many match the query in all."""
+    """Entries newest first, and how many match the query in all (None when not counted)."""
 
     entries: tuple[AuditEntry, ...]
-    total: int
+    total: int | None
 
 
 #: Entities that belong to a team through a child; the rest belong to whoever acted.
@@ -282,7 +285,7 @@ class AuditLog:
         count = select(func.count()).select_from(AuditRow).where(*conditions)
         with self._ctx.reading() as session:
             entries = tuple(_record(row) for row in session.scalars(rows))
-            total = int(session.scalar(count) or 0)
+            total = int(session.scalar(count) or 0) if query.with_total else None
         return AuditPage(entries, total)
 
     def choices(self) -> tuple[list[str], list[str]]:
