@@ -152,6 +152,7 @@ class BackupDialog(OperationDialog):
     def succeeded(self, result: Any) -> None:
         path, size = result
         self.written = path
+        self.set_destination(None)  # another backup asks again rather than replace this one
         self.say(
             f"Backup written to {path} ({_size(size)}). Move it to where IT keeps backups.",
             "good",

@@ -222,6 +222,7 @@ class ExportDialog(OperationDialog):
         self.say(summary_sentence(result), "good")
         self.form.passwordEdit.clear()
         self.form.confirmEdit.clear()
+        self.set_destination(None)  # another export asks again rather than replace this one
         if self.ctx.nav is not None:
             self.ctx.nav.notify(f"Export written: {result.path.name}")
         self.form.cancelButton.setFocus()

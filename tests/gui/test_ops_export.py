@@ -116,6 +116,7 @@ def test_a_lead_exports_a_pseudonymised_workbook_with_every_sheet(
     assert not any(name in cell for name in KNOWN_NAMES for cell in cells)
     assert "LAC0001" not in cells
     assert [p.name for p in out_dir.iterdir()] == ["board-report.xlsx"]
+    assert dialog.destination() is None  # a second export asks again instead of replacing
     assert ctx.errors == []
 
 
