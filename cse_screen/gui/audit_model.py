@@ -133,7 +133,7 @@ class AuditModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         """Append the next page. A view (or a model checker) listening to the insert signals
         may ask for more while rows are going in; that call is ignored, else the same page
-        would be fetched twice at the same offset."""
+        would be fetched twice from the same place."""
         if self._fetching or not self.canFetchMore(parent):
             return
         self._fetching = True
@@ -143,7 +143,8 @@ class AuditModel(QAbstractTableModel):
             self._fetching = False
 
     def _fetch_next(self) -> None:
-        query = dataclasses.replace(self._query, offset=len(self._rows), with_total=False)
+        last = self._rows[-1].seq if self._rows else None
+        query = dataclasses.replace(self._query, below_seq=last, with_total=False)
         entries = self._fetch(query).entries[: self._total - len(self._rows)]
         if not entries:
             self._total = len(self._rows)  # the trail was narrowed underneath us: stop asking

@@ -55,6 +55,9 @@ class AuditQuery:
     before: datetime | None = None
     offset: int = 0
     limit: int = 200
+    #: Only entries older than this one (keyset paging: the next page of a long trail starts
+    #: at the last entry shown, read through the primary key instead of skipping ``offset``).
+    below_seq: int | None = None
     #: Count the matches (a full scan of what matches); pages after the first skip it, so
     #: scrolling a long trail does not count it again for every page.
     with_total: bool = True
@@ -275,9 +278,10 @@ class AuditLog:
             conditions.append(AuditRow.at >= _utc_text(query.since))
         if query.before is not None:
             conditions.append(AuditRow.at < _utc_text(query.before))
+        rows_only = [AuditRow.seq < query.below_seq] if query.below_seq is not None else []
         rows = (
             select(AuditRow)
-            .where(*conditions)
+            .where(*conditions, *rows_only)
             .order_by(AuditRow.seq.desc())
             .offset(max(query.offset, 0))
             .limit(max(query.limit, 0))

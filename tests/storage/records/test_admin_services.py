@@ -96,6 +96,8 @@ def test_audit_pages_are_newest_first_filtered_and_counted(council: Council, q):
     assert [e.seq for e in first.entries + second.entries] == seqs[:6]
     uncounted = admin.audit.page(AuditQuery(limit=3, offset=3, with_total=False))
     assert uncounted.entries == second.entries and uncounted.total is None
+    keyset = admin.audit.page(AuditQuery(limit=3, below_seq=first.entries[-1].seq))
+    assert keyset.entries == second.entries and keyset.total == everything.total
     logins = admin.audit.page(AuditQuery(action="login", actor="wes"))
     assert logins.total >= 1 and {(e.action, e.actor) for e in logins.entries} == {("login", "wes")}
     future = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
