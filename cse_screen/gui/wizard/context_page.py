@@ -47,6 +47,14 @@ def field_label(field: ContextField) -> str:
     return f"{field.label} *" if field.required else field.label
 
 
+class DateField(QDateEdit):
+    """A date edit that Tab leaves, as every other question in the wizard: Qt's own moves Tab
+    through day, month and year first; here Left and Right do that."""
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, forward)
+
+
 class ContextPage(QScrollArea):
     """One control per asked context field, in definition order."""
 
@@ -162,7 +170,7 @@ class ContextPage(QScrollArea):
         return spin
 
     def _date(self, field: ContextField, parent: QWidget) -> QWidget:
-        edit = QDateEdit(parent)
+        edit = DateField(parent)
         edit.setDisplayFormat("dd MMM yyyy")
         edit.setCalendarPopup(True)
         edit.setMaximumDate(QDate.currentDate())
