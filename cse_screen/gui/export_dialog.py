@@ -63,8 +63,8 @@ def _fill(combo: QComboBox, all_text: str, values: list[str]) -> None:
         combo.addItem(value, value)
 
 
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
+def _pydate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
 
 
 class ExportDialog(OperationDialog):
@@ -181,8 +181,8 @@ class ExportDialog(OperationDialog):
         """The options as typed; raises UsageError for dates or a password the service refuses."""
         f = self.form
         options = ExportOptions(
-            date_from=f.fromDateEdit.date().toPython() if f.fromCheck.isChecked() else None,
-            date_to=f.toDateEdit.date().toPython() if f.toCheck.isChecked() else None,
+            date_from=_pydate(f.fromDateEdit.date()) if f.fromCheck.isChecked() else None,
+            date_to=_pydate(f.toDateEdit.date()) if f.toCheck.isChecked() else None,
             team=f.teamCombo.currentData(),
             worker=f.workerCombo.currentData(),
             pseudonymise=f.pseudonymiseCheck.isChecked(),

@@ -206,3 +206,19 @@ def test_the_sidebar_offers_operations_to_the_roles_the_services_allow() -> None
 
     assert OPERATIONS["export"][2] == EXPORT_ROLES
     assert OPERATIONS["backup"][2] == ("admin",)
+
+
+def test_the_date_range_limits_the_screenings_exported(qtbot, ctx_for, out_dir: Path) -> None:
+    from PySide6.QtCore import QDate
+
+    from cse_screen.gui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(ctx_for("admin"))
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.findChild(QCheckBox, "fromCheck"), Qt.MouseButton.LeftButton)
+    dialog.form.fromDateEdit.setDate(QDate.currentDate().addDays(-50))  # only the newest
+    dialog.set_destination(out_dir / "recent.xlsx")
+    _click(qtbot, dialog, "exportButton")
+    qtbot.waitUntil(lambda: not dialog.running, timeout=20000)
+    assert dialog.summary is not None and dialog.summary.screenings == 1
+    assert (out_dir / "recent.xlsx").is_file()
