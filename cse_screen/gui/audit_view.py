@@ -121,7 +121,7 @@ class AuditPage(QWidget):
         return "Newest first. Entries hold record ids and field names, never a child's details."
 
     def _build_filters(self) -> QHBoxLayout:
-        """Mnemonics avoid the sidebar's (A, B, C, I, L, P, Q, R, S, U, X), which stay live."""
+        """Mnemonics avoid the sidebar's (B, C, D, H, I, K, L, Q, R, S, X), which stay live."""
         row = QHBoxLayout()
         self.action_filter = self._combo("actionFilter", "Action filter", "Actio&n:", row)
         self.user_filter = self._combo("userFilter", "User filter", "&Who:", row)

@@ -160,12 +160,12 @@ class UsersPage(QWidget):
         return table
 
     def _build_actions(self) -> QHBoxLayout:
-        """Mnemonics avoid the sidebar's (A, B, C, I, L, P, Q, R, S, U, X), which stay live."""
+        """Mnemonics avoid the sidebar's (B, C, D, H, I, K, L, Q, R, S, X), which stay live."""
         row = QHBoxLayout()
         row.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}
         for name, text, accessible, slot in (
-            ("addUserButton", "A&dd user…", "Add a user", self.add_user),
+            ("addUserButton", "&Add user…", "Add a user", self.add_user),
             ("editUserButton", "Change role or &team…", "Change role or team", self.edit_selected),
             ("resetPasswordButton", "Reset pass&word…", "Reset password", self.reset_password),
             ("deactivateButton", "Deacti&vate", "Deactivate user", self.deactivate_selected),

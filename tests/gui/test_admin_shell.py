@@ -66,3 +66,34 @@ def test_the_users_page_is_usable_from_the_keyboard(qtbot, shell, demo):
     assert dialog is not None and dialog.objectName() == "userDialog"
     assert dialog.focusWidget() is None or dialog.focusWidget().objectName() == "nameEdit"
     dialog.reject()
+
+
+def _mnemonics(widgets) -> dict[str, str]:
+    """Alt+letter → object name, from the texts of buttons and labels (``&&`` is a literal)."""
+    found: dict[str, str] = {}
+    for widget in widgets:
+        text = widget.text().replace("&&", "") if hasattr(widget, "text") else ""
+        if "&" in text and widget.isVisibleTo(widget.window()):
+            found[text[text.index("&") + 1].lower()] = widget.objectName() or text
+    return found
+
+
+def test_page_mnemonics_do_not_collide_with_the_windows(qtbot, shell):
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    window = shell.main
+    stack = window.form.pageStack
+    outside = [
+        w
+        for kind in (QAbstractButton, QLabel)
+        for w in window.findChildren(kind)
+        if not stack.isAncestorOf(w)
+    ]
+    taken = _mnemonics(outside)
+    for name in ("users", "audit"):
+        window.show_root(name)
+        page = window.current_page()
+        mine = _mnemonics(w for kind in (QAbstractButton, QLabel) for w in page.findChildren(kind))
+        assert mine, name
+        clashes = {k: (taken[k], v) for k, v in mine.items() if k in taken}
+        assert clashes == {}, name
