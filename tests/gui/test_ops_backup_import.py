@@ -215,3 +215,19 @@ def test_every_control_is_named_and_reachable_by_keyboard(qtbot, admin, module, 
         assert w.accessibleName(), f"{cls}: {w.objectName()} has no accessible name"
         if not isinstance(w, QProgressBar):
             assert w.focusPolicy() & Qt.FocusPolicy.TabFocus, f"{cls}: {w.objectName()}"
+
+
+def test_a_backup_that_cannot_be_written_says_why_and_leaves_nothing(
+    qtbot, admin, out_dir: Path
+) -> None:
+    from cse_screen.gui.backup_dialog import BackupDialog
+
+    dialog = BackupDialog(admin)
+    qtbot.addWidget(dialog)
+    missing = out_dir / "gone" / "x.backup"
+    dialog.set_destination(missing)
+    _click(qtbot, dialog, "backupButton")
+    qtbot.waitUntil(lambda: not dialog.running, timeout=20000)
+    assert dialog.status_text() == f"The folder for the backup {missing} does not exist."
+    assert list(out_dir.iterdir()) == []
+    assert admin.errors == []
