@@ -28,6 +28,7 @@ _TOKENS = {
         "error": "#b3261e",
         "good": "#1b7a3a",
         "warn": "#8a5a00",
+        "indicator": "#6b7280",
     },
     "dark": {
         "window": "#1e2127",
@@ -42,6 +43,7 @@ _TOKENS = {
         "error": "#ff8a80",
         "good": "#7bd88f",
         "warn": "#ffcc66",
+        "indicator": "#8a93a3",
     },
 }
 
@@ -77,8 +79,29 @@ def _palette(scheme: str) -> QPalette:
     pal.setColor(role.BrightText, QColor(t["error"]))
     pal.setColor(role.Mid, QColor(t["border"]))
     disabled = QColor("#6b7280" if dark else "#9aa1ab")
+    pal.setColor(role.Accent, QColor(t["accent"]))
     for r in (role.WindowText, role.Text, role.ButtonText):
         pal.setColor(QPalette.ColorGroup.Disabled, r, disabled)
+    return pal
+
+
+#: Widgets whose indicator Fusion outlines with the palette's Window colour made darker
+#: (by 150 % for a radio button, 140 % for a check box) around a Base fill.
+INDICATOR_CLASSES: tuple[str, ...] = ("QRadioButton", "QCheckBox")
+
+
+def indicator_palette(scheme: str) -> QPalette:
+    """The palette radio buttons and check boxes are drawn with.
+
+    Fusion rings their indicator with Window made darker, so on our dark window the ring came
+    out near black on near black and the circles all but vanished (and were faint in light).
+    These widgets never fill their own background, so giving them a Window from which Fusion's
+    darkening yields the ``indicator`` colour changes the ring and nothing else.
+    """
+    pal = _palette(scheme)
+    ring = QColor(_TOKENS[scheme]["indicator"])
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        pal.setColor(group, QPalette.ColorRole.Window, ring.lighter(150))
     return pal
 
 
@@ -105,6 +128,8 @@ def apply_theme(app: QApplication, choice: str) -> str:
     if "fusion" in (k.lower() for k in QStyleFactory.keys()):  # noqa: SIM118 - a list
         app.setStyle("Fusion")
     app.setPalette(_palette(scheme))
+    for name in INDICATOR_CLASSES:  # after the app palette, which clears per-class ones
+        app.setPalette(indicator_palette(scheme), name)
     app.setStyleSheet(stylesheet(scheme))
     app.setProperty("cseScheme", scheme)
     return scheme
