@@ -55,6 +55,8 @@ def team_combo(parent: QWidget, teams: Sequence[str], current: str | None) -> QC
     combo.setObjectName("teamCombo")
     combo.setAccessibleName("Team")
     combo.setEditable(True)
+    combo.lineEdit().setObjectName("teamEdit")
+    combo.lineEdit().setAccessibleName("Team name")
     combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
     combo.addItem("")
     combo.addItems(sorted(set(teams)))
@@ -144,6 +146,7 @@ class _SavingDialog(QDialog):
         self.save_button.setObjectName("saveButton")
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         cancel.setObjectName("cancelButton")
+        cancel.setAccessibleName("Cancel")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 

@@ -64,6 +64,26 @@ def test_every_control_has_an_object_and_accessible_name(page):
         assert control.objectName() and control.accessibleName(), control
 
 
+def test_every_dialog_control_has_an_object_and_accessible_name(qtbot, page):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QLineEdit, QProgressBar
+
+    assert page.select_user("sam")
+    for button, name in (
+        ("addUserButton", "userDialog"),
+        ("editUserButton", "editUserDialog"),
+        ("resetPasswordButton", "passwordDialog"),
+    ):
+        dialog = open_dialog(qtbot, page, button, name)
+        kinds = (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QProgressBar)
+        controls = [c for kind in kinds for c in dialog.findChildren(kind)]
+        controls = [c for c in controls if c.window() is dialog and c.isVisibleTo(dialog)]
+        controls = [c for c in controls if not c.objectName().startswith("qt_")]
+        assert len(controls) >= 3, name
+        for control in controls:
+            assert control.objectName() and control.accessibleName(), (name, control)
+        dialog.reject()
+
+
 def test_admin_adds_a_user_who_can_then_open_the_store(qtbot, page, admin_ctx, known):
     dialog = open_dialog(qtbot, page, "addUserButton", "userDialog")
     dialog.findChild(QLineEdit, "nameEdit").setText("nina")
