@@ -105,11 +105,16 @@ def indicator_palette(scheme: str) -> QPalette:
     return pal
 
 
+#: Rules for the screening wizard's own controls, kept beside the palette they go with.
+WIZARD_QSS = 'QRadioButton[chosen="true"] { font-weight: bold; }\n'
+
+
 def stylesheet(scheme: str) -> str:
     try:
         text = resource("style", "app.qss").read_text(encoding="utf-8")
     except OSError:
-        return ""
+        return WIZARD_QSS
+    text += WIZARD_QSS
     for name, value in _TOKENS[scheme].items():
         text = text.replace(f"@{name}@", value)
     return text

@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
     QStyle,
     QWidget,
 )
+from screens_fixtures import admin_ctx, known, known_template
 
 SCHEMES = ("light", "dark")
 #: Fusion's outline: Window made darker by this factor (radio button, check box).
 RING_DARKER = {"QRadioButton": 150, "QCheckBox": 140}
 NON_TEXT_CONTRAST = 3.0
+__all__ = ["admin_ctx", "known", "known_template"]
 
 
 def luminance(colour: QColor) -> float:
@@ -101,3 +103,29 @@ def test_rendered_indicators_show_a_ring_against_the_window(qtbot, themed, schem
         xs = range(int(top_left.x() * ratio), int((top_left.x() + width) * ratio))  # not the label
         best = max(contrast(image.pixelColor(x, y), window) for x in xs)
         assert best >= NON_TEXT_CONTRAST, (scheme, type(control).__name__, best)
+
+
+def test_the_chosen_answer_stays_bold_under_the_style_sheet(qtbot, themed, admin_ctx, known):
+    from cse_screen.gui.theme import apply_theme
+    from cse_screen.gui.wizard import DraftController, ScreeningWizard
+
+    apply_theme(themed, "dark")
+    store = admin_ctx.require_store()
+    child = store.children.get(known.ids["LAC0004"])
+    controller = DraftController.start(
+        store.screenings, child.id, admin_ctx.questionnaire(), child=child
+    )
+    controller.answer("A1", "previous")
+    wizard = ScreeningWizard(controller)
+    host = QWidget()  # the main window takes the built wizard in as a page, as here
+    qtbot.addWidget(host)
+    QHBoxLayout(host).addWidget(wizard)
+    host.show()
+    wizard.show_section("missing")
+    qtbot.waitExposed(host)
+    chosen = wizard.findChild(QRadioButton, "answer_A1_previous")
+    assert chosen.font().bold()
+    assert not wizard.findChild(QRadioButton, "answer_A1_none").font().bold()
+    wizard.findChild(QRadioButton, "answer_A1_none").click()
+    assert wizard.findChild(QRadioButton, "answer_A1_none").font().bold()
+    assert not chosen.font().bold()

@@ -230,6 +230,17 @@ class ItemWidget(QFrame):
         for radio in self.radios:
             policy = Qt.FocusPolicy.StrongFocus if radio is current else Qt.FocusPolicy.ClickFocus
             radio.setFocusPolicy(policy)
-            font = radio.font()
-            font.setBold(radio is checked)  # the chosen answer reads at a glance in any theme
-            radio.setFont(font)
+            self._mark_chosen(radio, radio is checked)
+
+    @staticmethod
+    def _mark_chosen(radio: QRadioButton, chosen: bool) -> None:
+        """The chosen answer reads at a glance in any theme: bold. Under the app's style sheet
+        a font set in code is lost when the sheet polishes the button, so the sheet's
+        ``[chosen="true"]`` rule (see theme.py) does it there; the font covers no sheet."""
+        font = radio.font()
+        font.setBold(chosen)
+        radio.setFont(font)
+        if radio.property("chosen") != chosen:
+            radio.setProperty("chosen", chosen)
+            radio.style().unpolish(radio)
+            radio.style().polish(radio)
