@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from cse_screen.core import registry
 from cse_screen.core.model import Questionnaire
+from cse_screen.gui.wizard.context_summary import context_html
 from cse_screen.storage.records import ScreeningRecord
 
 STATUS_WORDS = {
@@ -54,6 +55,7 @@ def screening_html(record: ScreeningRecord, q: Questionnaire) -> str:
     if record.returned_reason:
         parts.append(f"<br>Returned because: {esc(record.returned_reason)}")
     parts.append("</p>")
+    parts.append(context_html(record, q))
     reasons = _explanations(record.result)
     if reasons:
         parts.append(

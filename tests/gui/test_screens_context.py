@@ -217,3 +217,26 @@ def test_required_context_missing_blocks_submit_with_a_sentence(
     record = store.screenings.get(controller.screening_id)
     assert record.status == "submitted"
     assert record.context["sources"] == ["carer"] and record.context["missing_episodes"] == 0
+
+
+def test_a_finished_screening_shows_its_context_read_only(qtbot, admin_ctx, known):
+    from cse_screen.gui.screening_view import ScreeningViewDialog
+    from cse_screen.gui.wizard import DraftController
+
+    store = admin_ctx.require_store()
+    child = store.children.get(known.ids["LAC0005"])
+    q = admin_ctx.questionnaire()
+    controller = DraftController.start(store.screenings, child.id, q, child=child)
+    controller.set_context("trigger", "new_disclosure")
+    controller.set_context("sources", ["school", "case_file"])
+    for item_id, value in all_absent(q).items():
+        controller.answer(item_id, value)
+    record = controller.submit(None, "")
+    dialog = ScreeningViewDialog(record)
+    qtbot.addWidget(dialog)
+    text = dialog.findChild(QWidget, "screeningText").toPlainText()
+    assert "About this screening" in text
+    assert "Reason for this screening\tNew disclosure" in text.replace("\n", "\t")
+    assert "Sources consulted\tSchool, Case file" in text.replace("\n", "\t")
+    assert "Missing episodes in the last 90 days\tNot given" in text.replace("\n", "\t")
+    assert "Date of birth" not in text  # the record's, not this screening's

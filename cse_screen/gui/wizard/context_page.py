@@ -29,18 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.core.model import ContextField
+from cse_screen.gui.wizard.context_summary import NOT_GIVEN, option_words
 from cse_screen.gui.wizard.draft import DraftController
 
 TEXT_DELAY_MS = 400
-NOT_GIVEN = "Not given"
 #: Where a cleared date edit sits; shown as "Not given" (Qt's special-value idiom).
 NO_DATE = QDate(1900, 1, 1)
 MAX_COUNT = 999
-
-
-def option_words(value: str) -> str:
-    """A definition option id as a reader would write it (``case_file`` → "Case file")."""
-    return value.replace("_", " ").capitalize()
 
 
 def field_label(field: ContextField) -> str:
