@@ -4,9 +4,9 @@
 
 Runs the real app offscreen on a throw-away demo database (synthetic children from
 ``cse-screen demo``), signs in through the unlock screen, and saves: the set-up and unlock screens,
-the children register (light and dark), a child record, two wizard pages, the result page, the
-export dialog and the lock screen. Everything it creates lives in a temporary folder that is
-removed at the end.
+the children register (light and dark), a child record, the wizard's "About this screening"
+page, two wizard pages, the result page, the export dialog and the lock screen. Everything it
+creates lives in a temporary folder that is removed at the end.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ ANSWERS = {
     "B7": ("none", None),
     "D1": ("current", "Second phone seen by carers; will not say who gave it."),
 }
+# What the worker said about the screening itself (the wizard's first page).
+CONTEXT = {"missing_episodes": 2, "trigger": "missing_episode", "sources": ["child", "carer"]}
 
 
 def wait_until(predicate: Callable[[], object], timeout: float = 15.0) -> None:
@@ -154,6 +156,7 @@ def prepare_draft(db: Path) -> int:
         draft = store.screenings.start_draft(child.child_id, registry.get_questionnaire())
         for item_id, (value, note) in ANSWERS.items():
             store.screenings.save_answer(draft.id, item_id, value, note)
+        store.screenings.save_context(draft.id, CONTEXT, trigger=str(CONTEXT["trigger"]))
         return int(child.child_id)
 
 
@@ -172,6 +175,9 @@ def shoot_pages(shots: Shots, shell: object, draft_child: int) -> None:
     wizard = open_screening(ctx, draft_child)
     if wizard is None:
         raise SystemExit("screenshots: the screening wizard could not be opened")
+    wizard.show_context()  # "About this screening": the definition's context fields
+    settle(300)
+    shots.save(main, "wizard-context")
     wizard.show_section("missing")  # answered, with evidence notes
     settle(300)
     shots.save(main, "wizard-1")
