@@ -31,6 +31,10 @@ from cse_screen.gui.wizard.section_page import SectionPage
 
 ErrorFn = Callable[[BaseException], None]
 NOTE_DELAY_MS = 400
+CONTEXT_KEY_HINT = (
+    "Keys: Tab next field · arrow keys change a choice or a number · Space ticks a box · "
+    "PgDn or Alt+N first section"
+)
 KEY_HINT = (
     "Keys: 1–5 choose an answer · Tab next question · F1 guidance · "
     "PgDn or Alt+N next section · PgUp or Alt+P previous section · Alt+U submit"
@@ -107,10 +111,10 @@ class ScreeningWizard(QWidget):
         self.progress.setMinimumWidth(220)
         row.addWidget(self.progress)
         layout.addLayout(row)
-        hint = QLabel(KEY_HINT, self)
-        hint.setObjectName("keyHint")
-        hint.setWordWrap(True)
-        layout.addWidget(hint)
+        self.hint = QLabel(KEY_HINT, self)
+        self.hint.setObjectName("keyHint")
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
 
     def _title_text(self) -> str:
         record = self.controller.record
@@ -256,6 +260,7 @@ class ScreeningWizard(QWidget):
             number = ids.index(current) + 1 if current in ids else 0
             title = html.escape(self.pages[current].section.title)
             self.step_label.setText(f"<b>Section {number} of {len(ids)}:</b> {title}")
+        self.hint.setText(CONTEXT_KEY_HINT if on_context else KEY_HINT)
         first = bool(ids) and ids[0] == current
         self.back_button.setEnabled(
             not on_context and (current is None or not first or self.context_page is not None)
