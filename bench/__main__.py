@@ -2,13 +2,17 @@
 
 ``make bench BENCH=store`` runs ``bench_store*.py`` only. Each module prints its own lines of the
 form ``name: value unit (ratio x vs baseline)``; targets are printed beside the ratios.
+
+Each module runs in a process of its own: SQLCipher's memory security is a process-wide switch
+that the first keyed connection turns on, and a benchmark that measures "with it off" (or peak
+memory) would otherwise inherit whatever an earlier module left behind.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import pkgutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,12 +36,18 @@ def main() -> int:
     if not names:
         print("no benchmarks selected")
         return 1
+    failed = []
     for name in names:
-        print(f"== {name}")
+        print(f"== {name}", flush=True)
         started = time.perf_counter()
-        module = importlib.import_module(f"bench.{name}")
-        module.main()
-        print(f"   ({time.perf_counter() - started:.1f} s)")
+        code = f"import bench.{name} as m; m.main()"
+        result = subprocess.run([sys.executable, "-c", code], check=False)
+        print(f"   ({time.perf_counter() - started:.1f} s)", flush=True)
+        if result.returncode != 0:
+            failed.append(name)
+    if failed:
+        print(f"failed: {', '.join(failed)}")
+        return 1
     return 0
 
 
