@@ -13,6 +13,7 @@ prototype cell and new cells copy its style array.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from typing import Any
@@ -136,3 +137,24 @@ class CellMaker:
 
     def has_style(self, name: str) -> bool:
         return name in self._styles
+
+
+# Characters of body text that fit in one unit of Excel column width (widths count the digit
+# "0"; running text is narrower on average).
+CHARS_PER_WIDTH_UNIT = 1.1
+LINE_HEIGHT_POINTS = 15
+
+
+def fit_row(ws: WriteOnlyWorksheet, row: int, text: str | None, width: float) -> None:
+    """Give ``row`` (not yet appended) room for ``text`` wrapped in a column of ``width``.
+
+    Excel grows rows with wrapped text when it opens a file, but LibreOffice (and so the PDFs
+    boards print from it) keeps the default height and draws the lines over the next row. A
+    write-only sheet writes each row as it is appended, so the height is set just before; it
+    does not count its rows, so the caller says which row this is.
+    """
+    if not text:
+        return
+    lines = math.ceil(len(text) / (width * CHARS_PER_WIDTH_UNIT))
+    if lines > 1:
+        ws.row_dimensions[row].height = LINE_HEIGHT_POINTS * lines

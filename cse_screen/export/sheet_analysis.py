@@ -8,7 +8,7 @@ from datetime import date
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from cse_screen.export.cells import CellMaker
+from cse_screen.export.cells import CellMaker, fit_row
 from cse_screen.export.charts import indicator_prevalence, outcomes_by_month
 from cse_screen.export.context import BuildContext, set_filter
 from cse_screen.export.privacy import SUPPRESSION_NOTE
@@ -16,6 +16,8 @@ from cse_screen.export.rows import InstrumentInfo, ItemInfo
 from cse_screen.export.sheet_summary import scope_sentence
 from cse_screen.export.tally import ScreeningTally
 
+# Width of the column holding indicator and rule texts (the third column of the sheet).
+TEXT_WIDTH = 60
 _TIERS = ("harm", "significant", "moderate", "low", "vulnerability")
 
 
@@ -52,15 +54,19 @@ def write_indicators(
         *(f"Present when {o.label}" for o in outcomes),
     ]
     cm = ctx.sheet(
-        ws, [10, 30, 60, 13, 10, 13, 10, 10] + [13] * len(outcomes), freeze="D4", header_row=3
+        ws,
+        [10, 30, TEXT_WIDTH, 13, 10, 13, 10, 10] + [13] * len(outcomes),
+        freeze="D4",
+        header_row=3,
     )
     _heading(ws, cm, ctx, "Indicators: how often each one is present")
     ws.append(cm.header_row(heads))
     items = _all_items(instruments)
-    for item in items:
+    for row, item in enumerate(items, start=4):
         c = tally.items.get(item.id)
         present, current, unknown = (c.present, c.current, c.unknown) if c else (0, 0, 0)
         by = c.by_outcome if c else {}
+        fit_row(ws, row, item.text, TEXT_WIDTH)
         ws.append(
             [
                 cm.text(item.id),
@@ -109,7 +115,9 @@ def write_indicators(
                 *(ctx.count(counts.get(o.id, 0)) for o in outcomes),
             ]
         )
-    _rules_table(ws, cm, ctx, tally, instruments)
+    # The tier table ends 3 + len(_TIERS) rows after the last item; the rules table's own blank
+    # row, section title and header come next.
+    _rules_table(ws, cm, ctx, tally, instruments, first_row=last + 3 + len(_TIERS) + 4)
     if items:
         anchor = f"{get_column_letter(len(heads) + 2)}3"
         indicator_prevalence(ws, 3, last, value_col=6, anchor=anchor)
@@ -121,6 +129,7 @@ def _rules_table(
     ctx: BuildContext,
     tally: ScreeningTally,
     instruments: list[InstrumentInfo],
+    first_row: int,
 ) -> None:
     """Which scoring rules and floors decided the outcomes (floors: under-13s, disability)."""
     described: dict[str, str] = {}
@@ -134,8 +143,9 @@ def _rules_table(
     ws.append(
         cm.header_row(["Rule", "", "Description", "", "Screenings", "% of completed screenings"])
     )
-    for rule_id, text in described.items():
+    for row, (rule_id, text) in enumerate(described.items(), start=first_row):
         n = tally.rules_fired.get(rule_id, 0)
+        fit_row(ws, row, text, TEXT_WIDTH)
         ws.append(
             [
                 cm.text(rule_id),

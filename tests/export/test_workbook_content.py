@@ -262,3 +262,17 @@ def test_an_empty_database_still_exports(tmp_path):
     assert wb.sheetnames == SHEETS
     assert table(wb["Children"]) == [] and table(wb["Screenings"]) == []
     assert labelled(wb["Summary"])["Children in scope"][0] == 0
+
+
+def test_long_indicator_and_rule_texts_get_rows_tall_enough(exported):
+    """LibreOffice keeps the default row height for wrapped text: the rows must say how tall."""
+    out, _ = exported
+    sheet = load(out)["Indicators"]
+    texts = [row for row in sheet.iter_rows(min_row=4) if isinstance(row[2].value, str)]
+    long_rows = [row for row in texts if len(row[2].value) > 70]
+    assert long_rows, "the default instrument has indicator and rule texts that need wrapping"
+    for row in long_rows:
+        height = sheet.row_dimensions[row[2].row].height
+        assert height is not None and height >= 30, (row[0].value, height)
+    short = next(row for row in texts if len(row[2].value) < 50)
+    assert sheet.row_dimensions[short[2].row].height is None
