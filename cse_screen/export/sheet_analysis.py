@@ -55,7 +55,7 @@ def write_indicators(
     ]
     cm = ctx.sheet(
         ws,
-        [10, 30, TEXT_WIDTH, 13, 10, 13, 10, 10] + [13] * len(outcomes),
+        [10, 36, TEXT_WIDTH, 13, 10, 13, 10, 10] + [13] * len(outcomes),
         freeze="D4",
         header_row=3,
     )
