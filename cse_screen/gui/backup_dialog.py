@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -95,31 +94,11 @@ class BackupDialog(OperationDialog):
         form.addRow(label, row)
         layout.addLayout(form)
         layout.addStretch(1)
-        self.status = QLabel(self)
-        self.status.setObjectName("statusLabel")
-        self.status.setAccessibleName("Backup status")
-        self.status.setWordWrap(True)
-        layout.addWidget(self.status)
-        self.bar = QProgressBar(self)
-        self.bar.setObjectName("progressBar")
-        self.bar.setAccessibleName("Backup progress")
-        layout.addWidget(self.bar)
-        layout.addLayout(self._buttons())
-
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.backup_button = QPushButton("&Back up", self)
-        self.backup_button.setObjectName("backupButton")
-        self.backup_button.setAccessibleName("Back up now")
-        self.backup_button.setDefault(True)
-        self.cancel_button = QPushButton("Close", self)
-        self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.setAccessibleName("Close this dialog")
-        self.cancel_button.setAutoDefault(False)
-        row.addWidget(self.backup_button)
-        row.addWidget(self.cancel_button)
-        return row
+        self.status, self.bar = self.add_status_area(layout, "Backup")
+        row, self.backup_button, self.cancel_button = self.action_row(
+            "&Back up", "backupButton", "Back up now"
+        )
+        layout.addLayout(row)
 
     def set_destination(self, path: Path | None) -> None:
         self._destination = path

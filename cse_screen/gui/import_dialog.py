@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -136,31 +135,11 @@ class ImportDialog(OperationDialog):
         form.addRow(label, row)
         layout.addLayout(form)
         layout.addStretch(1)
-        self.status = QLabel(self)
-        self.status.setObjectName("statusLabel")
-        self.status.setAccessibleName("Import status")
-        self.status.setWordWrap(True)
-        layout.addWidget(self.status)
-        self.bar = QProgressBar(self)
-        self.bar.setObjectName("progressBar")
-        self.bar.setAccessibleName("Import progress")
-        layout.addWidget(self.bar)
-        layout.addLayout(self._buttons())
-
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.import_button = QPushButton("&Import", self)
-        self.import_button.setObjectName("importButton")
-        self.import_button.setAccessibleName("Import now")
-        self.import_button.setDefault(True)
-        self.cancel_button = QPushButton("Close", self)
-        self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.setAccessibleName("Close this dialog")
-        self.cancel_button.setAutoDefault(False)
-        row.addWidget(self.import_button)
-        row.addWidget(self.cancel_button)
-        return row
+        self.status, self.bar = self.add_status_area(layout, "Import")
+        row, self.import_button, self.cancel_button = self.action_row(
+            "&Import", "importButton", "Import now"
+        )
+        layout.addLayout(row)
 
     def set_source(self, path: Path | None) -> None:
         self._source = path

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
 
 from cse_screen.errors import Cancelled, UserError
 from cse_screen.gui.errors import as_sentence
@@ -57,6 +65,37 @@ class OperationDialog(QDialog):
         self.ctx = ctx
         self.op: Op | None = None
         self._cancel_requested = False
+
+    def add_status_area(self, layout: QBoxLayout, what: str) -> tuple[QLabel, QProgressBar]:
+        """The status sentence and progress bar every operation dialog shows under its inputs."""
+        status = QLabel(self)
+        status.setObjectName("statusLabel")
+        status.setAccessibleName(f"{what} status")
+        status.setWordWrap(True)
+        layout.addWidget(status)
+        bar = QProgressBar(self)
+        bar.setObjectName("progressBar")
+        bar.setAccessibleName(f"{what} progress")
+        layout.addWidget(bar)
+        return status, bar
+
+    def action_row(
+        self, text: str, object_name: str, accessible: str
+    ) -> tuple[QHBoxLayout, QPushButton, QPushButton]:
+        """The start button (the default) and the Close/Cancel button, right-aligned."""
+        row = QHBoxLayout()
+        row.addStretch(1)
+        start = QPushButton(text, self)
+        start.setObjectName(object_name)
+        start.setAccessibleName(accessible)
+        start.setDefault(True)
+        close = QPushButton("Close", self)
+        close.setObjectName("cancelButton")
+        close.setAccessibleName("Close this dialog")
+        close.setAutoDefault(False)
+        row.addWidget(start)
+        row.addWidget(close)
+        return row, start, close
 
     def bind(
         self,
