@@ -1,9 +1,10 @@
 """The main window: sidebar navigation, a stack of pages, and the status area.
 
 It implements the :class:`~cse_screen.gui.context.Navigator` the pages use. Root pages (the
-children register; the review queue and audit log for leads; users for administrators) sit under
-a stack of pages opened from them (a child record, a screening). Only screens that exist and that
-the user's role may use appear. The long operations (import, export, backup) open as dialogs.
+children register; the review queue, audit log and dashboard for leads; users for
+administrators) sit under a stack of pages opened from them (a child record, a screening). Only
+screens that exist and that the user's role may use appear. The long operations (import,
+export, backup) open as dialogs.
 
 The window title is "cse-screen – <signed-in user>" and nothing else, whatever a page does: a
 title change is put back at once, because a child's name in a title ends up in the taskbar,
@@ -27,6 +28,7 @@ ROOT_PAGES: dict[str, tuple[str, str]] = {
     "review": ("cse_screen.gui.review", "ReviewPage"),
     "users": ("cse_screen.gui.users", "UsersPage"),
     "audit": ("cse_screen.gui.audit_view", "AuditPage"),
+    "dashboard": ("cse_screen.gui.dashboard", "DashboardPage"),
 }
 REVIEW_ROLES = ("lead", "admin")
 #: Roles offered each root page (None: everyone); the services refuse the others anyway.
@@ -35,6 +37,7 @@ ROOT_ROLES: dict[str, tuple[str, ...] | None] = {
     "review": REVIEW_ROLES,
     "users": ("admin",),
     "audit": ("lead", "admin"),
+    "dashboard": ("lead", "admin"),  # a team's position; a worker's caseload is the register
 }
 #: The deliberate long operations: dialog (module, class) and the roles offered each. They
 #: mirror the services' own checks (export.service.EXPORT_ROLES, Store.backup, and the import's
@@ -90,6 +93,7 @@ class MainWindow(QMainWindow):
                 f.actionShowReview,
                 f.actionShowUsers,
                 f.actionShowAudit,
+                f.actionShowDashboard,
                 f.actionImport,
                 f.actionExport,
                 f.actionBackup,

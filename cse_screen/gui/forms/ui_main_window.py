@@ -43,6 +43,8 @@ class Ui_MainWindow(object):
         self.actionShowUsers.setObjectName(u"actionShowUsers")
         self.actionShowAudit = QAction(MainWindow)
         self.actionShowAudit.setObjectName(u"actionShowAudit")
+        self.actionShowDashboard = QAction(MainWindow)
+        self.actionShowDashboard.setObjectName(u"actionShowDashboard")
         self.actionImport = QAction(MainWindow)
         self.actionImport.setObjectName(u"actionImport")
         self.actionExport = QAction(MainWindow)
@@ -107,6 +109,13 @@ class Ui_MainWindow(object):
         self.auditButton.setAutoExclusive(True)
 
         self.sidebarLayout.addWidget(self.auditButton)
+
+        self.dashboardButton = QPushButton(self.sidebar)
+        self.dashboardButton.setObjectName(u"dashboardButton")
+        self.dashboardButton.setCheckable(True)
+        self.dashboardButton.setAutoExclusive(True)
+
+        self.sidebarLayout.addWidget(self.dashboardButton)
 
         self.sidebarSpacer = QSpacerItem(10, 40, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
 
@@ -232,6 +241,10 @@ class Ui_MainWindow(object):
 #if QT_CONFIG(shortcut)
         self.actionShowAudit.setShortcut(QCoreApplication.translate("MainWindow", u"Ctrl+4", None))
 #endif // QT_CONFIG(shortcut)
+        self.actionShowDashboard.setText(QCoreApplication.translate("MainWindow", u"Dashboard", None))
+#if QT_CONFIG(shortcut)
+        self.actionShowDashboard.setShortcut(QCoreApplication.translate("MainWindow", u"Ctrl+5", None))
+#endif // QT_CONFIG(shortcut)
         self.actionImport.setText(QCoreApplication.translate("MainWindow", u"&Import children\u2026", None))
 #if QT_CONFIG(shortcut)
         self.actionImport.setShortcut(QCoreApplication.translate("MainWindow", u"Ctrl+I", None))
@@ -283,6 +296,13 @@ class Ui_MainWindow(object):
 #endif // QT_CONFIG(tooltip)
 #if QT_CONFIG(accessibility)
         self.auditButton.setAccessibleName(QCoreApplication.translate("MainWindow", u"Audit log", None))
+#endif // QT_CONFIG(accessibility)
+        self.dashboardButton.setText(QCoreApplication.translate("MainWindow", u"Dashboard", None))
+#if QT_CONFIG(tooltip)
+        self.dashboardButton.setToolTip(QCoreApplication.translate("MainWindow", u"Your team's screening position at a glance (Ctrl+5)", None))
+#endif // QT_CONFIG(tooltip)
+#if QT_CONFIG(accessibility)
+        self.dashboardButton.setAccessibleName(QCoreApplication.translate("MainWindow", u"Dashboard", None))
 #endif // QT_CONFIG(accessibility)
         self.importButton.setText(QCoreApplication.translate("MainWindow", u"&Import children\u2026", None))
 #if QT_CONFIG(tooltip)
