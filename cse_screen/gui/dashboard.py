@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt
-from PySide6.QtGui import QShowEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QResizeEvent, QShowEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -53,6 +53,7 @@ TILES: tuple[tuple[str, str, str], ...] = (
     ("returned", "Returned for changes", "Screenings sent back to their worker"),
 )
 COLUMNS = ("Case reference", "Name", "Latest outcome", "Next due")
+WIDE_ENOUGH = 1000  # page width (px) from which the two charts sit side by side
 
 
 def tile_values(data: DashboardData) -> dict[str, int]:
@@ -138,10 +139,14 @@ class DashboardPage(QWidget):
         layout.addLayout(self._build_tiles())
         self.outcome_chart = OutcomeDistributionChart(q.outcomes, body)
         self.trend_chart = MonthlyTrendChart(q.outcomes, body)
-        charts = QHBoxLayout()
-        charts.addWidget(self._titled("Latest outcome of each child", self.outcome_chart), 1)
-        charts.addWidget(self._titled("Screenings per month, by outcome", self.trend_chart), 1)
-        layout.addLayout(charts)
+        self._chart_boxes = (
+            self._titled("Latest outcome of each child", self.outcome_chart),
+            self._titled("Screenings per month, by outcome", self.trend_chart),
+        )
+        self._charts = QGridLayout()
+        self._charts_side_by_side: bool | None = None
+        self._arrange_charts(True)
+        layout.addLayout(self._charts)
         layout.addLayout(self._build_list({o.id: o.colour for o in q.outcomes}), 1)
         ctx.signals.dataChanged.connect(self._data_changed)
         self.refresh()
@@ -178,12 +183,30 @@ class DashboardPage(QWidget):
             self.tiles[key] = tile
         return grid
 
+    def _arrange_charts(self, side_by_side: bool) -> None:
+        """Side by side on a wide window; one above the other on a narrow one, where twelve
+        month labels and the definition's long outcome labels would not fit beside each other."""
+        if side_by_side == self._charts_side_by_side:
+            return
+        self._charts_side_by_side = side_by_side
+        first, second = self._chart_boxes
+        self._charts.addWidget(first, 0, 0)
+        row, column = (0, 1) if side_by_side else (1, 0)
+        self._charts.addWidget(second, row, column)
+        self._charts.setColumnStretch(0, 1)
+        self._charts.setColumnStretch(1, 1 if side_by_side else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange_charts(event.size().width() >= WIDE_ENOUGH)
+
     def _titled(self, text: str, widget: QWidget) -> QWidget:
         box = QWidget(self)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         label = QLabel(text, box)
         label.setObjectName(widget.objectName() + "Title")
+        label.setWordWrap(True)  # a long title must not widen the page past a laptop screen
         layout.addWidget(label)
         layout.addWidget(widget, 1)
         if widget is self.trend_chart:
