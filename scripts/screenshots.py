@@ -5,8 +5,8 @@
 Runs the real app offscreen on a throw-away demo database (synthetic children from
 ``cse-screen demo``), signs in through the unlock screen, and saves: the set-up and unlock screens,
 the children register (light and dark), a child record, the wizard's "About this screening"
-page, two wizard pages, the result page, the export dialog and the lock screen. Everything it
-creates lives in a temporary folder that is removed at the end.
+page, two wizard pages, the result page, the team dashboard, the export dialog and the lock
+screen. Everything it creates lives in a temporary folder that is removed at the end.
 """
 
 from __future__ import annotations
@@ -189,6 +189,19 @@ def shoot_pages(shots: Shots, shell: object, draft_child: int) -> None:
     main.show_home()
 
 
+def shoot_dashboard(shots: Shots, shell: object) -> None:
+    """The team dashboard as the administrator sees it (every team), once its figures load."""
+    main = shell.main  # type: ignore[attr-defined]
+    main.show_root("dashboard")
+    page = main.root("dashboard")
+    if page is None:
+        raise SystemExit("screenshots: the dashboard is not offered to the demo user")
+    wait_until(lambda: page.data is not None)
+    settle(300)
+    shots.save(main, "dashboard")
+    main.show_home()
+
+
 def shoot_export(shots: Shots, shell: object) -> None:
     """The export dialog filled in: from a date, pseudonymised, encrypted, a file chosen."""
     from datetime import date
@@ -237,6 +250,7 @@ def run(out: Path) -> list[Path]:
             shoot_setup(shots, ctx.runner, folder)
             sign_in(shots, shell)
             shoot_pages(shots, shell, draft_child)
+            shoot_dashboard(shots, shell)
             shoot_export(shots, shell)
             shoot_dark_and_lock(shots, shell)
         finally:
