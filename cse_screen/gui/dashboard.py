@@ -148,6 +148,11 @@ class DashboardPage(QWidget):
         self._arrange_charts(True)
         layout.addLayout(self._charts)
         layout.addLayout(self._build_list({o.id: o.colour for o in q.outcomes}), 1)
+        QWidget.setTabOrder(self.table, self.open_button)  # the list, then what acts on it
+        # Tiles take focus so a screen reader reads them; a sighted keyboard user must see it.
+        self.setStyleSheet(
+            'QFrame[dashboardTile="true"]:focus { border: 2px solid palette(highlight); }'
+        )
         ctx.signals.dataChanged.connect(self._data_changed)
         self.refresh()
 
