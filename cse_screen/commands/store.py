@@ -20,6 +20,9 @@ from cse_screen.commands.common import (
 from cse_screen.errors import DatabaseDamaged, UsageError, UserError
 from cse_screen.storage.store import Store, restore
 
+# A damaged b-tree makes SQLite report every page under it; the first few tell IT enough.
+LISTED_DAMAGE = 8
+
 RECOVERY_HELP = """\
 IT recovery, for a forgotten password:
   1. once, before set-up: cse-screen recovery keygen --private-out it.key --public-out it.pub
@@ -89,8 +92,12 @@ def _verify(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         report = store.verify()
         rolled_back = store.warnings
-    for problem in report.integrity_problems:
+    shown = report.integrity_problems[:LISTED_DAMAGE]
+    for problem in shown:
         sys.stderr.write(f"cse-screen: damage: {problem}\n")
+    if len(report.integrity_problems) > len(shown):
+        more = len(report.integrity_problems) - len(shown)
+        sys.stderr.write(f"cse-screen: damage: and {more} further finding(s) of the same kind\n")
     chain = report.chain
     if not chain.ok:
         sys.stderr.write(

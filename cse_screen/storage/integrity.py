@@ -41,9 +41,21 @@ def _cipher_problems(rows: list[tuple[Any, ...]]) -> list[str]:
 
 
 def _structure_problems(rows: list[tuple[Any, ...]]) -> list[str]:
-    messages = [str(row[0]) for row in rows if str(row[0]).lower() != "ok"]
+    """One line per finding. SQLite can pack a whole report into one multi-line row, and a
+    broken b-tree leaves every page after it "never used": those are counted, not listed."""
+    lines = [
+        line.strip()
+        for row in rows
+        for line in str(row[0]).splitlines()
+        if line.strip() and line.strip().lower() != "ok" and not line.startswith("***")
+    ]
+    unused = [line for line in lines if line.endswith("never used")]
+    findings = [line for line in lines if not line.endswith("never used")]
     # SQLite's own messages name pages, tables, indexes and row ids, never column values.
-    return [f"the database structure is damaged: {message}" for message in messages]
+    problems = [f"the database structure is damaged: {line}" for line in findings]
+    if unused:
+        problems.append(f"the database structure is damaged: {len(unused)} page(s) are lost")
+    return problems
 
 
 def _reference_problems(rows: list[tuple[Any, ...]]) -> list[str]:
