@@ -6,9 +6,9 @@ screening already covers it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cse_screen.errors import NotFound, ValidationFailed
 from cse_screen.storage.models import Child, Event
@@ -101,6 +101,33 @@ class EventsService:
             )
             first = session.scalars(stmt).first()
             return event_record(first) if first and first.on_date <= child.next_due else None
+
+    def count_recent(self, child_id: int, kind: str, up_to: date, days: int) -> int:
+        """How many events of ``kind`` the child has on the ``days`` days ending on ``up_to``.
+
+        A screening asks, for example, how many times the child went missing in the 90 days up
+        to the screening date; the wizard offers this count so the worker need not tally the
+        events recorded here by hand. Only a count leaves storage, never the events' notes.
+        """
+        if kind not in EVENT_KINDS:
+            raise ValidationFailed(
+                f"unknown event kind '{kind}'; use one of {', '.join(EVENT_KINDS)}"
+            )
+        if days < 1:
+            raise ValidationFailed("a period of events must cover at least one day")
+        first_day = up_to - timedelta(days=days - 1)
+        with self._ctx.reading() as session:
+            child = session.get(Child, child_id)
+            if child is None:
+                raise NotFound(f"there is no child with id {child_id}")
+            roles.require_child(self._ctx, child, "view events of")
+            stmt = select(func.count(Event.id)).where(
+                Event.child_id == child_id,
+                Event.kind == kind,
+                Event.on_date >= first_day,
+                Event.on_date <= up_to,
+            )
+            return int(session.scalar(stmt) or 0)
 
     def for_child(self, child_id: int) -> list[EventRecord]:
         """The child's events, newest first."""
