@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from cse_screen.core.model import ContextField
 from cse_screen.gui.wizard.context_summary import NOT_GIVEN, option_words
-from cse_screen.gui.wizard.draft import DraftController
+from cse_screen.gui.wizard.draft import COUNTED_FROM_EVENTS, DraftController
 
 TEXT_DELAY_MS = 400
 #: Where a cleared date edit sits; shown as "Not given" (Qt's special-value idiom).
@@ -66,6 +66,7 @@ class ContextPage(QScrollArea):
         self._text_timer.timeout.connect(self.flush)
         self.controls: dict[str, QWidget] = {}
         self.checks: dict[str, dict[str, QCheckBox]] = {}
+        self.count_notes: dict[str, QLabel] = {}
         body = QWidget(self)
         layout = QVBoxLayout(body)
         self._build_intro(body, layout)
@@ -111,6 +112,20 @@ class ContextPage(QScrollArea):
         self.trigger_note.setProperty("tone", "info")
         self.trigger_note.hide()
         layout.addWidget(self.trigger_note)
+        for field in self._controller.asked_context():
+            if field.id in COUNTED_FROM_EVENTS:
+                self.count_notes[field.id] = self._info_note(body, f"countNote_{field.id}")
+                layout.addWidget(self.count_notes[field.id])
+        self.changed.connect(self._show_count_note)
+
+    def _info_note(self, body: QWidget, name: str) -> QLabel:
+        note = QLabel(body)
+        note.setObjectName(name)
+        note.setWordWrap(True)
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        note.setProperty("tone", "info")
+        note.hide()
+        return note
 
     def _build_control(self, field: ContextField, parent: QWidget) -> QWidget:
         builders = {
@@ -210,6 +225,8 @@ class ContextPage(QScrollArea):
         for field in self._controller.asked_context():
             self._show_value(field, self._controller.context_value(field.id))
         self._show_trigger_note()
+        for field_id in self.count_notes:
+            self._show_count_note(field_id, self._controller.context_value(field_id))
 
     def _show_value(self, field: ContextField, value: Any) -> None:
         control = self.controls[field.id]
@@ -242,6 +259,22 @@ class ContextPage(QScrollArea):
             f"recorded on {event.on_date:%d %b %Y}, which made this screening due."
         )
         self.trigger_note.show()
+
+    def _show_count_note(self, field_id: str, value: Any) -> None:
+        """Say which recorded events a number was counted from, only while it is unchanged."""
+        note = self.count_notes.get(field_id)
+        if note is None:
+            return
+        counted = self._controller.counted_from_events(field_id, value)
+        if counted is None:
+            note.hide()
+            return
+        what = option_words(counted.kind).lower() + ("" if counted.count == 1 else "s")
+        note.setText(
+            f"Number filled in from the {counted.count} {what} recorded for this child in the "
+            f"{counted.days} days up to {counted.up_to:%d %b %Y}; change it if you know of others."
+        )
+        note.show()
 
     def focus_first(self) -> None:
         """Put the keyboard on the first field, so a worker can Tab through and PgDn on."""

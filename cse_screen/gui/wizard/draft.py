@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any, Protocol
 
@@ -30,6 +30,22 @@ from cse_screen.storage.services.screenings import TRIGGERS
 CHILD_RECORD_FIELDS: frozenset[str] = frozenset(f.name for f in dataclasses.fields(ChildRecord))
 #: Context fields the screening row keeps in a column of its own, so they always have a value.
 SCREENING_COLUMNS: frozenset[str] = frozenset({"screen_date", "trigger"})
+#: Context fields a new draft can count from the child's recorded events: field id -> (event
+#: kind, days ending on the screening date), matching the period the field's label names.
+COUNTED_FROM_EVENTS: dict[str, tuple[str, int]] = {"missing_episodes": ("missing_episode", 90)}
+#: ``count(kind, up_to, days)``: how many of the child's events storage holds in that period.
+EventCounter = Callable[[str, date, int], int]
+
+
+@dataclasses.dataclass(frozen=True)
+class EventCount:
+    """A context value filled in from recorded events, kept so the page can say so."""
+
+    field_id: str
+    kind: str
+    count: int
+    up_to: date
+    days: int
 
 
 class ScreeningService(Protocol):
@@ -75,6 +91,8 @@ class DraftController:
         self.questionnaire = questionnaire
         #: The event the trigger was taken from when the draft was started, to say so.
         self.trigger_event: EventRecord | None = None
+        #: Context values counted from recorded events when the draft was started, by field id.
+        self.counted: dict[str, EventCount] = {}
         answers = {item_id: a.value for item_id, a in record.answers.items()}
         self.notes: dict[str, str] = {
             item_id: a.note for item_id, a in record.answers.items() if a.note
@@ -91,13 +109,20 @@ class DraftController:
         trigger: str | None = None,
         lock: threading.RLock | None = None,
         child: ChildRecord | None = None,
+        count_events: EventCounter | None = None,
     ) -> DraftController:
-        """Create the draft row first, so even an unanswered screening survives a crash."""
+        """Create the draft row first, so even an unanswered screening survives a crash.
+
+        ``count_events`` lets a new draft (never a resumed one) start with counts the child's
+        recorded events already answer, such as missing episodes in the last 90 days.
+        """
         with _held(lock):
             started = screenings.start_draft(child_id, questionnaire, trigger=trigger)
             record = screenings.get(_screening_id(started))
         controller = cls(screenings, record, questionnaire, lock, child)
         controller._record_trigger_in_context()
+        if count_events is not None:
+            controller._fill_counts_from_events(count_events)
         return controller
 
     @classmethod
@@ -221,6 +246,29 @@ class DraftController:
         if field is not None and self.record.trigger in field.options:
             self._save_context_entry(field, self.record.trigger)
             self._sync_session()
+
+    def _fill_counts_from_events(self, count_events: EventCounter) -> None:
+        """Save, like any value the worker gives, each count the records answer; a field that
+        already holds a value keeps it, and a count of none is left for the worker to give,
+        since no event recorded is not the same as none having happened."""
+        for field in self.asked_context():
+            counted_as = COUNTED_FROM_EVENTS.get(field.id)
+            if counted_as is None or field.type != "integer":
+                continue
+            if self.record.context.get(field.id) is not None:
+                continue
+            kind, days = counted_as
+            count = count_events(kind, self.screen_date, days)
+            if count > 0:
+                self._save_context_entry(field, count)
+                self.counted[field.id] = EventCount(field.id, kind, count, self.screen_date, days)
+        self._sync_session()
+
+    def counted_from_events(self, field_id: str, value: Any) -> EventCount | None:
+        """The event count behind ``value`` while the field still shows it, else None (the
+        worker changed it, so the records are no longer where the number came from)."""
+        counted = self.counted.get(field_id)
+        return counted if counted is not None and counted.count == value else None
 
     def _sync_session(self) -> None:
         wanted = self.context

@@ -26,6 +26,9 @@ def _controller(ctx: AppContext, child_id: int, trigger: str | None) -> DraftCon
         event.kind if event is not None else trigger,
         lock,
         child,
+        count_events=lambda kind, up_to, days: ctx.read(
+            lambda s: s.events.count_recent(child_id, kind, up_to, days)
+        ),
     )
     controller.trigger_event = event
     return controller
