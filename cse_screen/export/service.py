@@ -17,9 +17,10 @@ from cse_screen.export.context import Cancel, Progress
 from cse_screen.export.memory import ChunkedBuffer
 from cse_screen.export.options import ExportOptions, ExportSummary
 from cse_screen.export.workbook import build_workbook
-from cse_screen.storage.atomic import atomic_writer, remove_stale_temps
+from cse_screen.storage.atomic import atomic_writer, remove_stale_temps_in
 
 EXPORT_ROLES = ("lead", "admin")
+EXPORT_SUFFIX = ".xlsx"
 
 
 def check_role(store: Any) -> None:
@@ -31,7 +32,7 @@ def check_role(store: Any) -> None:
 
 def check_destination(out: Path) -> None:
     """Refuse a destination that cannot work before any data is read."""
-    if out.suffix.lower() != ".xlsx":
+    if out.suffix.lower() != EXPORT_SUFFIX:
         raise UsageError(f"the export file {out} must have a name ending in .xlsx")
     folder = out.parent
     if not folder.is_dir():
@@ -40,6 +41,17 @@ def check_destination(out: Path) -> None:
         raise ExportFailed(f"cannot write the export {out}: a folder of that name is in the way")
     if not os.access(folder, os.W_OK):
         raise ExportFailed(f"cannot write the export {out}: the folder {folder} is not writable")
+
+
+def sweep_export_temps(folder: Path | str) -> int:
+    """Remove the hidden private temporary files that exports killed before their rename left
+    in ``folder``, whatever file each was writing; returns how many went.
+
+    Such a file holds a complete or partial workbook, possibly unencrypted, that nothing else
+    would remove unless an export to the very same name came along. Temporary files of exports
+    still running (in this or another live process) and all other files are left alone.
+    """
+    return remove_stale_temps_in(folder, EXPORT_SUFFIX)
 
 
 def write_export(out: Path, data: ChunkedBuffer, cancel: Cancel | None = None) -> int:
@@ -74,7 +86,7 @@ def export_workbook(
     check_role(store)
     out = Path(out_path)
     check_destination(out)
-    remove_stale_temps(out)
+    sweep_export_temps(out.parent)
     built = build_workbook(StoreSource(store, options), options, progress, cancel)
     size = write_export(out, built.data, cancel)
     summary = ExportSummary(

@@ -5,7 +5,8 @@ not need to know who the children are, so naming them has to be a choice, not a 
 password is checked as the export service checks it, while it is typed, so a refusal never comes
 after a long wait. The export itself is :func:`cse_screen.export.export_workbook` run on the
 database thread; it writes the whole file or nothing (also on Cancel), which this dialog relies on
-rather than cleaning up after it.
+rather than cleaning up after it. Only a killed process leaves a hidden temporary file behind;
+opening the dialog clears those from the default export folder, as each export does in its own.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class ExportDialog(OperationDialog):
         self.setWindowTitle("Export to Excel")
         self.summary: ExportSummary | None = None
         self._destination: Path | None = None
+        self._sweep_default_folder()
         f = self.form
         self.bind(
             f.exportButton,
@@ -112,6 +114,14 @@ class ExportDialog(OperationDialog):
         self._update_enabled()
         self.resize(self.width(), self.sizeHint().height())  # no gap while nothing runs
         f.fromCheck.setFocus()
+
+    @staticmethod
+    def _sweep_default_folder() -> None:
+        """A partial workbook from an app killed mid-export must not wait for an export to
+        that very name: most exports go to the default folder, so it is cleared on opening."""
+        from cse_screen.export.service import sweep_export_temps  # the writer loads on use
+
+        sweep_export_temps(default_folder())
 
     def _set_up_dates(self) -> None:
         today = QDate.currentDate()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -27,6 +28,11 @@ from cse_screen.errors import StorageFull, UserError
 _FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)})
 _TEMP_SUFFIX = ".tmp"
 _STALE_AFTER_SECONDS = 3600.0
+_TOKEN_BYTES = 6
+#: Exactly what :func:`temp_path_for` makes: ``.<target name>.<pid>.<hex token>.tmp``.
+_TEMP_NAME = re.compile(
+    rf"^\.(?P<target>.+)\.(?P<pid>[0-9]+)\.[0-9a-f]{{{2 * _TOKEN_BYTES}}}{re.escape(_TEMP_SUFFIX)}$"
+)
 PRIVATE_FILE_MODE = 0o600
 
 
@@ -59,7 +65,7 @@ def write_error(exc: BaseException, target: Path) -> UserError | None:
 
 def temp_path_for(target: Path) -> Path:
     """A fresh hidden temporary name next to ``target``, marked with this process's id."""
-    token = secrets.token_hex(6)
+    token = secrets.token_hex(_TOKEN_BYTES)
     return target.with_name(f".{target.name}.{os.getpid()}.{token}{_TEMP_SUFFIX}")
 
 
@@ -179,8 +185,45 @@ def remove_stale_temps(target: Path | str) -> int:
     A kill between writing and renaming leaves a complete or partial temporary file that nothing
     else would ever clean up. Writes still running in live processes are left alone.
     """
+    return _remove(stale_temps(target))
+
+
+def stale_temps_in(folder: Path | str, target_suffix: str) -> list[Path]:
+    """Temporary files killed writers left in ``folder`` for any destination whose name ends
+    in ``target_suffix`` (compared case-insensitively, as file names on Windows and macOS are).
+
+    Only names exactly of the form this module gives its temporary files are considered, so a
+    user's own files in the folder, hidden or not, are never candidates.
+    """
+    folder = Path(folder)
+    suffix = target_suffix.lower()
+    now = time.time()
+    try:
+        entries = list(folder.iterdir())
+    except OSError:  # gone, not a folder, or not readable: nothing to sweep
+        return []
+    return [
+        p
+        for p in entries
+        if (match := _TEMP_NAME.match(p.name))
+        and match["target"].lower().endswith(suffix)
+        and p.is_file()
+        and _is_stale(p, now)
+    ]
+
+
+def remove_stale_temps_in(folder: Path | str, target_suffix: str) -> int:
+    """Delete what killed writers left in ``folder`` for any ``target_suffix`` destination.
+
+    A killed write to one name is otherwise only cleaned by a later write to that same name,
+    which may never come (exports are usually named by date); this sweeps them all.
+    """
+    return _remove(stale_temps_in(folder, target_suffix))
+
+
+def _remove(temps: list[Path]) -> int:
     removed = 0
-    for temp in stale_temps(target):
+    for temp in temps:
         with contextlib.suppress(OSError):  # gone already, or a read-only folder
             temp.unlink()
             removed += 1
