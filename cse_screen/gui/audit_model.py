@@ -10,16 +10,16 @@ here identifies a child.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
+from cse_screen.gui.paged_model import Index, PagedTableModel
 from cse_screen.storage.records import AuditEntry
 from cse_screen.storage.services.audit import AuditPage, AuditQuery
 
-Index = QModelIndex | QPersistentModelIndex
 FetchPage = Callable[[AuditQuery], AuditPage]
 
 #: The row record itself, for the page (e.g. to copy an entry's hash).
@@ -86,7 +86,7 @@ def detail_summary(detail: Mapping[str, Any], limit: int | None = SUMMARY_LENGTH
     return text
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(PagedTableModel[AuditQuery, AuditEntry]):
     """Rows of the audit query, one page at a time (``fetch_page`` runs the query).
 
     Like the register model it is passive about filtering: the page runs the first page off the
@@ -94,70 +94,21 @@ class AuditModel(QAbstractTableModel):
     """
 
     def __init__(self, fetch_page: FetchPage, page_size: int = 200, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._fetch = fetch_page
-        self._query = AuditQuery(limit=page_size)
-        self._rows: list[AuditEntry] = []
-        self._total = 0
-        self._fetching = False
+        super().__init__(fetch_page, AuditQuery(limit=page_size), parent)
 
-    @property
-    def query(self) -> AuditQuery:
-        return self._query
+    def page_rows(self, page: AuditPage) -> Sequence[AuditEntry]:
+        return page.entries
 
-    @property
-    def total(self) -> int:
-        """How many entries match, of which only the fetched ones are held."""
-        return self._total
-
-    def refresh(self, **changes: Any) -> None:
-        """Run the first page of a changed query here and now (tests, small data)."""
-        query = dataclasses.replace(self._query, offset=0, **changes)
-        self.reset_with(query, self._fetch(query))
-
-    def reset_with(self, query: AuditQuery, page: AuditPage) -> None:
-        """Show the first page of ``query``, fetched elsewhere (off the GUI thread)."""
-        self.beginResetModel()
-        self._query = dataclasses.replace(query, offset=0)
-        self._rows = list(page.entries)
-        self._total = len(self._rows) if page.total is None else page.total
-        self.endResetModel()
+    def next_query(self) -> AuditQuery:
+        """Keyset paging from the last entry held: entries appended while the user scrolls do
+        not shift the pages, and a deep page costs what the first one does."""
+        last = self._rows[-1].seq if self._rows else None
+        return dataclasses.replace(self._query, below_seq=last, with_total=False)
 
     def entry_at(self, row: int) -> AuditEntry | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    # -- paging --------------------------------------------------------------------------------
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        """Append the next page. A view (or a model checker) listening to the insert signals
-        may ask for more while rows are going in; that call is ignored, else the same page
-        would be fetched twice from the same place."""
-        if self._fetching or not self.canFetchMore(parent):
-            return
-        self._fetching = True
-        try:
-            self._fetch_next()
-        finally:
-            self._fetching = False
-
-    def _fetch_next(self) -> None:
-        last = self._rows[-1].seq if self._rows else None
-        query = dataclasses.replace(self._query, below_seq=last, with_total=False)
-        entries = self._fetch(query).entries[: self._total - len(self._rows)]
-        if not entries:
-            self._total = len(self._rows)  # the trail was narrowed underneath us: stop asking
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
-        self._rows.extend(entries)
-        self.endInsertRows()
+        return self.record_at(row)
 
     # -- the table ----------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 

@@ -9,16 +9,16 @@ widgets only ever hold what has been scrolled past.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from cse_screen.gui.paged_model import Index, PagedTableModel
 from cse_screen.storage.records import RegisterPage, RegisterQuery, RegisterRow
 
-Index = QModelIndex | QPersistentModelIndex
 FetchPage = Callable[[RegisterQuery], RegisterPage]
 
 #: Custom roles: the row record itself and the outcome id the badge delegate paints.
@@ -62,7 +62,7 @@ def due_text(row: RegisterRow) -> str:
     return _when(row.next_due)
 
 
-class RegisterModel(QAbstractTableModel):
+class RegisterModel(PagedTableModel[RegisterQuery, RegisterRow]):
     """Rows of the register query, one page at a time.
 
     ``fetch_page`` runs the register query; ``outcome_labels`` maps outcome id to the label users
@@ -77,40 +77,16 @@ class RegisterModel(QAbstractTableModel):
         page_size: int = 200,
         parent: Any = None,
     ) -> None:
-        super().__init__(parent)
-        self._fetch = fetch_page
+        super().__init__(fetch_page, RegisterQuery(limit=page_size), parent)
         self._labels = dict(outcome_labels or {})
-        self._query = RegisterQuery(limit=page_size)
-        self._rows: list[RegisterRow] = []
-        self._total = 0
         #: When set, sorting hands the new query to this (the page runs it off the GUI thread).
         self.requery: Callable[[RegisterQuery], None] | None = None
 
-    # -- what the page drives -----------------------------------------------------------------
-    @property
-    def query(self) -> RegisterQuery:
-        return self._query
-
-    @property
-    def total(self) -> int:
-        """How many children match, of which only the fetched ones are held."""
-        return self._total
-
-    def refresh(self, **changes: Any) -> None:
-        """Run the first page of a changed query here and now (tests, sorting, small data)."""
-        query = dataclasses.replace(self._query, offset=0, **changes)
-        self.reset_with(query, self._fetch(query))
-
-    def reset_with(self, query: RegisterQuery, page: RegisterPage) -> None:
-        """Show the first page of ``query``, fetched elsewhere (off the GUI thread)."""
-        self.beginResetModel()
-        self._query = dataclasses.replace(query, offset=0)
-        self._rows = list(page.rows)
-        self._total = page.total
-        self.endResetModel()
+    def page_rows(self, page: RegisterPage) -> Sequence[RegisterRow]:
+        return page.rows
 
     def row_at(self, row: int) -> RegisterRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.record_at(row)
 
     def row_of_child(self, child_id: int) -> int:
         for number, record in enumerate(self._rows):
@@ -118,28 +94,7 @@ class RegisterModel(QAbstractTableModel):
                 return number
         return -1
 
-    # -- paging --------------------------------------------------------------------------------
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent):
-            return
-        query = dataclasses.replace(self._query, offset=len(self._rows))
-        page = self._fetch(query)
-        rows = page.rows[: self._total - len(self._rows)]
-        if not rows:
-            self._total = len(self._rows)  # the data shrank underneath us: stop asking
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
-
     # -- the table ----------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
