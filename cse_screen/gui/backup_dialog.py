@@ -14,11 +14,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -71,28 +66,10 @@ class BackupDialog(OperationDialog):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        help_label = QLabel(HELP, self)
-        help_label.setObjectName("backupHelpLabel")
-        help_label.setAccessibleName("About backups and restoring")
-        help_label.setWordWrap(True)
-        layout.addWidget(help_label)
-        form = QFormLayout()
-        row = QHBoxLayout()
-        self.destination_edit = QLineEdit(self)
-        self.destination_edit.setObjectName("destinationEdit")
-        self.destination_edit.setAccessibleName("Backup file")
-        self.destination_edit.setReadOnly(True)
-        self.destination_edit.setPlaceholderText("Choose where to save the backup")
-        self.browse = QPushButton("C&hoose…", self)
-        self.browse.setObjectName("browseButton")
-        self.browse.setAccessibleName("Choose where to save the backup")
-        self.browse.setAutoDefault(False)
-        row.addWidget(self.destination_edit, 1)
-        row.addWidget(self.browse)
-        label = QLabel("Sa&ve as:", self)
-        label.setBuddy(self.browse)
-        form.addRow(label, row)
-        layout.addLayout(form)
+        self.add_help(layout, HELP, "backupHelpLabel", "About backups and restoring")
+        self.destination_edit, self.browse = self.add_file_row(
+            layout, "Sa&ve as:", "destinationEdit", "Backup file", "Choose where to save the backup"
+        )
         layout.addStretch(1)
         self.status, self.bar = self.add_status_area(layout, "Backup")
         row, self.backup_button, self.cancel_button = self.action_row(

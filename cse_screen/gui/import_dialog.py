@@ -19,11 +19,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -112,28 +107,10 @@ class ImportDialog(OperationDialog):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        help_label = QLabel(HELP, self)
-        help_label.setObjectName("importHelpLabel")
-        help_label.setAccessibleName("What the file must hold")
-        help_label.setWordWrap(True)
-        layout.addWidget(help_label)
-        row = QHBoxLayout()
-        self.file_edit = QLineEdit(self)
-        self.file_edit.setObjectName("fileEdit")
-        self.file_edit.setAccessibleName("File to import")
-        self.file_edit.setReadOnly(True)
-        self.file_edit.setPlaceholderText("Choose a .csv or .xlsx file")
-        self.browse = QPushButton("C&hoose…", self)
-        self.browse.setObjectName("browseButton")
-        self.browse.setAccessibleName("Choose the file to import")
-        self.browse.setAutoDefault(False)
-        row.addWidget(self.file_edit, 1)
-        row.addWidget(self.browse)
-        form = QFormLayout()
-        label = QLabel("&File:", self)
-        label.setBuddy(self.browse)
-        form.addRow(label, row)
-        layout.addLayout(form)
+        self.add_help(layout, HELP, "importHelpLabel", "What the file must hold")
+        self.file_edit, self.browse = self.add_file_row(
+            layout, "&File:", "fileEdit", "File to import", "Choose a .csv or .xlsx file"
+        )
         layout.addStretch(1)
         self.status, self.bar = self.add_status_area(layout, "Import")
         row, self.import_button, self.cancel_button = self.action_row(

@@ -19,8 +19,10 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QWidget,
@@ -65,6 +67,38 @@ class OperationDialog(QDialog):
         self.ctx = ctx
         self.op: Op | None = None
         self._cancel_requested = False
+
+    def add_help(self, layout: QBoxLayout, text: str, object_name: str, accessible: str) -> None:
+        """The sentence at the top that says what the operation does and what it needs."""
+        label = QLabel(text, self)
+        label.setObjectName(object_name)
+        label.setAccessibleName(accessible)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+
+    def add_file_row(
+        self, layout: QBoxLayout, label_text: str, edit_name: str, what: str, placeholder: str
+    ) -> tuple[QLineEdit, QPushButton]:
+        """A read-only path with a Choose… button: the path is only ever set by a file dialog,
+        so what is shown is what will be used."""
+        row = QHBoxLayout()
+        edit = QLineEdit(self)
+        edit.setObjectName(edit_name)
+        edit.setAccessibleName(what)
+        edit.setReadOnly(True)
+        edit.setPlaceholderText(placeholder)
+        browse = QPushButton("C&hoose…", self)
+        browse.setObjectName("browseButton")
+        browse.setAccessibleName(f"Choose the {what.lower()}")
+        browse.setAutoDefault(False)
+        row.addWidget(edit, 1)
+        row.addWidget(browse)
+        label = QLabel(label_text, self)
+        label.setBuddy(browse)
+        form = QFormLayout()
+        form.addRow(label, row)
+        layout.addLayout(form)
+        return edit, browse
 
     def add_status_area(self, layout: QBoxLayout, what: str) -> tuple[QLabel, QProgressBar]:
         """The status sentence and progress bar every operation dialog shows under its inputs."""
