@@ -14,7 +14,7 @@ test. Dates are relative to today so "overdue" and "due soon" stay true whenever
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -150,3 +150,46 @@ def admin_ctx(known: Known, runner) -> Iterator[object]:
     finally:
         runner.wait(10000)
         store.close()
+
+
+def shown_window(qtbot, ctx):
+    """The signed-in main window for ``ctx``, shown and owned by the test."""
+    from cse_screen.gui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    """An empty folder for what a test writes (its database lives elsewhere in tmp_path)."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+def install_variant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, note: str, edit: Callable[[str], str]
+) -> Path:
+    """The shipped instrument plus a draft 1.0.1 made from it by ``edit``, as the folder the
+    registry reads; returns that folder."""
+    from cse_screen.core import registry
+
+    shipped = registry.default_folder()
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    text = (shipped / "lac-cse-screen.yaml").read_text(encoding="utf-8")
+    (folder / "lac-cse-screen.yaml").write_text(text, encoding="utf-8")
+    variant = text.replace('version: "1.0.0"', 'version: "1.0.1"', 1).replace(
+        "status: active", "status: draft", 1
+    )
+    variant = variant.replace(
+        "  changelog:\n",
+        f'  changelog:\n    - version: "1.0.1"\n      date: "2026-11-29"\n      note: "{note}"\n',
+        1,
+    )
+    (folder / "lac-cse-screen-1.0.1.yaml").write_text(edit(variant), encoding="utf-8")
+    monkeypatch.setattr(registry, "default_folder", lambda: folder)
+    return folder

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
-from screens_fixtures import known, known_template, make_context, open_store
+from screens_fixtures import known, known_template, make_context, open_store, out_dir, shown_window
 
 from cse_screen.gui.main_window import MainWindow
 from cse_screen.storage.backup import check_backup
 
-__all__ = ["known", "known_template"]
+__all__ = ["known", "known_template", "out_dir"]
 
 HEADINGS = "Case Ref,Name,Date of Birth,Gender,Allocated Worker,Team\n"
 GOOD_ROWS = (
@@ -44,20 +44,6 @@ def admin(known, runner) -> Iterator[object]:
     yield make_context(store, runner, known.db)
     runner.wait(10000)
     store.close()
-
-
-@pytest.fixture
-def out_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
-
-
-def _window(qtbot, ctx) -> MainWindow:
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.show()
-    return window
 
 
 def _open(qtbot, window: MainWindow, button: str, dialog: str):
@@ -88,7 +74,7 @@ def _refs(ctx) -> set[str]:
 def test_an_admin_backs_up_to_a_file_that_check_backup_accepts(
     qtbot, admin, out_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    window = _window(qtbot, admin)
+    window = shown_window(qtbot, admin)
     dialog = _open(qtbot, window, "backupButton", "backupDialog")
     assert "command line" in dialog.findChild(QLabel, "backupHelpLabel").text()
     _choose(monkeypatch, "getSaveFileName", out_dir / "nightly")
@@ -120,7 +106,7 @@ def test_a_cancelled_backup_leaves_no_file(qtbot, admin, out_dir: Path) -> None:
 def test_a_lead_is_not_offered_backup(qtbot, known, runner) -> None:
     store = open_store(known, "lee")
     try:
-        window = _window(qtbot, make_context(store, runner, known.db))
+        window = shown_window(qtbot, make_context(store, runner, known.db))
         assert not window.findChild(QPushButton, "backupButton").isVisible()
         assert window.findChild(QPushButton, "exportButton").isVisible()
         assert window.open_operation("backup") is None
@@ -137,7 +123,7 @@ def test_importing_a_good_list_adds_every_child_and_refreshes_the_register(
 ) -> None:
     source = out_dir / "children.csv"
     source.write_text(HEADINGS + GOOD_ROWS, encoding="utf-8")
-    window = _window(qtbot, admin)
+    window = shown_window(qtbot, admin)
     register = window.root("register")
     qtbot.waitUntil(lambda: register.model.total > 0, timeout=5000)
     before = register.model.total  # the admin's own team (North) by default
@@ -156,7 +142,7 @@ def test_a_list_with_bad_rows_adds_none_and_names_the_rows(
 ) -> None:
     source = out_dir / "children.csv"
     source.write_text(HEADINGS + BAD_ROWS, encoding="utf-8")
-    window = _window(qtbot, admin)
+    window = shown_window(qtbot, admin)
     dialog = _open(qtbot, window, "importButton", "importDialog")
     _choose(monkeypatch, "getOpenFileName", source)
     _click(qtbot, dialog, "importButton")

@@ -10,13 +10,13 @@ import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel, QLineEdit, QPushButton
-from screens_fixtures import known, known_template, make_context, open_store
+from screens_fixtures import known, known_template, make_context, open_store, out_dir, shown_window
 
 from cse_screen.errors import PermissionDenied
 from cse_screen.export.options import ExportOptions
 from cse_screen.gui.main_window import OPERATIONS, MainWindow
 
-__all__ = ["known", "known_template"]
+__all__ = ["known", "known_template", "out_dir"]
 
 EXPECTED_SHEETS = [
     "Summary",
@@ -44,21 +44,6 @@ def ctx_for(known, runner) -> Iterator[object]:
     runner.wait(10000)
     for store in stores:
         store.close()
-
-
-@pytest.fixture
-def out_dir(tmp_path: Path) -> Path:
-    """An empty folder for exports (the test's database lives elsewhere in tmp_path)."""
-    folder = tmp_path / "exports"
-    folder.mkdir()
-    return folder
-
-
-def _window(qtbot, ctx) -> MainWindow:
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.show()
-    return window
 
 
 def _save_as(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[str]:
@@ -100,7 +85,7 @@ def test_a_lead_exports_a_pseudonymised_workbook_with_every_sheet(
     qtbot, ctx_for, out_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ctx = ctx_for("lee")
-    window = _window(qtbot, ctx)
+    window = shown_window(qtbot, ctx)
     dialog = _open_export(qtbot, window)
     assert dialog.findChild(QCheckBox, "pseudonymiseCheck").isChecked()
     asked = _save_as(monkeypatch, out_dir / "board-report")  # no suffix typed
@@ -167,7 +152,7 @@ def test_a_worker_sees_no_export_and_the_service_refuses_anyway(
     from cse_screen.export.service import export_workbook
 
     ctx = ctx_for("sam")
-    window = _window(qtbot, ctx)
+    window = shown_window(qtbot, ctx)
     assert not window.findChild(QPushButton, "exportButton").isVisible()
     assert not window.form.actionExport.isEnabled()
     assert not window.findChild(QPushButton, "backupButton").isVisible()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
-from screens_fixtures import admin_ctx, all_absent, known, known_template
+from screens_fixtures import admin_ctx, all_absent, install_variant, known, known_template
 
 __all__ = ["admin_ctx", "known", "known_template"]
 
@@ -161,30 +161,17 @@ def required_context(tmp_path, monkeypatch):
     """The shipped instrument plus a draft 1.0.1 that requires sources and missing episodes."""
     from cse_screen.core import registry
 
-    shipped = registry.default_folder()
-    folder = tmp_path / "questionnaires"
-    folder.mkdir()
-    text = (shipped / "lac-cse-screen.yaml").read_text(encoding="utf-8")
-    (folder / "lac-cse-screen.yaml").write_text(text, encoding="utf-8")
-    variant = text.replace('version: "1.0.0"', 'version: "1.0.1"', 1).replace(
-        "status: active", "status: draft", 1
-    )
-    variant = variant.replace(
-        "  changelog:\n",
-        '  changelog:\n    - version: "1.0.1"\n      date: "2026-11-29"\n'
-        '      note: "Sources and missing episodes required"\n',
-        1,
-    )
-    sources = '    label: "Sources consulted"\n'
-    variant = variant.replace(sources, sources + "    required: true\n", 1)
-    variant = variant.replace(
-        'label: "Missing episodes in the last 90 days", type: integer}',
-        'label: "Missing episodes in the last 90 days", type: integer, required: true}',
-        1,
-    )
-    assert variant.count("required: true") == text.count("required: true") + 2
-    (folder / "lac-cse-screen-1.0.1.yaml").write_text(variant, encoding="utf-8")
-    monkeypatch.setattr(registry, "default_folder", lambda: folder)
+    def require_two(text: str) -> str:
+        sources = '    label: "Sources consulted"\n'
+        changed = text.replace(sources, sources + "    required: true\n", 1).replace(
+            'label: "Missing episodes in the last 90 days", type: integer}',
+            'label: "Missing episodes in the last 90 days", type: integer, required: true}',
+            1,
+        )
+        assert changed.count("required: true") == text.count("required: true") + 2
+        return changed
+
+    install_variant(tmp_path, monkeypatch, "Sources and missing episodes required", require_two)
     return registry.get_questionnaire(version="1.0.1")
 
 

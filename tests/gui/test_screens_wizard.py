@@ -19,6 +19,7 @@ from screens_fixtures import (
     absent_value,
     admin_ctx,
     all_absent,
+    install_variant,
     known,
     known_template,
     open_store,
@@ -197,30 +198,15 @@ def test_resuming_a_draft_restores_every_answer_and_note(qtbot, admin_ctx, known
 @pytest.fixture
 def variant_folder(tmp_path, monkeypatch):
     """The shipped instrument plus a draft 1.0.1 in which A2 shows only when A1 is current."""
-    from cse_screen.core import registry
 
-    shipped = registry.default_folder()
-    folder = tmp_path / "questionnaires"
-    folder.mkdir()
-    text = (shipped / "lac-cse-screen.yaml").read_text(encoding="utf-8")
-    (folder / "lac-cse-screen.yaml").write_text(text, encoding="utf-8")
-    variant = text.replace('version: "1.0.0"', 'version: "1.0.1"', 1).replace(
-        "status: active", "status: draft", 1
-    )
-    variant = variant.replace(
-        "  changelog:\n",
-        '  changelog:\n    - version: "1.0.1"\n      date: "2026-11-29"\n'
-        '      note: "A2 asked only when A1 is current"\n',
-        1,
-    )
-    variant = variant.replace(
-        "      - id: A2\n",
-        "      - id: A2\n        show_if: \"A1 == 'current' or A1 == 'both'\"\n",
-        1,
-    )
-    (folder / "lac-cse-screen-1.0.1.yaml").write_text(variant, encoding="utf-8")
-    monkeypatch.setattr(registry, "default_folder", lambda: folder)
-    return folder
+    def a2_follows_a1(text: str) -> str:
+        return text.replace(
+            "      - id: A2\n",
+            "      - id: A2\n        show_if: \"A1 == 'current' or A1 == 'both'\"\n",
+            1,
+        )
+
+    return install_variant(tmp_path, monkeypatch, "A2 asked only when A1 is current", a2_follows_a1)
 
 
 def test_items_show_and_hide_live_by_show_if(qtbot, admin_ctx, known, variant_folder):
