@@ -19,7 +19,7 @@ CHILD = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from cse_screen.core import registry
-    from cse_screen.gui.wizard.draft import DraftController
+    from cse_screen.storage.services.drafts import DraftController
     from cse_screen.storage.store import Store
 
     db, password, child_id = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])

@@ -112,7 +112,7 @@ def test_guidance_opens_with_f1_and_the_question_button(qtbot, admin_ctx, known)
 
 
 def _answered_draft(admin_ctx, known, child_ref: str, present: dict[str, str]):
-    from cse_screen.gui.wizard.draft import DraftController
+    from cse_screen.storage.services.drafts import DraftController
 
     store = admin_ctx.require_store()
     child = store.children.get(known.ids[child_ref])
@@ -149,7 +149,7 @@ def test_override_without_a_reason_is_refused_and_lowering_needs_sign_off(qtbot,
 
 
 def test_submit_lists_unanswered_items_and_missing_evidence(qtbot, admin_ctx, known):
-    from cse_screen.gui.wizard.draft import DraftController
+    from cse_screen.storage.services.drafts import DraftController
 
     store = admin_ctx.require_store()
     child = store.children.get(known.ids["LAC0005"])

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from cse_screen.core.model import ContextField
 from cse_screen.gui.wizard.context_summary import NOT_GIVEN, option_words
-from cse_screen.gui.wizard.draft import COUNTED_FROM_EVENTS, DraftController
+from cse_screen.storage.services.drafts import COUNTED_FROM_EVENTS, DraftController
 
 TEXT_DELAY_MS = 400
 #: Where a cleared date edit sits; shown as "Not given" (Qt's special-value idiom).

@@ -10,8 +10,8 @@ import html
 from datetime import date
 
 from cse_screen.core.model import ContextField, Questionnaire
-from cse_screen.gui.wizard.draft import CHILD_RECORD_FIELDS
 from cse_screen.storage.records import ScreeningRecord
+from cse_screen.storage.services.drafts import CHILD_RECORD_FIELDS
 
 NOT_GIVEN = "Not given"
 

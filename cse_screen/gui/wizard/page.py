@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from cse_screen.gui.context import AppContext
-from cse_screen.gui.wizard.draft import DraftController
 from cse_screen.gui.wizard.wizard import ScreeningWizard
 from cse_screen.storage.records import EventRecord
+from cse_screen.storage.services.drafts import DraftController
 from cse_screen.storage.services.screenings import TRIGGERS
 
 

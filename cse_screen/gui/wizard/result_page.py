@@ -29,7 +29,7 @@ from cse_screen.core import dates
 from cse_screen.core.model import Questionnaire
 from cse_screen.core.scoring import ScoreResult
 from cse_screen.errors import UserError
-from cse_screen.gui.wizard.draft import DraftController
+from cse_screen.storage.services.drafts import DraftController
 
 ERROR_STYLE = "QLabel { color: #c62828; font-weight: bold; }"
 

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 
 from cse_screen.errors import OverrideInvalid, ScreeningIncomplete, UserError
 from cse_screen.gui.wizard.context_page import ContextPage
-from cse_screen.gui.wizard.draft import DraftController
 from cse_screen.gui.wizard.result_page import ResultPage
 from cse_screen.gui.wizard.section_page import SectionPage
+from cse_screen.storage.services.drafts import DraftController
 
 ErrorFn = Callable[[BaseException], None]
 NOTE_DELAY_MS = 400

@@ -3,7 +3,9 @@
 The wizard and the crash-recovery test both go through :class:`DraftController`, so what the test
 proves (an answer is committed the moment it is given) is what the wizard does. No Qt here: the
 controller pairs the core session (skip logic, progress, completeness, scoring) with the storage
-service (the draft row), and the widgets only draw what it says.
+service (the draft row), and the widgets only draw what it says. It lives beside the services, not
+in the GUI, because it needs the store's records and triggers and because anything else that fills
+in a screening (a script, a sync client) must take the same path.
 """
 
 from __future__ import annotations
