@@ -108,6 +108,10 @@ class StorageFull(UserError):
     """The disk is full; the operation was abandoned and saved data is unchanged."""
 
 
+class StorageReadOnly(UserError):
+    """The database's file, folder or disk cannot be written; saved data is unchanged."""
+
+
 class Cancelled(UserError):
     """The user cancelled a long-running operation."""
 

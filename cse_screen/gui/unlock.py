@@ -21,9 +21,11 @@ from cse_screen.gui.theme import set_tone
 from cse_screen.gui.worker import Op, Runner
 
 WRONG_PASSWORD = "The user name or password is not right. Check both and try again."  # noqa: S105
+# The reason names the file and, for a damaged database, what restoring a backup would lose: a
+# restore is never advised on its own, and never for a full disk or a lock (those say how to fix).
 DAMAGED = (
     "The database cannot be opened: {reason} This is not a problem with your password, and "
-    "nothing was changed. Ask IT to restore the database from a backup."
+    "nothing was changed."
 )
 
 # attempt(user, password) runs off the GUI thread; its result is passed on by `unlocked`.

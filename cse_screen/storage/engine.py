@@ -30,6 +30,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL
 
+from cse_screen import storage_faults
 from cse_screen.errors import (
     DatabaseDamaged,
     DatabaseInUse,
@@ -38,7 +39,7 @@ from cse_screen.errors import (
     UserError,
 )
 from cse_screen.paths import default_database
-from cse_screen.storage.atomic import is_disk_full, storage_full, write_error
+from cse_screen.storage.atomic import write_error
 
 # The DB-API module used for every connection. Tests swap it for the stock sqlite3 module to
 # prove that we refuse to run unencrypted.
@@ -84,45 +85,24 @@ def _check_cipher_version(version: str) -> None:
 
 
 def _damaged(db_path: Path) -> DatabaseDamaged:
-    return DatabaseDamaged(
-        f"the database file {db_path} cannot be read: it is damaged, or it does not belong "
-        "to the keyslot file next to it"
-    )
+    return storage_faults.damaged_sentence(db_path)
 
 
 def _in_use(db_path: Path) -> DatabaseInUse:
-    return DatabaseInUse(
-        f"the database file {db_path} is in use by another program; close it and try again"
-    )
+    return storage_faults.locked_sentence(db_path)
 
 
 def translate_error(exc: BaseException, db_path: Path) -> UserError | None:
     """The user-facing error for a driver failure, or None when it is a programming error.
 
-    Used around every database call so that damage, a lock held elsewhere or a full disk reach
-    the user as one sentence naming the file, never as a traceback.
+    Used around every database call so that damage, a lock held elsewhere, a read-only folder or
+    a full disk reach the user as one sentence naming the file, never as a traceback; which one
+    is decided in :mod:`cse_screen.storage_faults`, so a full disk is never called damage.
     """
-    if isinstance(exc, UserError):
-        return exc
+    found = storage_faults.user_error(exc, db_path)
+    if found is not None:
+        return found
     inner = getattr(exc, "orig", None) or exc
-    if is_disk_full(inner):
-        return storage_full(db_path)
-    text = str(inner).lower()
-    if "locked" in text or "busy" in text:
-        return _in_use(db_path)
-    if "database or disk is full" in text:
-        return storage_full(db_path)
-    damage = ("not a database", "malformed", "disk i/o error", "hmac", "corrupt")
-    if any(word in text for word in damage):
-        return _damaged(db_path)
-    if "readonly" in text or "read-only" in text:
-        return UserError(
-            f"the database file {db_path} cannot be written: the file or its folder is read-only"
-        )
-    if "unable to open database file" in text:
-        return UserError(
-            f"the database file {db_path} cannot be opened: its folder is missing or not accessible"
-        )
     return write_error(inner, db_path)
 
 
@@ -228,7 +208,7 @@ def open_engine(
     key: bytes,
     create: bool = False,
     *,
-    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    busy_timeout_ms: int | None = None,
 ) -> Engine:
     """An engine on the encrypted database at ``db_path`` (default: the user data folder).
 
@@ -242,7 +222,8 @@ def open_engine(
     _check_file(db_path, create)
     if create:
         _create_empty(db_path)
-    engine = _build_engine(db_path, key, busy_timeout_ms)
+    busy = DEFAULT_BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
+    engine = _build_engine(db_path, key, busy)
     try:
         _first_connect(engine, db_path)
     except BaseException:

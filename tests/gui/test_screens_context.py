@@ -99,6 +99,7 @@ def test_values_given_by_keyboard_are_saved_at_once_and_restored_on_resume(qtbot
     wizard.findChild(QDateEdit, "context_screen_date").setDate(
         QDate(yesterday.year, yesterday.month, yesterday.day)
     )
+    qtbot.waitUntil(wizard.all_saved, timeout=5000)  # saves are written off the GUI thread
     saved = store.screenings.get(sid)  # read back from the database, not the controller
     assert saved.context == {
         "trigger": "scheduled_review",
@@ -132,9 +133,11 @@ def test_clearing_a_value_removes_it_from_the_draft(qtbot, admin_ctx, known):
     wizard = open_wizard(qtbot, admin_ctx, known.ids["LAC0005"])
     spin = wizard.findChild(QSpinBox, "context_missing_episodes")
     spin.setValue(2)
+    qtbot.waitUntil(wizard.all_saved, timeout=5000)  # saves are written off the GUI thread
     assert store.screenings.get(wizard.controller.screening_id).context["missing_episodes"] == 2
     spin.setValue(spin.minimum())
     assert spin.text() == "Not given"
+    qtbot.waitUntil(wizard.all_saved, timeout=5000)  # saves are written off the GUI thread
     saved = store.screenings.get(wizard.controller.screening_id).context
     assert "missing_episodes" not in saved
 
@@ -201,6 +204,7 @@ def test_required_context_missing_blocks_submit_with_a_sentence(
     wizard.findChild(QSpinBox, "context_missing_episodes").setValue(0)  # none is an answer
     wizard.findChild(QCheckBox, "context_sources_carer").setChecked(True)
     wizard.findChild(QWidget, "submitButton").click()
+    qtbot.waitUntil(lambda: not wizard.autosave.busy(), timeout=5000)
     record = store.screenings.get(controller.screening_id)
     assert record.status == "submitted"
     assert record.context["sources"] == ["carer"] and record.context["missing_episodes"] == 0

@@ -58,6 +58,7 @@ def test_recorded_episodes_fill_the_count_save_it_and_say_where_it_came_from(
     spin.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is spin, timeout=3000)
     qtbot.keyClick(spin, Qt.Key.Key_Up)
+    qtbot.waitUntil(wizard.all_saved, timeout=5000)  # saves are written off the GUI thread
     assert store.screenings.get(wizard.controller.screening_id).context["missing_episodes"] == 4
     assert not note.isVisible()
 

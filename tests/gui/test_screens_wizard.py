@@ -229,6 +229,7 @@ def test_items_show_and_hide_live_by_show_if(qtbot, admin_ctx, known, variant_fo
     wizard.findChild(QRadioButton, "answer_A1_none").click()
     assert not a2.isVisible()
     assert controller.progress()[1] == total_shown - 1
+    qtbot.waitUntil(wizard.all_saved, timeout=5000)  # saves are written off the GUI thread
     saved = store.screenings.get(controller.screening_id)
     assert saved.answers["A1"].value == "none"
     assert saved.instrument_version == "1.0.1"

@@ -84,6 +84,14 @@ class ItemWidget(QFrame):
         self.guidance.hide()
         layout.addWidget(self.guidance)
         self._build_evidence(layout)
+        self.unsaved = QLabel(self)
+        self.unsaved.setObjectName(f"unsaved_{item.id}")
+        self.unsaved.setWordWrap(True)
+        self.unsaved.setTextFormat(Qt.TextFormat.PlainText)
+        self.unsaved.setContentsMargins(34, 0, 0, 0)
+        self.unsaved.setStyleSheet("QLabel { color: #c62828; font-weight: bold; }")
+        self.unsaved.hide()
+        layout.addWidget(self.unsaved)
         self._update_tab_stop()
 
     # -- construction -------------------------------------------------------------------------
@@ -174,6 +182,17 @@ class ItemWidget(QFrame):
         self.evidence_label.setStyleSheet(
             "QLabel { color: #c62828; font-weight: bold; }" if missing else ""
         )
+
+    def set_unsaved(self, why: str | None) -> None:
+        """Mark an answer given but not committed, with a few words on why (None: it is)."""
+        if why is None:
+            self.unsaved.hide()
+            self.unsaved.clear()
+            return
+        text = f"Not saved yet: {why}"
+        self.unsaved.setText(text)
+        self.unsaved.setAccessibleName(f"{self.item.id} {text}")
+        self.unsaved.show()
 
     def value(self) -> str | None:
         checked = self.group.checkedButton()

@@ -69,11 +69,13 @@ def resume_screening(ctx: AppContext, screening_id: int) -> ScreeningWizard | No
 
 
 def show_wizard(ctx: AppContext, controller: DraftController) -> ScreeningWizard:
-    wizard = ScreeningWizard(controller, on_error=lambda exc: ctx.show_error(wizard, exc))
-    ctx.signals.locked.connect(wizard.flush_notes)
+    wizard = ScreeningWizard(
+        controller, on_error=lambda exc: ctx.show_error(wizard, exc), runner=ctx.runner
+    )
+    ctx.signals.locked.connect(wizard.on_locked)
 
     def closed(_screening_id: int) -> None:
-        ctx.signals.locked.disconnect(wizard.flush_notes)
+        ctx.signals.locked.disconnect(wizard.on_locked)
         ctx.signals.dataChanged.emit("screenings")
         if ctx.nav is not None:
             ctx.nav.close_page(wizard)

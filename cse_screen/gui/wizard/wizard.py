@@ -1,8 +1,10 @@
 """The screening wizard: "About this screening", a page per visible section, then the result.
 
 Which sections and items show, progress and completeness come from the core session through the
-:class:`DraftController`; every answer is committed to the draft as it is given, so closing the
-wizard (or the laptop lid, or a crash) loses nothing.
+:class:`DraftController`. Every answer is written to the draft as it is given, off the GUI thread
+(:class:`AutosaveQueue`); the footer says "All answers saved" only when the controller's ledger
+says every change is committed, and an answer whose save failed stays marked, with the reason,
+until a retry commits it.
 """
 
 from __future__ import annotations
@@ -24,10 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.errors import OverrideInvalid, ScreeningIncomplete, UserError
+from cse_screen.gui.wizard.autosave import AutosaveQueue
+from cse_screen.gui.wizard.close_prompt import ask_before_closing, unsaved_summary
 from cse_screen.gui.wizard.context_page import ContextPage
 from cse_screen.gui.wizard.result_page import ResultPage
 from cse_screen.gui.wizard.section_page import SectionPage
+from cse_screen.gui.worker import Runner
+from cse_screen.storage.services.draft_saves import answer_key
 from cse_screen.storage.services.drafts import DraftController
+from cse_screen.storage_faults import short_phrase
 
 ErrorFn = Callable[[BaseException], None]
 NOTE_DELAY_MS = 400
@@ -52,11 +59,15 @@ class ScreeningWizard(QWidget):
         controller: DraftController,
         on_error: ErrorFn | None = None,
         parent: QWidget | None = None,
+        runner: Runner | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("screeningWizard")
         self.controller = controller
         self._on_error = on_error
+        self.autosave = AutosaveQueue(controller, runner or Runner(parent=self), self._failed, self)
+        self.autosave.changed.connect(self._show_save_state)
+        self._after_saved: Callable[[], None] | None = None
         self._pending_notes: dict[str, str] = {}
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_DELAY_MS)
         self._note_timer.timeout.connect(self.flush_notes)
@@ -126,11 +137,20 @@ class ScreeningWizard(QWidget):
         )
 
     def _build_footer(self, layout: QVBoxLayout) -> None:
-        row = QHBoxLayout()
         self.save_status = QLabel(self)
         self.save_status.setObjectName("saveStatus")
-        row.addWidget(self.save_status, 1)
-        self.close_button = QPushButton("Close (answers are saved)", self)
+        self.save_status.setWordWrap(True)
+        self.save_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.save_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.save_status)  # a row of its own: a failure's sentence is long
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.retry_button = QPushButton("&Retry saving", self)
+        self.retry_button.setObjectName("retrySaveButton")
+        self.retry_button.clicked.connect(self.autosave.retry_now)
+        self.retry_button.hide()
+        row.addWidget(self.retry_button)
+        self.close_button = QPushButton("Close", self)
         self.close_button.setObjectName("closeWizardButton")
         self.close_button.clicked.connect(self.close_wizard)
         row.addWidget(self.close_button)
@@ -245,8 +265,32 @@ class ScreeningWizard(QWidget):
         super().hideEvent(event)
 
     def close_wizard(self) -> None:
+        """Close once everything is committed; with changes unsaved, say how many and offer to
+        retry, never claiming they are saved."""
         self.flush_notes()
+        if self.controller.ledger.all_saved():
+            self.closed.emit(self.controller.screening_id)
+        elif not self.controller.ledger.failing():
+            self._when_saved(self.close_wizard)  # still on their way: close when they land
+        else:
+            ask_before_closing(self, self.controller, self.autosave.retry_now, self._close_unsaved)
+
+    def _close_unsaved(self) -> None:
+        self._after_saved = None
         self.closed.emit(self.controller.screening_id)
+
+    def _when_saved(self, then: Callable[[], None]) -> None:
+        self._after_saved = then
+        self._show_save_state()
+
+    def all_saved(self) -> bool:
+        """Whether every change given in this wizard is committed (what "saved" may claim)."""
+        return self.controller.ledger.all_saved() and not self.autosave.busy()
+
+    def on_locked(self) -> None:
+        """Locking writes typed notes and tries the unsaved changes once more at once."""
+        self.flush_notes()
+        self.autosave.retry_now()
 
     def _update_chrome(self) -> None:
         ids = self.visible_section_ids()
@@ -276,22 +320,22 @@ class ScreeningWizard(QWidget):
     # -- answers ------------------------------------------------------------------------------
     def _answered(self, item_id: str, value: str) -> None:
         try:
-            self.controller.answer(item_id, value)
+            key = self.controller.give_answer(item_id, value)
         except Exception as exc:
             self._failed(exc)
             return
-        self._saved()
+        self.autosave.save(key)
         self._refresh()
 
     def _context_changed(self, field_id: str, value: object) -> None:
         try:
-            self.controller.set_context(field_id, value)
+            key = self.controller.give_context(field_id, value)
         except Exception as exc:
             if self.context_page is not None:
-                self.context_page.restore()  # show what is saved, not what was refused
+                self.context_page.restore()  # show what is kept, not what was refused
             self._failed(exc)
             return
-        self._saved()
+        self.autosave.save(key)
         self.title.setText(self._title_text())
         if self.context_page is not None and field_id == "trigger":
             self.context_page.restore()
@@ -308,14 +352,11 @@ class ScreeningWizard(QWidget):
         if self.context_page is not None:
             self.context_page.flush()
         pending, self._pending_notes = self._pending_notes, {}
-        try:
-            for item_id, text in pending.items():
-                self.controller.set_note(item_id, text)
-        except Exception as exc:
-            self._failed(exc)
-            return
+        for item_id, text in pending.items():
+            key = self.controller.give_note(item_id, text)
+            if key is not None:
+                self.autosave.save(key)
         if pending:
-            self._saved()
             self._refresh_evidence()
 
     def _refresh(self) -> None:
@@ -333,11 +374,31 @@ class ScreeningWizard(QWidget):
                 widget.set_evidence_shown(self.controller.needs_evidence(widget.item))
                 widget.set_evidence_missing(item_id in missing)
 
-    def _saved(self) -> None:
-        self.save_status.setText(f"All answers saved at {QTime.currentTime().toString('HH:mm:ss')}")
+    def _show_save_state(self) -> None:
+        """The footer and the items say what the ledger says: saved, on its way, or failed."""
+        unsaved = {u.key for u in self.controller.ledger.unsaved()}
+        failing = self.controller.ledger.failing()
+        why = short_phrase(self.autosave.last_error) if failing else "saving…"
+        for page in self.pages.values():
+            for item_id, widget in page.items.items():
+                widget.set_unsaved(why if answer_key(item_id) in unsaved else None)
+        self.retry_button.setVisible(bool(failing))
+        if failing:
+            text = unsaved_summary(self.controller)
+            if self.autosave.retry_in is not None:
+                text += f" Trying again in {self.autosave.retry_in:g} s."
+            self.save_status.setText(text)
+        elif not self.all_saved():
+            self.save_status.setText("Saving…")
+        else:
+            now = QTime.currentTime().toString("HH:mm:ss")
+            self.save_status.setText(f"All answers saved at {now}")
+            then, self._after_saved = self._after_saved, None
+            if then is not None:
+                then()
 
     def _failed(self, exc: BaseException) -> None:
-        self.save_status.setText("Not saved: see the message")
+        self._show_save_state()
         if self._on_error is not None:
             self._on_error(exc)
         else:
@@ -351,7 +412,17 @@ class ScreeningWizard(QWidget):
 
     # -- submitting ---------------------------------------------------------------------------
     def _submit(self, final_outcome: str, reason: str) -> None:
+        """Submit only what is committed: wait for saves on their way; refuse while any failed."""
         self.flush_notes()
+        if not self.all_saved():
+            if self.controller.ledger.failing():
+                self.autosave.retry_now()
+                self.result_page.show_submit_error(
+                    UserError(unsaved_summary(self.controller) + " Submit again once saved.")
+                )
+            else:
+                self._when_saved(lambda: self._submit(final_outcome, reason))
+            return
         try:
             self.controller.submit(final_outcome or None, reason)
         except OverrideInvalid as exc:

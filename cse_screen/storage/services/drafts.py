@@ -11,43 +11,29 @@ in a screening (a script, a sync client) must take the same path.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any, Protocol
 
 from cse_screen.core import registry
-from cse_screen.core.answers_file import AnswersFile, check_against
 from cse_screen.core.judgement import Judgement, apply_judgement
-from cse_screen.core.model import ContextField, Item, Questionnaire, Section
+from cse_screen.core.model import Item, Questionnaire, Section
+from cse_screen.core.save_ledger import SaveLedger
 from cse_screen.core.scoring import ScoreResult
-from cse_screen.core.session import ScreeningSession, scoring_context
-from cse_screen.errors import ScreeningIncomplete, ValidationFailed
+from cse_screen.core.session import ScreeningSession
+from cse_screen.errors import ScreeningIncomplete, UserError
 from cse_screen.storage.records import ChildRecord, EventRecord, ScreeningRecord
+from cse_screen.storage.services.draft_saves import CONTEXT_KEY, PendingSave, answer_key, item_of
+from cse_screen.storage.services.drafts_context import (
+    CHILD_RECORD_FIELDS,
+    COUNTED_FROM_EVENTS,
+    SCREENING_COLUMNS,
+    DraftContext,
+    EventCount,
+    EventCounter,
+)
 from cse_screen.storage.services.screenings import TRIGGERS
-
-#: Context fields the child's record already holds (date of birth, gender, disability, ...):
-#: never asked again, so the record stays the one place they are kept up to date.
-CHILD_RECORD_FIELDS: frozenset[str] = frozenset(f.name for f in dataclasses.fields(ChildRecord))
-#: Context fields the screening row keeps in a column of its own, so they always have a value.
-SCREENING_COLUMNS: frozenset[str] = frozenset({"screen_date", "trigger"})
-#: Context fields a new draft can count from the child's recorded events: field id -> (event
-#: kind, days ending on the screening date), matching the period the field's label names.
-COUNTED_FROM_EVENTS: dict[str, tuple[str, int]] = {"missing_episodes": ("missing_episode", 90)}
-#: ``count(kind, up_to, days)``: how many of the child's events storage holds in that period.
-EventCounter = Callable[[str, date, int], int]
-
-
-@dataclasses.dataclass(frozen=True)
-class EventCount:
-    """A context value filled in from recorded events, kept so the page can say so."""
-
-    field_id: str
-    kind: str
-    count: int
-    up_to: date
-    days: int
 
 
 class ScreeningService(Protocol):
@@ -71,12 +57,29 @@ class ScreeningService(Protocol):
     ) -> Any: ...
 
 
+__all__ = [
+    "CHILD_RECORD_FIELDS",
+    "COUNTED_FROM_EVENTS",
+    "SCREENING_COLUMNS",
+    "DraftController",
+    "EventCount",
+    "ScreeningService",
+]
+
+
 def _screening_id(started: Any) -> int:
     return started if isinstance(started, int) else int(started.id)
 
 
-class DraftController:
-    """A draft screening being filled in: every answer is saved before the call returns."""
+class DraftController(DraftContext):
+    """A draft screening being filled in.
+
+    Two ways to save, one truth about what is saved (:attr:`ledger`): ``answer``, ``set_note`` and
+    ``set_context`` commit before they return (scripts, the crash test); the wizard gives the
+    change with ``give_*`` (checked and kept in memory at once, numbered in the ledger), then has
+    :meth:`save_for` written off the GUI thread and reports the outcome with :meth:`save_done` or
+    :meth:`save_failed`. Only a committed save marks a change saved.
+    """
 
     def __init__(
         self,
@@ -100,6 +103,7 @@ class DraftController:
             item_id: a.note for item_id, a in record.answers.items() if a.note
         }
         self.session = ScreeningSession(questionnaire, answers=answers, context=self.context)
+        self.ledger = SaveLedger()
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -147,164 +151,77 @@ class DraftController:
     def screening_id(self) -> int:
         return self.record.id
 
-    @property
-    def context(self) -> dict[str, Any]:
-        """The scoring context as storage builds it on submit (the child's date of birth and
-        disability from the record, the screening date), so the preview agrees with the result."""
-        child = self._child
-        base = dict(self.record.context)
-        if self._declares("trigger"):
-            base.setdefault("trigger", self.record.trigger)
-        return dict(
-            scoring_context(
-                base,
-                screen_date=self.record.screen_date,
-                dob=child.dob if child else None,
-                disability=child.disability if child else None,
-            )
-        )
-
-    # -- context ("About this screening") -----------------------------------------------------
-    def _declares(self, field_id: str) -> bool:
-        return any(f.id == field_id for f in self.questionnaire.context_fields)
-
-    def asked_context(self) -> list[ContextField]:
-        """The definition's context fields the worker answers in the wizard: all but those the
-        child's record supplies, which scoring and the export take from the record."""
-        return [f for f in self.questionnaire.context_fields if f.id not in CHILD_RECORD_FIELDS]
-
-    def record_context(self) -> list[ContextField]:
-        """The definition's context fields taken from the child's record (shown, not asked)."""
-        return [f for f in self.questionnaire.context_fields if f.id in CHILD_RECORD_FIELDS]
-
-    def context_clearable(self, field: ContextField) -> bool:
-        """Whether "not given" is a choice: not for the date and trigger the row always has."""
-        return field.id not in SCREENING_COLUMNS
-
-    def context_value(self, field_id: str) -> Any:
-        """The saved value: a date, an int, a str or a list of str, or None when not given."""
-        if field_id == "screen_date":
-            return self.record.screen_date
-        value = self.record.context.get(field_id)
-        if value is None and field_id == "trigger":
-            return self.record.trigger
-        field = self._context_field(field_id)
-        if field.type == "date" and isinstance(value, str):
-            return date.fromisoformat(value)
-        return value
-
-    def set_context(self, field_id: str, value: Any) -> None:
-        """Check the value against the definition (core's rule for context values), then
-        commit it to the draft at once, as every answer is, so nothing typed is lost."""
-        field = self._context_field(field_id)
-        if value in ("", []):
-            value = None
-        if field.id == "screen_date":
-            self._save_screen_date(value)
-        else:
-            self._save_context_entry(field, value)
-        self._sync_session()
-
-    def _context_field(self, field_id: str) -> ContextField:
-        for field in self.asked_context():
-            if field.id == field_id:
-                return field
-        raise ValidationFailed(f"{self.questionnaire.label} asks no context field '{field_id}'")
-
-    def _save_screen_date(self, day: Any) -> None:
-        if not isinstance(day, date):
-            raise ValidationFailed("The date of screening cannot be left empty.")
-        with _held(self._lock):
-            self._screenings.save_context(
-                self.screening_id, dict(self.record.context), screen_date=day
-            )
-        self.record = dataclasses.replace(self.record, screen_date=day)
-
-    def _save_context_entry(self, field: ContextField, value: Any) -> None:
-        stored = value.isoformat() if isinstance(value, date) else value
-        check_against(
-            AnswersFile(self.questionnaire.id, {field.id: stored}, {}, source="this screening"),
-            self.questionnaire,
-        )
-        context = dict(self.record.context)
-        if stored is None:
-            context.pop(field.id, None)
-        else:
-            context[field.id] = stored
-        # The trigger also lives in its own column (lists, review queue): keep both the same.
-        trigger = stored if field.id == "trigger" and stored in TRIGGERS else None
-        with _held(self._lock):
-            self._screenings.save_context(self.screening_id, context, trigger=trigger)
-        self.record = dataclasses.replace(
-            self.record, context=context, trigger=trigger or self.record.trigger
-        )
-
-    def _record_trigger_in_context(self) -> None:
-        """Write the new draft's trigger into its context too, so storage scores and checks
-        the same context the wizard shows (a definition may ask about, or require, it)."""
-        if "trigger" in self.record.context or "trigger" in CHILD_RECORD_FIELDS:
-            return
-        field = next((f for f in self.asked_context() if f.id == "trigger"), None)
-        if field is not None and self.record.trigger in field.options:
-            self._save_context_entry(field, self.record.trigger)
-            self._sync_session()
-
-    def _fill_counts_from_events(self, count_events: EventCounter) -> None:
-        """Save, like any value the worker gives, each count the records answer; a field that
-        already holds a value keeps it, and a count of none is left for the worker to give,
-        since no event recorded is not the same as none having happened."""
-        for field in self.asked_context():
-            counted_as = COUNTED_FROM_EVENTS.get(field.id)
-            if counted_as is None or field.type != "integer":
-                continue
-            if self.record.context.get(field.id) is not None:
-                continue
-            kind, days = counted_as
-            count = count_events(kind, self.screen_date, days)
-            if count > 0:
-                self._save_context_entry(field, count)
-                self.counted[field.id] = EventCount(field.id, kind, count, self.screen_date, days)
-        self._sync_session()
-
-    def counted_from_events(self, field_id: str, value: Any) -> EventCount | None:
-        """The event count behind ``value`` while the field still shows it, else None (the
-        worker changed it, so the records are no longer where the number came from)."""
-        counted = self.counted.get(field_id)
-        return counted if counted is not None and counted.count == value else None
-
-    def _sync_session(self) -> None:
-        wanted = self.context
-        for key in [k for k in self.session.context if k not in wanted]:
-            self.session.set_context(key, None)
-        for key, value in wanted.items():
-            self.session.set_context(key, value)
-
-    def missing_context(self) -> list[ContextField]:
-        """Required context fields the wizard asks that are still not given (core decides)."""
-        missing = set(self.session.missing_context())
-        return [f for f in self.asked_context() if f.id in missing]
-
     # -- answering ----------------------------------------------------------------------------
     def answer(self, item_id: str, value: str) -> None:
         """Check the value with the session, then commit it (with any note) at once."""
+        self.commit(self.save_for(self.give_answer(item_id, value)))
+
+    def give_answer(self, item_id: str, value: str) -> str:
+        """Check the value with the session and keep it; returns the key its save goes by."""
         self.session.set_answer(item_id, value)
-        self._save(item_id)
+        return self.ledger_change(answer_key(item_id))
 
     def set_note(self, item_id: str, note: str) -> None:
         """Keep an evidence note; saved with the answer (a note without an answer waits)."""
+        key = self.give_note(item_id, note)
+        if key is not None:
+            self.commit(self.save_for(key))
+
+    def give_note(self, item_id: str, note: str) -> str | None:
+        """Keep a note in memory; the key of the answer it is saved with, None until answered."""
         if note.strip():
             self.notes[item_id] = note
         else:
             self.notes.pop(item_id, None)
-        if item_id in self.session.answers:
-            self._save(item_id)
+        if item_id not in self.session.answers:
+            return None
+        return self.ledger_change(answer_key(item_id))
 
-    def _save(self, item_id: str) -> None:
-        value = self.session.answers[item_id]
-        with _held(self._lock):
-            self._screenings.save_answer(
-                self.screening_id, item_id, value, self.notes.get(item_id) or None
-            )
+    # -- saving -------------------------------------------------------------------------------
+    def save_for(self, key: str) -> PendingSave:
+        """The save of what ``key`` holds now, taken on the calling thread; ``write()`` may then
+        run on another (it touches only the snapshot, the service and the lock)."""
+        number = self.ledger.latest(key)
+        sid, screenings, lock = self.screening_id, self._screenings, self._lock
+        if key == CONTEXT_KEY:
+            context, day = dict(self.record.context), self.record.screen_date
+            trigger = self.record.trigger if self.record.trigger in TRIGGERS else None
+
+            def write() -> None:
+                with _held(lock):
+                    screenings.save_context(sid, context, screen_date=day, trigger=trigger)
+
+            return PendingSave(key, number, write)
+        item_id = item_of(key)
+        value, note = self.session.answers.get(item_id), self.notes.get(item_id) or None
+
+        def write_answer() -> None:
+            with _held(lock):
+                screenings.save_answer(sid, item_id, value, note)  # type: ignore[arg-type]
+
+        return PendingSave(key, number, write_answer)
+
+    def commit(self, pending: PendingSave) -> None:
+        """Write ``pending`` now, on this thread; a failure is recorded, then raised."""
+        try:
+            pending.write()
+        except BaseException as exc:
+            self.save_failed(pending, exc)
+            raise
+        self.save_done(pending)
+
+    def save_done(self, pending: PendingSave) -> bool:
+        """Record a committed save; True when its key holds nothing newer."""
+        return self.ledger.committed(pending.key, pending.number)
+
+    def save_failed(self, pending: PendingSave, exc: BaseException) -> int:
+        """Record a failed save with its sentence; returns the failures in a row for its key."""
+        reason = str(exc) if isinstance(exc, UserError) else "an unexpected error"
+        return self.ledger.failed(pending.key, pending.number, reason)
+
+    def unsaved_items(self) -> list[str]:
+        """Item ids whose answer or note is not committed, in the order they were given."""
+        return [item_of(u.key) for u in self.ledger.unsaved() if u.key != CONTEXT_KEY]
 
     def value(self, item_id: str) -> str | None:
         return self.session.answers.get(item_id)
@@ -388,10 +305,6 @@ class DraftController:
                 )
             self.record = self._screenings.get(self.screening_id)
         return self.record
-
-    @property
-    def screen_date(self) -> date:
-        return self.record.screen_date
 
 
 @contextlib.contextmanager
