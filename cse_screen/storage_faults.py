@@ -139,7 +139,7 @@ def read_only_sentence(path: Path) -> StorageReadOnly:
 
 def locked_sentence(path: Path) -> DatabaseInUse:
     return DatabaseInUse(
-        f"the database file {path} is in use by another program (an import or a backup, say); "
+        f"the database file {path} is in use by another program (a long import, say); "
         "wait for it to finish or close it, then try again"
     )
 

@@ -256,3 +256,29 @@ def test_closing_with_unsaved_answers_says_how_many_and_offers_a_retry(
         QApplication.processEvents()
         runner.wait(10000)
         store.close()
+
+
+def test_the_unlock_screen_names_a_full_disk_and_advises_no_restore(qtbot, known, runner, tiny_fs):
+    """A full disk at sign-in used to read "damaged ... restore from a backup"."""
+    from cse_screen.gui.app import open_store
+    from cse_screen.gui.unlock import UnlockWidget
+
+    db = _copy_known(known, tiny_fs)
+    filler = _fill(tiny_fs)
+    unlock = UnlockWidget(runner, db, open_store(db), user="admin")
+    qtbot.addWidget(unlock)
+    unlock.show()
+    unlock.form.passwordEdit.setText(PASSWORD)
+    unlock.form.unlockButton.click()
+    message = unlock.form.messageLabel
+    qtbot.waitUntil(lambda: "disk space" in message.text(), timeout=10000)
+    assert message.property("tone") == "error"
+    assert "damaged" not in message.text() and "backup" not in message.text()
+    unlock.grab().save("/tmp/unlock-full-disk.png")
+    filler.unlink()
+    opened: list[object] = []
+    unlock.unlocked.connect(opened.append)
+    unlock.form.passwordEdit.setText(PASSWORD)
+    unlock.form.unlockButton.click()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
+    opened[0].close()
