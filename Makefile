@@ -9,13 +9,15 @@ STAMP := $(VENV)/.installed
 QT_DEBS := libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3 fonts-dejavu-core \
            xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0 \
            libxcb-randr0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1
+# Debian packages the tests use: libfaketime sets a process's clock back for the clock tests.
+TEST_DEBS := faketime
 
 .PHONY: all venv system-deps run test lint bench dist screenshots forms clean
 
 all: test
 
 system-deps:
-	@missing=""; for p in $(QT_DEBS); do \
+	@missing=""; for p in $(QT_DEBS) $(TEST_DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \

@@ -42,7 +42,7 @@ def open_store(args: argparse.Namespace) -> Store:
     """Unlock the database named by --db as --user with the password from env, file or prompt;
     anything the user should know about the database (an older copy) goes to stderr."""
     store = Store.open(db_path(args), user_name(args), password(args))
-    for warning in store.warnings:
+    for warning in (*store.warnings, *filter(None, [store.clock_warning])):
         sys.stderr.write(f"cse-screen: warning: {warning}\n")
     return store
 
@@ -112,6 +112,11 @@ def _verify(args: argparse.Namespace) -> int:
         raise DatabaseDamaged(f"verify found damage in {path}: {first}")
     if rolled_back:
         raise DatabaseDamaged(f"verify found {path} older than expected: {rolled_back[0]}")
+    for seq, before in chain.time_steps_back[:LISTED_DAMAGE]:
+        sys.stderr.write(
+            f"cse-screen: warning: audit entry {seq} is timed before entry {before}: the "
+            "computer's clock was set back when it was written (the entries' order stands)\n"
+        )
     print(
         f"ok: {path}: encrypted pages, database structure and the audit trail "
         f"({chain.entries} entries) are intact"

@@ -189,6 +189,7 @@ class Shell(QObject):
             self.start_window = None
         ctx.run(lambda s, _c: s.screenings.drafts(), on_success=self._show_drafts)
         self.show_store_warnings(list(getattr(store, "warnings", ())))
+        self.show_clock_warning(getattr(store, "clock_warning", None))
 
     def _show_drafts(self, drafts: list[Any]) -> None:
         message = drafts_message(drafts)
@@ -217,6 +218,22 @@ class Shell(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(lambda _result: self.show_store_warnings(warnings[1:]))
         box.open()  # window-modal, without a nested event loop: the lock timer keeps running
+
+    def show_clock_warning(self, warning: str | None) -> None:
+        """The clock reads earlier than work already saved: said at sign-in, in a box of its
+        own (it is the computer's settings to fix, not the database's)."""
+        if not warning or self.main is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "cse-screen",
+            warning,
+            QMessageBox.StandardButton.Ok,
+            self.main,
+        )
+        box.setObjectName("clockWarningBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def _lock_changed(self, locked: bool) -> None:
         signal = self.ctx.signals.locked if locked else self.ctx.signals.unlocked

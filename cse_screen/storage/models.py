@@ -106,6 +106,8 @@ class Screening(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: The order of submission (1, 2, ...): breaks a tie of screening dates without the clock.
+    submitted_seq: Mapped[int | None] = mapped_column(Integer, index=True)
     signed_off_by: Mapped[str | None] = mapped_column(String(64))
     signed_off_at: Mapped[datetime | None] = mapped_column(DateTime)
 

@@ -218,3 +218,5 @@ class ChainReport:
     ok: bool
     first_bad_seq: int | None = None
     problem: str | None = None
+    #: (entry, earlier entry it is timed before): where the clock went back while writing.
+    time_steps_back: tuple[tuple[int, int], ...] = ()

@@ -29,7 +29,7 @@ from cse_screen.storage.keyslots import KeyslotFile, keyslot_path, normalise_use
 from cse_screen.storage.models import User
 from cse_screen.storage.records import ChainReport, UserRecord
 from cse_screen.storage.recovery import fingerprint, load_public_key
-from cse_screen.storage.services import anchor, audit, pending
+from cse_screen.storage.services import anchor, audit, clock, pending
 from cse_screen.storage.services import stats as stats_service
 from cse_screen.storage.services.audit import AuditLog
 from cse_screen.storage.services.children import ChildrenService
@@ -91,6 +91,8 @@ class Store:
         self._closed = False
         #: Sentences the user should see after opening (e.g. an older copy of the database).
         self.warnings: tuple[str, ...] = ()
+        #: Set at sign-in when this computer's clock reads earlier than work already saved.
+        self.clock_warning: str | None = None
 
     # --- opening ----------------------------------------------------------------------------
     @classmethod
@@ -213,6 +215,7 @@ class Store:
             db_id = anchor.database_id(session)
             entries = audit.chain_head(session)[0]
             warning = None if restored else anchor.rollback_warning(session, db_id)
+            self._check_clock(session)
             for entry in notes:
                 action = str(entry.pop("action", "unknown"))
                 audit.append(session, self.context, action, "database", None, entry, actor="-")
@@ -226,6 +229,13 @@ class Store:
             self.warnings = (warning,)
         else:
             anchor.remember(db_id, last.seq, last.hash)
+
+    def _check_clock(self, session: Any) -> None:
+        """Before this sign-in's entries raise the mark: is the clock behind work saved?"""
+        seen, now = clock.latest_seen(session), self.context.now()
+        if seen is not None and clock.behind(now, seen):
+            self.clock_warning = clock.clock_warning(now, seen)
+            self.context.today = clock.at_least(self.context.today, seen.date())
 
     # --- the signed-in user -----------------------------------------------------------------
     @property

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from cse_screen.storage.models import AuditRow, Child, Event, Screening, User
 from cse_screen.storage.records import AuditEntry, ChainReport
+from cse_screen.storage.services import clock
 from cse_screen.storage.services.context import ServiceContext
 
 GENESIS = "0" * 64
@@ -142,7 +143,8 @@ def append(
         select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
     ).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    at = ctx.now().isoformat(timespec="microseconds") + "Z"
+    now = ctx.now()
+    at = now.isoformat(timespec="microseconds") + "Z"
     ident = None if entity_id is None else str(entity_id)
     text = canonical(dict(detail or {}))
     who = actor or ctx.user.name
@@ -159,6 +161,7 @@ def append(
         hash=digest,
     )
     session.add(row)
+    clock.note_seen(session, now)
     session.flush()
     return row
 
@@ -185,13 +188,30 @@ def _record(row: AuditRow) -> AuditEntry:
     )
 
 
+def _moment(at: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(at.removesuffix("Z"))
+    except ValueError:
+        return None
+
+
 def walk_chain(rows: Iterator[AuditRow]) -> ChainReport:
-    """Check each link in order; report the first entry whose link or content does not hold."""
+    """Check each link in order; report the first entry whose link or content does not hold,
+    and every entry timed noticeably before one already written (the clock went back: the
+    sequence, not the time, is the order things happened in)."""
     prev = GENESIS
     expected_seq = 1
     count = 0
+    latest: tuple[int, datetime] | None = None
+    back: list[tuple[int, int]] = []
     for row in rows:
         count += 1
+        moment = _moment(row.at)
+        if moment is not None:
+            if latest is not None and moment < latest[1] - clock.TOLERANCE:
+                back.append((row.seq, latest[0]))
+            elif latest is None or moment > latest[1]:
+                latest = (row.seq, moment)
         if row.seq != expected_seq:
             return ChainReport(count, False, row.seq, f"entry {expected_seq} is missing")
         if row.prev_hash != prev:
@@ -206,7 +226,7 @@ def walk_chain(rows: Iterator[AuditRow]) -> ChainReport:
             return ChainReport(count, False, row.seq, "its content does not match its hash")
         prev = row.hash
         expected_seq += 1
-    return ChainReport(count, True)
+    return ChainReport(count, True, time_steps_back=tuple(back))
 
 
 class AuditLog:

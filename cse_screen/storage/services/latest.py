@@ -36,7 +36,11 @@ def refresh_child(session: Session, child: Child) -> None:
     latest = session.execute(
         select(Screening.id, Screening.final_outcome, Screening.screen_date, Screening.next_due)
         .where(Screening.child_id == child.id, Screening.status.in_(COMPLETED_STATUSES))
-        .order_by(Screening.screen_date.desc(), Screening.id.desc())
+        .order_by(
+            Screening.screen_date.desc(),
+            Screening.submitted_seq.desc().nulls_last(),
+            Screening.id.desc(),
+        )
         .limit(1)
     ).first()
     if latest is None:

@@ -17,7 +17,7 @@ from cse_screen.core.session import ScreeningSession
 from cse_screen.core.session import scoring_context as session_scoring_context
 from cse_screen.errors import InvalidTransition, ScreeningIncomplete, ValidationFailed
 from cse_screen.storage.models import Answer, Child, Screening
-from cse_screen.storage.services import audit, roles
+from cse_screen.storage.services import audit, clock, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.latest import refresh_child
 
@@ -74,6 +74,7 @@ def submit(
     row.needs_signoff = bool(decided.needs_signoff)
     row.next_due = dates.next_due(q, decided.final_outcome, row.screen_date)
     row.submitted_at = now
+    row.submitted_seq = clock.next_submission(session)
     row.updated_at = now
     session.flush()
     refresh_child(session, child)

@@ -1,0 +1,63 @@
+"""The latest time the database has seen, so a laptop clock that went back is noticed.
+
+A council laptop whose clock jumped back a day would date a new screening before the one made
+yesterday, and the register would keep yesterday's outcome as the latest. Every audit entry
+records the clock it was written under and raises a high-water mark kept in ``meta``; sign-in
+compares the clock with it. While the clock is behind, the services' "today" is the mark's date,
+so a new screening is never dated before work already recorded, and the sign-in and the wizard
+say what is wrong. Which screening is latest is then decided by date and by the order of
+submission (``screenings.submitted_seq``), never by the wall clock alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cse_screen.storage.models import Meta, Screening
+
+LATEST_SEEN_KEY = "latest_time_seen"
+#: Clocks drift and are corrected by a few minutes; only a larger step back is worth a warning.
+TOLERANCE = timedelta(minutes=10)
+
+
+def latest_seen(session: Session) -> datetime | None:
+    """The latest time (naive UTC) any write to this database was made at, if recorded."""
+    row = session.get(Meta, LATEST_SEEN_KEY)
+    return datetime.fromisoformat(row.value) if row is not None else None
+
+
+def note_seen(session: Session, now: datetime) -> None:
+    """Raise the mark to ``now`` (never lower it), inside the caller's transaction."""
+    row = session.get(Meta, LATEST_SEEN_KEY)
+    if row is None:
+        session.add(Meta(key=LATEST_SEEN_KEY, value=now.isoformat()))
+    elif datetime.fromisoformat(row.value) < now:
+        row.value = now.isoformat()
+
+
+def behind(now: datetime, seen: datetime | None) -> bool:
+    """Whether the clock reads noticeably earlier than a time already recorded."""
+    return seen is not None and now < seen - TOLERANCE
+
+
+def clock_warning(now: datetime, seen: datetime) -> str:
+    """The sentence for sign-in and the wizard (times in UTC, as stored)."""
+    return (
+        f"This computer's clock reads {now:%d %b %Y %H:%M} UTC, earlier than work already saved "
+        f"in this database ({seen:%d %b %Y %H:%M} UTC): check its date and time settings. "
+        f"Until then new screenings are dated no earlier than {seen:%d %b %Y}."
+    )
+
+
+def at_least(today: Callable[[], date], floor: date) -> Callable[[], date]:
+    """A "today" that never reads earlier than ``floor`` (the date the mark was reached)."""
+    return lambda: max(today(), floor)
+
+
+def next_submission(session: Session) -> int:
+    """The number of the next submission: one more than any before it (indexed, so cheap)."""
+    return int(session.scalar(select(func.max(Screening.submitted_seq))) or 0) + 1
