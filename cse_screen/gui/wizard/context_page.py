@@ -183,7 +183,7 @@ class ContextPage(QScrollArea):
         edit = DateField(parent)
         edit.setDisplayFormat("dd MMM yyyy")
         edit.setCalendarPopup(True)
-        edit.setMaximumDate(QDate.currentDate())
+        edit.setMaximumDate(_to_qdate(self._controller.today()))  # held if the clock is behind
         edit.setMinimumWidth(160)
         if self._controller.context_clearable(field):
             edit.setMinimumDate(NO_DATE)

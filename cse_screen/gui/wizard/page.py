@@ -69,6 +69,9 @@ def resume_screening(ctx: AppContext, screening_id: int) -> ScreeningWizard | No
 
 
 def show_wizard(ctx: AppContext, controller: DraftController) -> ScreeningWizard:
+    store = ctx.require_store()
+    controller.today = store.context.today
+    controller.clock_note = getattr(store, "clock_warning", None)
     wizard = ScreeningWizard(
         controller, on_error=lambda exc: ctx.show_error(wizard, exc), runner=ctx.runner
     )

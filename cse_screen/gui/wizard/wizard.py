@@ -29,6 +29,7 @@ from cse_screen.errors import OverrideInvalid, ScreeningIncomplete, UserError
 from cse_screen.gui.wizard.autosave import AutosaveQueue
 from cse_screen.gui.wizard.close_prompt import ask_before_closing, unsaved_summary
 from cse_screen.gui.wizard.context_page import ContextPage
+from cse_screen.gui.wizard.date_question import ask_which_is_current
 from cse_screen.gui.wizard.result_page import ResultPage
 from cse_screen.gui.wizard.section_page import SectionPage
 from cse_screen.gui.worker import Runner
@@ -68,6 +69,7 @@ class ScreeningWizard(QWidget):
         self.autosave = AutosaveQueue(controller, runner or Runner(parent=self), self._failed, self)
         self.autosave.changed.connect(self._show_save_state)
         self._after_saved: Callable[[], None] | None = None
+        self._date_answered = False  # the worker said which screening is current
         self._pending_notes: dict[str, str] = {}
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_DELAY_MS)
         self._note_timer.timeout.connect(self.flush_notes)
@@ -111,6 +113,13 @@ class ScreeningWizard(QWidget):
             returned.setTextFormat(Qt.TextFormat.PlainText)
             returned.setStyleSheet("QLabel { font-weight: bold; }")
             layout.addWidget(returned)
+        if controller_note := self.controller.clock_note:
+            clock = QLabel(controller_note, self)
+            clock.setObjectName("clockWarning")
+            clock.setWordWrap(True)
+            clock.setTextFormat(Qt.TextFormat.PlainText)
+            clock.setStyleSheet("QLabel { font-weight: bold; }")
+            layout.addWidget(clock)
         row = QHBoxLayout()
         self.step_label = QLabel(self)
         self.step_label.setObjectName("stepLabel")
@@ -404,6 +413,15 @@ class ScreeningWizard(QWidget):
         else:
             raise exc
 
+    def _redate_and_submit(self, day: object, final_outcome: str, reason: str) -> None:
+        """ "This one is current": dated as the latest, it wins on the order of submission."""
+        self._context_changed("screen_date", day)
+        self._submit_as_dated(final_outcome, reason)
+
+    def _submit_as_dated(self, final_outcome: str, reason: str) -> None:
+        self._date_answered = True
+        self._submit(final_outcome, reason)
+
     def _scroll_to_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
         page = self.stack.currentWidget()
         scrolled = isinstance(page, (SectionPage, ContextPage))
@@ -423,6 +441,17 @@ class ScreeningWizard(QWidget):
             else:
                 self._when_saved(lambda: self._submit(final_outcome, reason))
             return
+        latest = self.controller.dated_before_latest()
+        if latest is not None and not self._date_answered:
+            ask_which_is_current(
+                self,
+                self.controller.screen_date,
+                latest,
+                lambda: self._redate_and_submit(latest, final_outcome, reason),
+                lambda: self._submit_as_dated(final_outcome, reason),
+            )
+            return
+        self._date_answered = False
         try:
             self.controller.submit(final_outcome or None, reason)
         except OverrideInvalid as exc:

@@ -104,6 +104,8 @@ class DraftController(DraftContext):
         }
         self.session = ScreeningSession(questionnaire, answers=answers, context=self.context)
         self.ledger = SaveLedger()
+        self.today = date.today
+        self.clock_note = None
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod

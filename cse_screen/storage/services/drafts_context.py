@@ -53,6 +53,21 @@ class DraftContext:
     ledger: SaveLedger
     counted: dict[str, EventCount]
     _child: ChildRecord | None
+    #: The services' "today" (held at the latest time the database has seen if the clock is
+    #: behind it), so the wizard accepts the date storage defaulted to.
+    today: Callable[[], date]
+    #: Why the clock is not to be trusted, when sign-in found it behind; None when it is fine.
+    clock_note: str | None
+
+    def dated_before_latest(self) -> date | None:
+        """The date of the child's latest completed screening when this one is dated before
+        it: submitting would then leave that one as the latest, so the worker is asked."""
+        child = self._child
+        if child is None or child.last_screened is None:
+            return None
+        if child.latest_screening_id == self.record.id:
+            return None
+        return child.last_screened if self.record.screen_date < child.last_screened else None
 
     def ledger_change(self, key: str) -> str:
         self.ledger.changed(key)
@@ -140,7 +155,7 @@ class DraftContext:
     def _give_screen_date(self, day: Any) -> None:
         if not isinstance(day, date):
             raise ValidationFailed("The date of screening cannot be left empty.")
-        if day > date.today():
+        if day > self.today():
             raise ValidationFailed("A screening cannot be dated in the future.")
         self.record = dataclasses.replace(self.record, screen_date=day)
 
