@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTime, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,15 +27,14 @@ from PySide6.QtWidgets import (
 
 from cse_screen.errors import OverrideInvalid, ScreeningIncomplete, UserError
 from cse_screen.gui.wizard.autosave import AutosaveQueue
-from cse_screen.gui.wizard.close_prompt import ask_before_closing, unsaved_summary
+from cse_screen.gui.wizard.close_prompt import unsaved_summary
 from cse_screen.gui.wizard.context_page import ContextPage
 from cse_screen.gui.wizard.date_question import ask_which_is_current
 from cse_screen.gui.wizard.result_page import ResultPage
 from cse_screen.gui.wizard.section_page import SectionPage
+from cse_screen.gui.wizard.wizard_saving import WizardSaving
 from cse_screen.gui.worker import Runner
-from cse_screen.storage.services.draft_saves import answer_key
 from cse_screen.storage.services.drafts import DraftController
-from cse_screen.storage_faults import short_phrase
 
 ErrorFn = Callable[[BaseException], None]
 NOTE_DELAY_MS = 400
@@ -49,7 +48,7 @@ KEY_HINT = (
 )
 
 
-class ScreeningWizard(QWidget):
+class ScreeningWizard(WizardSaving, QWidget):
     """Draws the controller's questionnaire; asks it everything else."""
 
     submitted = Signal(int)  # screening id
@@ -273,34 +272,6 @@ class ScreeningWizard(QWidget):
         self.flush_notes()
         super().hideEvent(event)
 
-    def close_wizard(self) -> None:
-        """Close once everything is committed; with changes unsaved, say how many and offer to
-        retry, never claiming they are saved."""
-        self.flush_notes()
-        if self.controller.ledger.all_saved():
-            self.closed.emit(self.controller.screening_id)
-        elif not self.controller.ledger.failing():
-            self._when_saved(self.close_wizard)  # still on their way: close when they land
-        else:
-            ask_before_closing(self, self.controller, self.autosave.retry_now, self._close_unsaved)
-
-    def _close_unsaved(self) -> None:
-        self._after_saved = None
-        self.closed.emit(self.controller.screening_id)
-
-    def _when_saved(self, then: Callable[[], None]) -> None:
-        self._after_saved = then
-        self._show_save_state()
-
-    def all_saved(self) -> bool:
-        """Whether every change given in this wizard is committed (what "saved" may claim)."""
-        return self.controller.ledger.all_saved() and not self.autosave.busy()
-
-    def on_locked(self) -> None:
-        """Locking writes typed notes and tries the unsaved changes once more at once."""
-        self.flush_notes()
-        self.autosave.retry_now()
-
     def _update_chrome(self) -> None:
         ids = self.visible_section_ids()
         current = self.current_section_id()
@@ -383,44 +354,12 @@ class ScreeningWizard(QWidget):
                 widget.set_evidence_shown(self.controller.needs_evidence(widget.item))
                 widget.set_evidence_missing(item_id in missing)
 
-    def _show_save_state(self) -> None:
-        """The footer and the items say what the ledger says: saved, on its way, or failed."""
-        unsaved = {u.key for u in self.controller.ledger.unsaved()}
-        failing = self.controller.ledger.failing()
-        why = short_phrase(self.autosave.last_error) if failing else "saving…"
-        for page in self.pages.values():
-            for item_id, widget in page.items.items():
-                widget.set_unsaved(why if answer_key(item_id) in unsaved else None)
-        self.retry_button.setVisible(bool(failing))
-        if failing:
-            text = unsaved_summary(self.controller)
-            if self.autosave.retry_in is not None:
-                text += f" Trying again in {self.autosave.retry_in:g} s."
-            self.save_status.setText(text)
-        elif not self.all_saved():
-            self.save_status.setText("Saving…")
-        else:
-            now = QTime.currentTime().toString("HH:mm:ss")
-            self.save_status.setText(f"All answers saved at {now}")
-            then, self._after_saved = self._after_saved, None
-            if then is not None:
-                then()
-
     def _failed(self, exc: BaseException) -> None:
         self._show_save_state()
         if self._on_error is not None:
             self._on_error(exc)
         else:
             raise exc
-
-    def _redate_and_submit(self, day: object, final_outcome: str, reason: str) -> None:
-        """ "This one is current": dated as the latest, it wins on the order of submission."""
-        self._context_changed("screen_date", day)
-        self._submit_as_dated(final_outcome, reason)
-
-    def _submit_as_dated(self, final_outcome: str, reason: str) -> None:
-        self._date_answered = True
-        self._submit(final_outcome, reason)
 
     def _scroll_to_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
         page = self.stack.currentWidget()
