@@ -29,7 +29,7 @@ from cse_screen.storage.keyslots import KeyslotFile, keyslot_path, normalise_use
 from cse_screen.storage.models import User
 from cse_screen.storage.records import ChainReport, UserRecord
 from cse_screen.storage.recovery import fingerprint, load_public_key
-from cse_screen.storage.services import anchor, audit, clock, pending
+from cse_screen.storage.services import anchor, audit, clock, continuity, pending
 from cse_screen.storage.services import stats as stats_service
 from cse_screen.storage.services.audit import AuditLog
 from cse_screen.storage.services.children import ChildrenService
@@ -215,6 +215,7 @@ class Store:
             db_id = anchor.database_id(session)
             entries = audit.chain_head(session)[0]
             warning = None if restored else anchor.rollback_warning(session, db_id)
+            torn = None if restored else continuity.torn_warning(session, db_id)
             self._check_clock(session)
             for entry in notes:
                 action = str(entry.pop("action", "unknown"))
@@ -229,6 +230,22 @@ class Store:
             self.warnings = (warning,)
         else:
             anchor.remember(db_id, last.seq, last.hash)
+        self._watch_writes(db_id, torn, restored)
+
+    def _watch_writes(self, db_id: str, torn: str | None, restored: bool) -> None:
+        """Record every commit's write count from now on, unless this copy is torn (then keep
+        warning, and never let its later writes make it look whole)."""
+        if torn is not None:
+            self.warnings = (*self.warnings, torn)
+            continuity.mark_torn(db_id)
+            return
+        with self.context.reading() as session:
+            writes = continuity.writes_in(session)
+        if restored:
+            continuity.reset(db_id, writes)
+        else:
+            continuity.remember(db_id, writes)
+        self.context.on_commit = lambda count: continuity.remember(db_id, count)
 
     def _check_clock(self, session: Any) -> None:
         """Before this sign-in's entries raise the mark: is the clock behind work saved?"""

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cse_screen.errors import DatabaseDamaged, PermissionDenied
 from cse_screen.storage.atomic import storage_full
 from cse_screen.storage.engine import db_errors
 from cse_screen.storage.records import UserRecord
+from cse_screen.storage.services import continuity
 
 try:  # POSIX only; Windows reports a full disk as such
     import resource
@@ -32,10 +33,9 @@ except ImportError:  # pragma: no cover - Windows
 ROOM_NEEDED = 1 << 20
 
 
-#: A write that changes nothing, run first in every write transaction: it takes SQLite's write
+#: Every write transaction starts with :data:`continuity.COUNT_WRITE`: it takes SQLite's write
 #: lock before anything is read (what BEGIN IMMEDIATE would do), so a second program writing at
 #: the same moment is waited for (busy timeout) instead of failing the whole transaction.
-TAKE_WRITE_LOCK = text("UPDATE meta SET value = value WHERE 0")
 
 
 def utc_now() -> datetime:
@@ -84,6 +84,8 @@ class ServiceContext:
     user: UserRecord
     today: Callable[[], date] = date.today
     now: Callable[[], datetime] = utc_now
+    #: Called with the database's write count after each committed transaction.
+    on_commit: Callable[[int], None] | None = None
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -121,15 +123,21 @@ class ServiceContext:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session whose work commits on a clean exit and rolls back on any error."""
+        """A session whose work commits on a clean exit and rolls back on any error.
+
+        Its first statement takes the write lock and counts the write; once committed, the
+        count goes to ``on_commit`` (the open store records it, to notice torn copies later).
+        """
         try:
             with self._tracked(), db_errors(self.db_path), self.sessions.begin() as session:
-                session.execute(TAKE_WRITE_LOCK)
+                writes = continuity.count_write(session)
                 yield session
         except DatabaseDamaged:
             if out_of_space(self.db_path):
                 raise storage_full(self.db_path) from None
             raise
+        if self.on_commit is not None:
+            self.on_commit(writes)
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
