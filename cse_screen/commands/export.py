@@ -63,6 +63,7 @@ def _run(args: argparse.Namespace) -> int:
         team=args.team,
         worker=args.worker,
         pseudonymise=args.pseudonymise,
+        row_level=args.row_level,
     )
     options.validate()
     path, name = db_path(args), user_name(args)
@@ -70,6 +71,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.encrypt:
         options = replace(options, password=export_password(args))
         options.validate()
+    if options.row_level:
+        print(
+            "warning: row-level sheets can re-identify children from their combination of "
+            "age band, gender, ethnicity, team and dates; do not circulate this file",
+            file=sys.stderr,
+        )
     bar = ProgressBar(sys.stderr)
     with Store.open(path, name, secret) as store:
         try:
@@ -112,6 +119,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="store_true",
         help="no names, case references, dates of birth or free text; "
         "small counts suppressed (for boards)",
+    )
+    parser.add_argument(
+        "--row-level",
+        action="store_true",
+        help="with --pseudonymise: add the children and screenings rows (shuffled, dates as "
+        "months) for analysts; rows can re-identify children, so keep the file internal",
     )
     parser.add_argument(
         "--encrypt",

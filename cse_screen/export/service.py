@@ -112,6 +112,7 @@ def audit_detail(summary: ExportSummary, options: ExportOptions) -> dict[str, An
         "file": summary.path.name,
         "filters": options.filters(),
         "pseudonymised": summary.pseudonymised,
+        "row_level": options.row_level or not options.pseudonymise,
         "encrypted": summary.encrypted,
         "rows": {"children": summary.children, "screenings": summary.screenings},
         "sheets": list(summary.sheets),

@@ -67,19 +67,24 @@ def write_indicators(
         present, current, unknown = (c.present, c.current, c.unknown) if c else (0, 0, 0)
         by = c.by_outcome if c else {}
         fit_row(ws, row, item.text, TEXT_WIDTH)
+        k = f"item:{item.id}"
         ws.append(
             [
                 cm.text(item.id),
                 cm.text(item.section),
                 cm.text(item.text, "wrap"),
                 cm.text(item.tier),
-                ctx.count(present),
-                ctx.share(present, tally.completed),
-                ctx.count(current),
-                ctx.count(unknown),
-                *(ctx.count(by.get(o.id, 0)) for o in outcomes),
+                ctx.count(present, f"{k}:present"),
+                ctx.share(present, tally.completed, f"{k}:present", "scr:completed"),
+                ctx.count(current, f"{k}:current"),
+                ctx.count(unknown, f"{k}:unknown"),
+                *(ctx.count(by.get(o.id, 0), f"{k}:o:{o.id}") for o in outcomes),
             ]
         )
+        ctx.equation([f"{k}:o:{o.id}" for o in outcomes], f"{k}:present")
+        if ctx.pseudonymise:
+            rest = ctx.hidden(f"{k}:current~rest", present - current)
+            ctx.equation([f"{k}:current", rest], f"{k}:present")
     last = 3 + len(items)
     set_filter(ws, 3, len(heads), last)
     ws.append([])
@@ -102,19 +107,21 @@ def write_indicators(
     for tier in _TIERS:
         counts: Mapping[str, int] = tally.tiers.get(tier, {})
         n = sum(counts.values())
+        k = f"tier:{tier}"
         ws.append(
             [
                 cm.text(tier.capitalize()),
                 None,
                 None,
                 None,
-                ctx.count(n),
-                ctx.share(n, tally.completed),
+                ctx.count(n, f"{k}:all"),
+                ctx.share(n, tally.completed, f"{k}:all", "scr:completed"),
                 None,
                 None,
-                *(ctx.count(counts.get(o.id, 0)) for o in outcomes),
+                *(ctx.count(counts.get(o.id, 0), f"{k}:o:{o.id}") for o in outcomes),
             ]
         )
+        ctx.equation([f"{k}:o:{o.id}" for o in outcomes], f"{k}:all")
     # The tier table ends 3 + len(_TIERS) rows after the last item; the rules table's own blank
     # row, section title and header come next.
     _rules_table(ws, cm, ctx, tally, instruments, first_row=last + 3 + len(_TIERS) + 4)
@@ -152,8 +159,8 @@ def _rules_table(
                 None,
                 cm.text(text, "wrap"),
                 None,
-                ctx.count(n),
-                ctx.share(n, tally.completed),
+                ctx.count(n, f"rule:{rule_id}"),
+                ctx.share(n, tally.completed, f"rule:{rule_id}", "scr:completed"),
             ]
         )
 
@@ -184,18 +191,42 @@ def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTall
     _heading(ws, cm, ctx, "Trends by month")
     ws.append(cm.header_row(heads))
     months = _months(ctx, tally)
+    overridden = []
     for month in months:
         m = tally.months.get(month)
         by = m.by_outcome if m else {}
+        k = f"month:{month:%Y-%m}"
+        n = m.screenings if m else 0
         ws.append(
             [
                 cm.styled(month, "month"),
-                ctx.count(m.screenings if m else 0),
-                *(ctx.count(by.get(o.id, 0)) for o in outcomes),
-                ctx.count(len(m.at_risk_children) if m else 0),
-                ctx.count(m.overridden if m else 0),
+                ctx.count(n, f"{k}:scr"),
+                *(ctx.count(by.get(o.id, 0), f"{k}:o:{o.id}") for o in outcomes),
+                ctx.count(len(m.at_risk_children) if m else 0, f"{k}:risk"),
+                ctx.count(m.overridden if m else 0, f"{k}:over"),
             ]
         )
+        ctx.equation([f"{k}:o:{o.id}" for o in outcomes], f"{k}:scr")
+        if ctx.pseudonymise:
+            rest = ctx.hidden(f"{k}:over~rest", n - (m.overridden if m else 0))
+            ctx.equation([f"{k}:over", rest], f"{k}:scr")
+        overridden.append(f"{k}:over")
+    in_months = sum(tally.months[m].screenings for m in months if m in tally.months)
+    ws.append(
+        [
+            cm.text("Total", "label"),
+            ctx.count(in_months, "scr:completed" if in_months == tally.completed else None),
+            *(ctx.count(tally.by_outcome.get(o.id, 0), f"scr:o:{o.id}") for o in outcomes),
+            None,
+            ctx.count(tally.overridden, "scr:overridden"),
+        ]
+    )
+    if in_months == tally.completed:
+        for o in outcomes:
+            ctx.equation([f"month:{m:%Y-%m}:o:{o.id}" for m in months], f"scr:o:{o.id}")
+        ctx.equation([f"scr:o:{o.id}" for o in outcomes], "scr:completed")
+        ctx.equation([f"month:{m:%Y-%m}:scr" for m in months], "scr:completed")
+        ctx.equation(overridden, "scr:overridden")
     set_filter(ws, 3, len(heads), 3 + len(months))
     if months:
         anchor = f"{get_column_letter(len(heads) + 2)}3"
@@ -214,23 +245,37 @@ def write_data_quality(
     ws.append([])
     ws.append(cm.header_row(["Measure", "Count", "% of screenings"]))
     total = tally.total
-    for label, n in (
-        ("Screenings in the date range (any status)", total),
-        ("Screenings with at least one answer 'unknown'", tally.with_unknown),
-        ("Screenings missing required context", tally.missing_context),
-        ("Screenings returned to the worker", tally.by_status.get("returned", 0)),
-        ("Drafts not yet submitted", tally.by_status.get("draft", 0)),
-        ("Outcome changed by professional judgement", tally.overridden),
+    for label, key, n in (
+        ("Screenings in the date range (any status)", "scr:all", total),
+        ("Screenings with at least one answer 'unknown'", "scr:with_unknown", tally.with_unknown),
+        ("Screenings missing required context", "scr:missing", tally.missing_context),
+        ("Screenings returned to the worker", "scr:returned", tally.by_status.get("returned", 0)),
+        ("Drafts not yet submitted", "scr:drafts", tally.by_status.get("draft", 0)),
+        ("Outcome changed by professional judgement", "scr:overridden", tally.overridden),
     ):
-        ws.append([cm.text(label), ctx.count(n), ctx.share(n, total)])
-    ws.append([cm.text("Answers 'unknown' (all indicators)"), ctx.count(tally.unknown_answers)])
-    ws.append([cm.text("Children overdue for re-screening"), ctx.count(overdue_children)])
+        ws.append([cm.text(label), ctx.count(n, key), ctx.share(n, total, key, "scr:all")])
+        if ctx.pseudonymise and key != "scr:all":
+            rest = ctx.hidden(f"{key}~all", total - n)
+            ctx.equation([key, rest], "scr:all")
+    ws.append(
+        [
+            cm.text("Answers 'unknown' (all indicators)"),
+            ctx.count(tally.unknown_answers, "scr:unknown_answers"),
+        ]
+    )
+    ws.append(
+        [
+            cm.text("Children overdue for re-screening"),
+            ctx.count(overdue_children, "kids:overdue"),
+        ]
+    )
     ws.append([])
     ws.append([cm.text("Context not recorded", "section")])
     ws.append(cm.header_row(["Context field", "Not recorded", "% of screenings"]))
     for name, n in sorted(tally.missing_by_field.items()):
         label = tally.field_labels.get(name, name)
-        ws.append([cm.text(label), ctx.count(n), ctx.share(n, total)])
+        key = f"context:{name}"
+        ws.append([cm.text(label), ctx.count(n, key), ctx.share(n, total, key, "scr:all")])
     ws.append([])
     _assessors(ws, cm, ctx, tally)
     _top_unknown(ws, cm, ctx, tally, instruments)
@@ -253,20 +298,29 @@ def _assessors(
             ]
         )
     )
+    columns: dict[str, list[str]] = {}
     for name in sorted(tally.assessors):
         a = tally.assessors[name]
         shown = ctx.pseudonyms.staff(name) if ctx.pseudonyms is not None else name
-        ws.append(
-            [
-                cm.text(shown),
-                ctx.count(a.screenings),
-                ctx.count(a.with_unknown),
-                ctx.count(a.unknown_answers),
-                ctx.count(a.overridden),
-                ctx.count(a.returned),
-                ctx.count(a.missing_context),
-            ]
-        )
+        k = f"assessor:{name}"
+        cells = {
+            "all": a.screenings,
+            "with_unknown": a.with_unknown,
+            "unknown_answers": a.unknown_answers,
+            "overridden": a.overridden,
+            "returned": a.returned,
+            "missing": a.missing_context,
+        }
+        ws.append([cm.text(shown), *(ctx.count(v, f"{k}:{c}") for c, v in cells.items())])
+        for column in cells:
+            columns.setdefault(column, []).append(f"{k}:{column}")
+        if ctx.pseudonymise:
+            for column in ("with_unknown", "overridden", "returned", "missing"):
+                rest = ctx.hidden(f"{k}:{column}~all", a.screenings - cells[column])
+                ctx.equation([f"{k}:{column}", rest], f"{k}:all")
+    if ctx.pseudonymise:
+        for column, members in columns.items():
+            ctx.equation(members, f"scr:{column}")
     ws.append([])
 
 
@@ -282,4 +336,10 @@ def _top_unknown(
     ws.append([cm.text("Indicators most often answered 'unknown'", "section")])
     ws.append(cm.header_row(["Indicator", "Unknown answers", "Text"]))
     for n, item_id in ranked[:15]:
-        ws.append([cm.text(item_id), ctx.count(n), cm.text(texts.get(item_id, ""))])
+        ws.append(
+            [
+                cm.text(item_id),
+                ctx.count(n, f"item:{item_id}:unknown"),
+                cm.text(texts.get(item_id, "")),
+            ]
+        )

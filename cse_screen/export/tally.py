@@ -29,8 +29,22 @@ class GroupCounts:
     children: int = 0
     overdue: int = 0
     due_soon: int = 0
+    no_due: int = 0
     never_screened: int = 0
     by_outcome: Counter[str] = field(default_factory=Counter)
+
+
+#: The breakdowns of children on the Summary: (title, dimension key, field of :class:`ChildRow`).
+BREAKDOWNS: tuple[tuple[str, str, str], ...] = (
+    ("By team", "team", "team"),
+    ("By worker", "worker", "worker"),
+    ("By age band", "age", "dob"),
+    ("By gender", "gender", "gender"),
+    ("By ethnicity", "ethnicity", "ethnicity"),
+    ("By disability", "disability", "disability"),
+    ("By placement type", "placement", "placement_type"),
+)
+_MISSING = {"team": "(no team)", "worker": "(unallocated)", "age": "(unknown)"}
 
 
 @dataclass
@@ -43,11 +57,27 @@ class ChildTally:
     never_screened: int = 0
     due_soon: int = 0
     overdue: int = 0
+    no_due: int = 0
     by_outcome: Counter[str] = field(default_factory=Counter)
     by_team: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
     by_worker: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
     by_age_band: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
     by_gender: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
+    by_ethnicity: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
+    by_disability: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
+    by_placement: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
+
+    def groups(self, dimension: str) -> dict[str, GroupCounts]:
+        """The children of one breakdown (``team``, ``age``, ``ethnicity``...) by group."""
+        return {
+            "team": self.by_team,
+            "worker": self.by_worker,
+            "age": self.by_age_band,
+            "gender": self.by_gender,
+            "ethnicity": self.by_ethnicity,
+            "disability": self.by_disability,
+            "placement": self.by_placement,
+        }[dimension]
 
     def is_overdue(self, child: ChildRow) -> bool:
         return child.next_due is not None and child.next_due < self.today
@@ -58,6 +88,7 @@ class ChildTally:
 
     def add(self, child: ChildRow) -> None:
         self.total += 1
+        self.no_due += child.next_due is None
         overdue, soon = self.is_overdue(child), self.is_due_soon(child)
         self.overdue += overdue
         self.due_soon += soon
@@ -69,16 +100,14 @@ class ChildTally:
             age_days = (self.today - child.last_screened).days
             self.screened_3m += age_days <= 91
             self.screened_12m += age_days <= 365
-        for group in (
-            self.by_team[child.team or "(no team)"],
-            self.by_worker[child.worker or "(unallocated)"],
-            self.by_age_band[age_band(child.dob, self.today) or "(unknown)"],
-            self.by_gender[child.gender or "(not recorded)"],
-        ):
+        for _, dimension, attr in BREAKDOWNS:
+            value = age_band(child.dob, self.today) if dimension == "age" else getattr(child, attr)
+            group = self.groups(dimension)[value or _MISSING.get(dimension, "(not recorded)")]
             group.children += 1
+            group.no_due += child.next_due is None
             group.overdue += overdue
             group.due_soon += soon
-            if child.latest_outcome is None:
+            if child.last_screened is None or child.latest_outcome is None:
                 group.never_screened += 1
             else:
                 group.by_outcome[child.latest_outcome] += 1

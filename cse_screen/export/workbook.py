@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -18,12 +19,24 @@ from cse_screen.export.encrypt import encrypt_workbook
 from cse_screen.export.memory import ChunkedBuffer
 from cse_screen.export.options import ExportOptions
 from cse_screen.export.rows import ExportSource, InstrumentInfo, PeriodCounts
+from cse_screen.export.sheet_about import write_about
 from cse_screen.export.sheet_analysis import write_data_quality, write_indicators, write_trends
-from cse_screen.export.sheet_lists import write_children, write_screenings
-from cse_screen.export.sheet_summary import write_about, write_summary
+from cse_screen.export.sheet_lists import tally_only, write_children, write_screenings
+from cse_screen.export.sheet_summary import write_summary
 from cse_screen.export.tally import ChildTally, ScreeningTally
 
 SHEETS = ("Summary", "Children", "Screenings", "Indicators", "Trends", "Data quality", "About")
+LIST_SHEETS = ("Children", "Screenings")
+AGGREGATE_SHEETS = tuple(name for name in SHEETS if name not in LIST_SHEETS)
+
+
+def sheet_names(options: ExportOptions) -> tuple[str, ...]:
+    """A board file holds aggregate tables only, unless an analyst asked for rows."""
+    if options.pseudonymise and not options.row_level:
+        return AGGREGATE_SHEETS
+    return SHEETS
+
+
 NEUTRAL_NAME = "cse-screen"
 #: Rows in an Excel sheet, the header included.
 EXCEL_MAX_ROWS = 1_048_576
@@ -88,7 +101,7 @@ def build_workbook(
     if options.password:
         data = encrypt_workbook(data, options.password)
     ctx.step(_FINISHING_STEPS - _FINISHING_STEPS // 2)
-    return BuiltWorkbook(data, counts["children"], counts["screenings"], SHEETS)
+    return BuiltWorkbook(data, counts["children"], counts["screenings"], sheet_names(options))
 
 
 def _fill(
@@ -100,23 +113,52 @@ def _fill(
 ) -> dict[str, int]:
     meta, options = ctx.meta, ctx.options
     _neutral_properties(wb)
-    ws = {name: wb.create_sheet(name) for name in SHEETS}
+    names = sheet_names(options)
+    ws = {name: wb.create_sheet(name) for name in names}
     kids = ChildTally(meta.today)
-    n_children = write_children(ws["Children"], ctx, source.children(), kids, expected["children"])
     tally = ScreeningTally(instruments, meta.outcomes)
-    n_screenings = write_screenings(
-        ws["Screenings"], ctx, source.screenings(), instruments, tally, expected["screenings"]
-    )
+    if "Children" in ws:
+        n_children = write_children(
+            ws["Children"], ctx, source.children(), kids, expected["children"]
+        )
+        n_screenings = write_screenings(
+            ws["Screenings"], ctx, source.screenings(), instruments, tally, expected["screenings"]
+        )
+    else:
+        n_children = tally_only(source.children(), kids.add, ctx)
+        n_screenings = tally_only(source.screenings(), tally.add, ctx)
     now, before = period_bounds(options, meta.today)
     periods: tuple[PeriodCounts, PeriodCounts] = (
         source.period_counts(*now),
         source.period_counts(*before),
     )
+    counts = {"children": n_children, "screenings": n_screenings}
+    if options.pseudonymise:
+        # Lay the aggregate sheets out once on scratch sheets (in memory, never saved) to learn
+        # every count and total, decide what may be shown, then write them for real.
+        ctx.start_pass(planning=True)
+        scratch = Workbook()
+        plan = {name: scratch.create_sheet(name) for name in AGGREGATE_SHEETS}
+        _aggregates(plan, ctx, kids, tally, periods, instruments, counts)
+        ctx.disclosure.protect()
+        ctx.start_pass(planning=False)
+    _aggregates(ws, ctx, kids, tally, periods, instruments, counts)
+    ctx.step(_FINISHING_STEPS // 2)
+    return counts
+
+
+def _aggregates(
+    ws: dict[str, Any],
+    ctx: BuildContext,
+    kids: ChildTally,
+    tally: ScreeningTally,
+    periods: tuple[PeriodCounts, PeriodCounts],
+    instruments: list[InstrumentInfo],
+    counts: dict[str, int],
+) -> None:
+    """Write every aggregate sheet from the tallies."""
     write_summary(ws["Summary"], ctx, kids, periods, tally)
     write_indicators(ws["Indicators"], ctx, tally, instruments)
     write_trends(ws["Trends"], ctx, tally)
     write_data_quality(ws["Data quality"], ctx, tally, kids.overdue, instruments)
-    counts = {"children": n_children, "screenings": n_screenings}
     write_about(ws["About"], ctx, instruments, counts, tally.instrument_use)
-    ctx.step(_FINISHING_STEPS // 2)
-    return counts
