@@ -17,7 +17,13 @@ from cse_screen.export.cells import CellMaker
 from cse_screen.export.context import BuildContext
 from cse_screen.export.privacy import AGE_BANDS, SUPPRESSION_NOTE
 from cse_screen.export.rows import PeriodCounts
-from cse_screen.export.tally import BREAKDOWNS, ChildTally, GroupCounts, ScreeningTally
+from cse_screen.export.tally import (
+    BREAKDOWNS,
+    ChildTally,
+    GroupCounts,
+    Position,
+    ScreeningTally,
+)
 
 
 def uk(day: date | None) -> str:
@@ -49,7 +55,7 @@ def scope_sentence(ctx: BuildContext) -> str:
     return text
 
 
-def _heading(ws: WriteOnlyWorksheet, cm: CellMaker, ctx: BuildContext, title: str) -> None:
+def heading(ws: WriteOnlyWorksheet, cm: CellMaker, ctx: BuildContext, title: str) -> None:
     ws.append([cm.text(title, "title")])
     ws.append([cm.text(scope_sentence(ctx), "note")])
     if ctx.pseudonymise:
@@ -72,7 +78,13 @@ def _subset(ctx: BuildContext, part: str, value: int, whole: str, whole_value: i
 def _children_block(
     ws: WriteOnlyWorksheet, cm: CellMaker, ctx: BuildContext, kids: ChildTally
 ) -> None:
-    section(ws, cm, "Children", f"children in scope as recorded on {uk(ctx.meta.today)}")
+    section(
+        ws,
+        cm,
+        f"Children as at {uk(kids.today)}",
+        f"children in scope; position as at {uk(kids.today)} (each child's latest completed "
+        "screening dated on or before that day)",
+    )
     ws.append(cm.header_row(["Measure", "Children", "% of children"]))
     total = kids.total
     ws.append([cm.text("Children in scope"), ctx.count(total, "kids:all")])
@@ -94,8 +106,9 @@ def _children_block(
     section(
         ws,
         cm,
-        "Latest outcome",
-        "children screened at least once; each child's latest completed screening",
+        f"Latest outcome as at {uk(kids.today)}",
+        f"children screened at least once by {uk(kids.today)}; each child's latest completed "
+        "screening dated on or before that day",
     )
     ws.append(cm.header_row(["Outcome", "Children", "% of screened children"]))
     keys = []
@@ -237,7 +250,12 @@ def _group_block(
     kids: ChildTally,
 ) -> None:
     """Children of each group by latest outcome and re-screening, with a total row."""
-    section(ws, cm, title, f"children in scope as recorded on {uk(ctx.meta.today)}")
+    section(
+        ws,
+        cm,
+        f"{title} as at {uk(kids.today)}",
+        f"children in scope; position as at {uk(kids.today)}",
+    )
     outcomes = ctx.meta.outcomes
     ws.append(
         cm.header_row(
@@ -326,16 +344,106 @@ def _screenings_block(
     ws.append([])
 
 
+def _position_block(
+    ws: WriteOnlyWorksheet, cm: CellMaker, ctx: BuildContext, kids: Position
+) -> None:
+    """The position at this period's end against the previous period's end."""
+    now, before = kids.now, kids.before
+    section(
+        ws,
+        cm,
+        f"Position as at {uk(now.today)} against {uk(before.today)}",
+        "children in scope; each child's latest completed screening dated on or before each day",
+    )
+    ws.append(
+        cm.header_row(
+            [
+                "Measure",
+                f"As at {uk(now.today)}",
+                "%",
+                f"As at {uk(before.today)}",
+                "%",
+                "Change",
+                "Change (% points)",
+            ]
+        )
+    )
+    if ctx.pseudonymise:
+        for o in ctx.meta.outcomes:
+            ctx.disclosure.cell(f"prev:o:{o.id}", before.by_outcome.get(o.id, 0))
+        for key, value in (
+            ("prev:all", before.total),
+            ("prev:screened", before.screened),
+            ("prev:never", before.never_screened),
+            ("prev:overdue", before.overdue),
+        ):
+            ctx.disclosure.cell(key, value)
+        ctx.equation([f"prev:o:{o.id}" for o in ctx.meta.outcomes], "prev:screened")
+        ctx.equation(["prev:screened", "prev:never"], "prev:all")
+        _subset(ctx, "prev:overdue", before.overdue, "prev:all", before.total)
+    lines: list[tuple[Any, str, int, int, str, int, int]] = [
+        (cm.text("Children in scope"), "all", now.total, before.total, "", 0, 0),
+        (
+            cm.text("Never screened"),
+            "never",
+            now.never_screened,
+            before.never_screened,
+            "all",
+            now.total,
+            before.total,
+        ),
+        (
+            cm.text("Overdue for re-screening"),
+            "overdue",
+            now.overdue,
+            before.overdue,
+            "all",
+            now.total,
+            before.total,
+        ),
+        (cm.text("Screened at least once"), "screened", now.screened, before.screened, "", 0, 0),
+    ]
+    for o in ctx.meta.outcomes:
+        lines.append(
+            (
+                cm.outcome(o.id, f"Latest outcome: {o.label}"),
+                f"o:{o.id}",
+                now.by_outcome.get(o.id, 0),
+                before.by_outcome.get(o.id, 0),
+                "screened",
+                now.screened,
+                before.screened,
+            )
+        )
+    for label, key, a, b, base, base_a, base_b in lines:
+        ka, kb = f"kids:{key}", f"prev:{key}"
+        ba, bb = (f"kids:{base}", f"prev:{base}") if base else ("", "")
+        ws.append(
+            [
+                label,
+                ctx.count(a, ka),
+                ctx.share(a, base_a, ka, ba) if base else None,
+                ctx.count(b, kb),
+                ctx.share(b, base_b, kb, bb) if base else None,
+                _change(ctx, (a, ka), (b, kb)),
+                _points(ctx, (a, ka), (base_a, ba), (b, kb), (base_b, bb)) if base else None,
+            ]
+        )
+    ws.append([])
+
+
 def write_summary(
     ws: WriteOnlyWorksheet,
     ctx: BuildContext,
-    kids: ChildTally,
+    position: Position,
     periods: tuple[PeriodCounts, PeriodCounts],
     screenings: ScreeningTally,
 ) -> None:
+    kids = position.now
     cm = ctx.sheet(ws, [46, 18, 14, 18, 14] + [14] * (len(ctx.meta.outcomes) + 2))
-    _heading(ws, cm, ctx, "CSE screening summary")
+    heading(ws, cm, ctx, "CSE screening summary")
     _children_block(ws, cm, ctx, kids)
+    _position_block(ws, cm, ctx, position)
     _period_block(ws, cm, ctx, *periods)
     _screenings_block(ws, cm, ctx, screenings)
     for title, dimension, _ in BREAKDOWNS:

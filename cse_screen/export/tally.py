@@ -113,6 +113,14 @@ class ChildTally:
                 group.by_outcome[child.latest_outcome] += 1
 
 
+@dataclass(frozen=True)
+class Position:
+    """Children as at the period's last day, and as at the previous period's last day."""
+
+    now: ChildTally
+    before: ChildTally
+
+
 @dataclass
 class ItemCounts:
     present: int = 0

@@ -145,9 +145,17 @@ def equations_for(heads: tuple[Any, ...], body: list[tuple[Any, ...]]):
         for c in range(1, len(heads)):
             equations.append(([(r, c) for r in range(last)], (last, c)))
     labels = {row[0]: r for r, row in enumerate(body) if isinstance(row[0], str)}
-    if "Children in scope" in labels:
-        parts = [(labels["Screened at least once"], 1), (labels["Never screened"], 1)]
-        equations.append((parts, (labels["Children in scope"], 1)))
+    value_cols = (
+        [1, 3] if len(heads) > 3 and heads[3] and str(heads[3]).startswith("As at") else [1]
+    )
+    if {"Children in scope", "Screened at least once", "Never screened"} <= labels.keys():
+        for c in value_cols:
+            parts = [(labels["Screened at least once"], c), (labels["Never screened"], c)]
+            equations.append((parts, (labels["Children in scope"], c)))
+    latest = [r for label, r in labels.items() if label.startswith("Latest outcome: ")]
+    if latest:
+        for c in value_cols:
+            equations.append(([(r, c) for r in latest], (labels["Screened at least once"], c)))
     if "Screenings completed" in labels:
         outcome_rows = [r for label, r in labels.items() if label.startswith("Screenings: ")]
         for c in (col["This period"], col["Previous period"]):

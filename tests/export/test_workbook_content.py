@@ -15,7 +15,17 @@ from cse_screen.storage.models import Answer, Screening
 from cse_screen.storage.records import RegisterQuery
 from tests.export.helpers import all_parts, labelled, load, rows, table
 
-SHEETS = ["Summary", "Children", "Screenings", "Indicators", "Trends", "Data quality", "About"]
+SHEETS = [
+    "Summary",
+    "Key questions",
+    "Children",
+    "Screenings",
+    "Indicators",
+    "Trends",
+    "Data quality",
+    "Notes",
+    "About",
+]
 
 
 @pytest.fixture
