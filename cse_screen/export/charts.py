@@ -45,25 +45,34 @@ def outcomes_by_month(
 
 
 def indicator_prevalence(
-    ws: WriteOnlyWorksheet, header_row: int, last_row: int, value_col: int, anchor: str
+    ws: WriteOnlyWorksheet,
+    first_row: int,
+    last_row: int,
+    value_col: int,
+    label_col: int,
+    title: str,
+    anchor: str,
 ) -> None:
-    """Horizontal bars: share of completed screenings in which each indicator is present."""
+    """Horizontal bars, one per indicator labelled with its text, of the shares in
+    ``value_col`` (a hidden column: empty cells, withheld ones, draw no bar)."""
     chart = BarChart()
     chart.type = "bar"
-    chart.title = "How often each indicator is present"
+    chart.title = title
     chart.x_axis.scaling.orientation = "maxMin"
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.y_axis.number_format = "0%"
     chart.y_axis.majorGridlines = None
+    chart.plotVisOnly = False
+    chart.display_blanks = "gap"
     chart.add_data(
-        Reference(ws, min_col=value_col, min_row=header_row, max_row=last_row),
-        titles_from_data=True,
+        Reference(ws, min_col=value_col, min_row=first_row, max_row=last_row),
+        titles_from_data=False,
     )
-    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    chart.set_categories(Reference(ws, min_col=label_col, min_row=first_row, max_row=last_row))
     chart.series[0].graphicalProperties.solidFill = "2F5597"
     chart.legend = None
     chart.gapWidth = 40
-    chart.width = 16
-    chart.height = max(8.0, 0.45 * (last_row - header_row) + 2)
+    chart.width = 28
+    chart.height = max(8.0, 0.45 * (last_row - first_row + 1) + 2)
     ws.add_chart(chart, anchor)

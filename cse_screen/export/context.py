@@ -36,6 +36,8 @@ class BuildContext:
     disclosure: Disclosure = field(default_factory=Disclosure)
     #: True while the aggregate sheets are laid out once to learn every count and total.
     planning: bool = False
+    #: The reporting period as printed in every page header.
+    period_text: str = ""
 
     def __post_init__(self) -> None:
         if self.options.pseudonymise and self.pseudonyms is None:
@@ -127,6 +129,8 @@ class BuildContext:
         header_row: int | None = None,
         fit_width: bool = True,
         stream_rows: int | None = None,
+        title_cols: str | None = None,
+        print_area: str | None = None,
     ) -> CellMaker:
         """Lay out a sheet (column widths, frozen panes) and start its in-memory writer.
 
@@ -142,12 +146,11 @@ class BuildContext:
         ws.sheet_view.zoomScale = 90
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = "9"  # A4
-        if fit_width:
+        if fit_width or print_area:
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             ws.page_setup.fitToWidth = 1
             ws.page_setup.fitToHeight = 0
-        elif header_row is not None:
-            ws.print_title_rows = f"{header_row}:{header_row}"
+        print_setup(ws, self.period_text, header_row, title_cols, print_area)
         if self.planning:
             pass
         elif stream_rows is None:
@@ -156,6 +159,39 @@ class BuildContext:
             self.book.stream_sheet(ws, expected_bytes=stream_rows * len(widths) * 40)
         self.cells = CellMaker(ws, self.colours)
         return self.cells
+
+
+#: The Government Security Classification marking of every printed page.
+MARKING = "OFFICIAL-SENSITIVE"
+
+
+def print_setup(
+    ws: WriteOnlyWorksheet,
+    period: str,
+    header_row: int | None,
+    title_cols: str | None,
+    print_area: str | None,
+) -> None:
+    """Every printed page says what it is, how it must be handled and where it belongs.
+
+    The marking heads and foots each page, with the sheet's name, the period and "Page N of M";
+    the header row (or the sheet's title lines) and the ID columns repeat on every page.
+    """
+    for part in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+        part.left.text = f"&B{MARKING}"
+        part.center.text = "&A"
+        part.right.text = period.replace("&", "&&")
+    for part in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
+        part.left.text = MARKING
+        part.right.text = "Page &P of &N"
+    ws.print_title_rows = f"{header_row}:{header_row}" if header_row else "1:2"
+    if title_cols:
+        ws.print_title_cols = title_cols
+    if print_area:
+        ws.print_area = print_area
+    ws.print_options.horizontalCentered = False
+    ws.page_margins.header = 0.3
+    ws.page_margins.footer = 0.3
 
 
 def set_filter(ws: WriteOnlyWorksheet, first_row: int, columns: int, last_row: int) -> None:

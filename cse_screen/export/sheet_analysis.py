@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from cse_screen.export.cells import CellMaker, fit_row
-from cse_screen.export.charts import indicator_prevalence, outcomes_by_month
+from cse_screen.export.cells import CellMaker
+from cse_screen.export.charts import outcomes_by_month
 from cse_screen.export.context import BuildContext, set_filter
 from cse_screen.export.privacy import SUPPRESSION_NOTE
 from cse_screen.export.rows import InstrumentInfo, ItemInfo
@@ -33,136 +32,6 @@ def _all_items(instruments: list[InstrumentInfo]) -> list[ItemInfo]:
         for item in instrument.items:
             seen.setdefault(item.id, item)
     return list(seen.values())
-
-
-def write_indicators(
-    ws: WriteOnlyWorksheet,
-    ctx: BuildContext,
-    tally: ScreeningTally,
-    instruments: list[InstrumentInfo],
-) -> None:
-    outcomes = ctx.meta.outcomes
-    heads = [
-        "Indicator",
-        "Section",
-        "Text",
-        "Tier",
-        "Present",
-        "% of completed screenings",
-        "Current",
-        "Unknown",
-        *(f"Present when {o.label}" for o in outcomes),
-    ]
-    cm = ctx.sheet(
-        ws,
-        [10, 36, TEXT_WIDTH, 13, 10, 13, 10, 10] + [13] * len(outcomes),
-        freeze="D4",
-        header_row=3,
-    )
-    _heading(ws, cm, ctx, "Indicators: how often each one is present")
-    ws.append(cm.header_row(heads))
-    items = _all_items(instruments)
-    for row, item in enumerate(items, start=4):
-        c = tally.items.get(item.id)
-        present, current, unknown = (c.present, c.current, c.unknown) if c else (0, 0, 0)
-        by = c.by_outcome if c else {}
-        fit_row(ws, row, item.text, TEXT_WIDTH)
-        k = f"item:{item.id}"
-        ws.append(
-            [
-                cm.text(item.id),
-                cm.text(item.section),
-                cm.text(item.text, "wrap"),
-                cm.text(item.tier),
-                ctx.count(present, f"{k}:present"),
-                ctx.share(present, tally.completed, f"{k}:present", "scr:completed"),
-                ctx.count(current, f"{k}:current"),
-                ctx.count(unknown, f"{k}:unknown"),
-                *(ctx.count(by.get(o.id, 0), f"{k}:o:{o.id}") for o in outcomes),
-            ]
-        )
-        ctx.equation([f"{k}:o:{o.id}" for o in outcomes], f"{k}:present")
-        if ctx.pseudonymise:
-            rest = ctx.hidden(f"{k}:current~rest", present - current)
-            ctx.equation([f"{k}:current", rest], f"{k}:present")
-    last = 3 + len(items)
-    set_filter(ws, 3, len(heads), last)
-    ws.append([])
-    ws.append([cm.text("Completed screenings with at least one indicator of each tier", "section")])
-    ws.append(
-        cm.header_row(
-            [
-                "Tier",
-                "",
-                "",
-                "",
-                "Screenings",
-                "% of completed screenings",
-                "",
-                "",
-                *(f"When {o.label}" for o in outcomes),
-            ]
-        )
-    )
-    for tier in _TIERS:
-        counts: Mapping[str, int] = tally.tiers.get(tier, {})
-        n = sum(counts.values())
-        k = f"tier:{tier}"
-        ws.append(
-            [
-                cm.text(tier.capitalize()),
-                None,
-                None,
-                None,
-                ctx.count(n, f"{k}:all"),
-                ctx.share(n, tally.completed, f"{k}:all", "scr:completed"),
-                None,
-                None,
-                *(ctx.count(counts.get(o.id, 0), f"{k}:o:{o.id}") for o in outcomes),
-            ]
-        )
-        ctx.equation([f"{k}:o:{o.id}" for o in outcomes], f"{k}:all")
-    # The tier table ends 3 + len(_TIERS) rows after the last item; the rules table's own blank
-    # row, section title and header come next.
-    _rules_table(ws, cm, ctx, tally, instruments, first_row=last + 3 + len(_TIERS) + 4)
-    if items:
-        anchor = f"{get_column_letter(len(heads) + 2)}3"
-        indicator_prevalence(ws, 3, last, value_col=6, anchor=anchor)
-
-
-def _rules_table(
-    ws: WriteOnlyWorksheet,
-    cm: CellMaker,
-    ctx: BuildContext,
-    tally: ScreeningTally,
-    instruments: list[InstrumentInfo],
-    first_row: int,
-) -> None:
-    """Which scoring rules and floors decided the outcomes (floors: under-13s, disability)."""
-    described: dict[str, str] = {}
-    for instrument in instruments:
-        for rule_id, text in instrument.rules:
-            described.setdefault(rule_id, text)
-    for rule_id in tally.rules_fired:
-        described.setdefault(rule_id, "")
-    ws.append([])
-    ws.append([cm.text("Scoring rules and floors that fired (completed screenings)", "section")])
-    ws.append(
-        cm.header_row(["Rule", "", "Description", "", "Screenings", "% of completed screenings"])
-    )
-    for row, (rule_id, text) in enumerate(described.items(), start=first_row):
-        n = tally.rules_fired.get(rule_id, 0)
-        fit_row(ws, row, text, TEXT_WIDTH)
-        ws.append(
-            [
-                cm.text(rule_id),
-                None,
-                cm.text(text, "wrap"),
-                None,
-                ctx.count(n, f"rule:{rule_id}"),
-                ctx.share(n, tally.completed, f"rule:{rule_id}", "scr:completed"),
-            ]
-        )
 
 
 def _months(ctx: BuildContext, tally: ScreeningTally) -> list[date]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any, TypeVar
 
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cse_screen.export.context import BuildContext, set_filter
@@ -74,7 +75,14 @@ def write_children(
 ) -> int:
     """The Children sheet; returns the number of children written."""
     heads = (_CHILD_HEAD_PSEUDO if ctx.pseudonymise else _CHILD_HEAD_PLAIN) + _CHILD_HEAD_COMMON
-    cm = ctx.sheet(ws, [w for _, w in heads], freeze="C2", header_row=1, stream_rows=expected)
+    cm = ctx.sheet(
+        ws,
+        [w for _, w in heads],
+        freeze="C2",
+        header_row=1,
+        stream_rows=expected,
+        title_cols="A:A" if ctx.pseudonymise else "A:B",
+    )
     ws.append(cm.header_row([h for h, _ in heads]))
     today, count = ctx.meta.today, 0
     day = as_month if ctx.pseudonymise else (lambda cm, d: cm.date(d))
@@ -213,6 +221,9 @@ def write_screenings(
         header_row=1,
         fit_width=False,
         stream_rows=expected,
+        title_cols="A:A" if ctx.pseudonymise else "A:B",
+        # Too wide to print usefully (a column per indicator): only its headings print.
+        print_area=f"A1:{get_column_letter(len(widths))}1",
     )
     ws.append(cm.header_row([h for h, _ in heads] + items))
     count = 0

@@ -187,6 +187,10 @@ class ScreeningTally:
         self.rules_fired: Counter[str] = Counter()
         #: per child, the (date, id, outcome) of its latest two completed screenings.
         self._latest_two: dict[int, tuple[tuple[date, int, str], ...]] = {}
+        #: per child, a bit per indicator ever present in its completed screenings (one int
+        #: per child, so prevalence can count children without a set per indicator).
+        self._bits: dict[str, int] = {}
+        self._present_bits: dict[int, int] = {}
 
     def add(self, row: ScreeningRow) -> None:
         key = (row.instrument_id, row.instrument_version, row.instrument_hash)
@@ -215,6 +219,7 @@ class ScreeningTally:
         outcome = row.final_outcome or ""
         unknown = 0
         tiers_present: set[str] = set()
+        bits = 0
         for item_id, value in row.answers.items():
             info = items.get(item_id) or self._fallback.get(item_id)
             if info is None:
@@ -225,11 +230,14 @@ class ScreeningTally:
             elif completed and value in info.present:
                 counts = self.items[item_id]
                 counts.present += 1
+                bits |= 1 << self._bits.setdefault(item_id, len(self._bits))
                 counts.current += value in info.current
                 counts.by_outcome[outcome] += 1
                 tiers_present.add(info.tier)
         for tier in tiers_present:
             self.tiers[tier][outcome] += 1
+        if completed:
+            self._present_bits[row.child_id] = self._present_bits.get(row.child_id, 0) | bits
         return unknown
 
     def _tally_completed(self, row: ScreeningRow) -> bool:
@@ -254,6 +262,19 @@ class ScreeningTally:
             else:
                 self.raised += 1
         return overridden
+
+    @property
+    def children_screened(self) -> int:
+        """Children with at least one completed screening in the date range."""
+        return len(self._present_bits)
+
+    def children_with(self) -> Counter[str]:
+        """Per indicator, the children with it present in at least one completed screening."""
+        found: Counter[str] = Counter()
+        for item_id, bit in self._bits.items():
+            mask = 1 << bit
+            found[item_id] = sum(1 for bits in self._present_bits.values() if bits & mask)
+        return found
 
     @property
     def overridden(self) -> int:

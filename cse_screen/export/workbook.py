@@ -22,7 +22,8 @@ from cse_screen.export.periods import History, period_bounds
 from cse_screen.export.questions import Questions, answer_questions
 from cse_screen.export.rows import ChildRow, ExportSource, InstrumentInfo, PeriodCounts
 from cse_screen.export.sheet_about import write_about
-from cse_screen.export.sheet_analysis import write_data_quality, write_indicators, write_trends
+from cse_screen.export.sheet_analysis import write_data_quality, write_trends
+from cse_screen.export.sheet_indicators import write_indicators
 from cse_screen.export.sheet_lists import tally_only, write_children, write_screenings
 from cse_screen.export.sheet_notes import write_notes
 from cse_screen.export.sheet_questions import write_questions
@@ -121,6 +122,7 @@ def _fill(
     names = sheet_names(options)
     ws = {name: wb.create_sheet(name) for name in names}
     now, before = period_bounds(options.date_from, options.date_to, meta.today)
+    ctx.period_text = f"{now[0]:%d/%m/%Y} to {now[1]:%d/%m/%Y}"
     as_at, before_at = min(now[1], meta.today), before[1]
     history = History(source.history(max(meta.today, now[1])))
     recorded = ChildTally(meta.today)

@@ -133,10 +133,10 @@ def equations_for(heads: tuple[Any, ...], body: list[tuple[Any, ...]]):
         for r in range(len(body)):
             members = [(r, col["Not yet screened"])] + [(r, c) for c in outcome_cols]
             equations.append((members, (r, col["Children"])))
-    if "Present" in col:  # indicators: present = present when each outcome
-        present_when = [i for h, i in col.items() if h.startswith("Present when")]
+    present_when = [i for h, i in col.items() if h.startswith("Present when")]
+    if present_when:  # indicators: screenings with it present = present when each outcome
         for r in range(len(body)):
-            equations.append(([(r, c) for c in present_when], (r, col["Present"])))
+            equations.append(([(r, c) for c in present_when], (r, col["Screenings"])))
     if "Completed screenings" in col:  # trends by month
         for r in range(len(body)):
             equations.append(([(r, c) for c in outcome_cols], (r, col["Completed screenings"])))

@@ -114,9 +114,27 @@ def test_indicator_prevalence_matches_the_answers(exported, admin_store):
             if value in ("current", "previous", "both", "yes")
         )
         completed = len(session.scalars(done).all())
+        children = Counter(
+            item
+            for item, _ in set(
+                session.execute(
+                    select(Answer.item_id, Screening.child_id)
+                    .join(Screening, Screening.id == Answer.screening_id)
+                    .where(
+                        Answer.screening_id.in_(done),
+                        Answer.value.in_(("current", "previous", "both", "yes")),
+                    )
+                )
+            )
+        )
+        screened = len(
+            set(session.scalars(select(Screening.child_id).where(Screening.id.in_(done))))
+        )
     assert len(indicators) == 69
     for item, row in indicators.items():
-        assert row["Present"] == present.get(item, 0), item
+        assert row["Screenings"] == present.get(item, 0), item
+        assert row["Children"] == children.get(item, 0), item
+        assert row["% of children screened"] == pytest.approx(children.get(item, 0) / screened)
         assert row["% of completed screenings"] == pytest.approx(present.get(item, 0) / completed)
 
 
@@ -168,7 +186,7 @@ def test_excel_conventions(exported):
     assert any(c.fill.fgColor.rgb.endswith("C62828") for c in outcome_cells)
     with zipfile.ZipFile(out) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
-        assert len(charts) == 2
+        assert len(charts) == 3  # risk indicators, vulnerabilities, trends
         core = archive.read("docProps/core.xml").decode()
     props = wb.properties
     assert props.creator == "cse-screen" and props.lastModifiedBy == "cse-screen"
@@ -242,7 +260,7 @@ def test_rules_fired_and_changes_match_the_database(exported, admin_store):
     indicators = labelled(wb["Indicators"])
     assert fired, "the test data should fire some rules"
     for rule in (*q.scoring.rules, *q.scoring.floors):
-        assert indicators[rule.id][3] == fired.get(rule.id, 0), rule.id
+        assert indicators[rule.id][5] == fired.get(rule.id, 0), rule.id
         assert indicators[rule.id][1] == rule.description
     summary = labelled(wb["Summary"])
     for label in ("Higher", "Lower", "Unchanged"):
