@@ -14,15 +14,26 @@ def outcomes_by_month(
     last_row: int,
     outcomes: tuple[OutcomeInfo, ...],
     first_col: int,
+    label_col: int,
     anchor: str,
+    withheld: bool = False,
 ) -> None:
-    """Stacked columns: completed screenings per month, one colour per outcome."""
+    """Columns stacked to 100%: each month's completed screenings as shares by outcome.
+
+    Reads hidden columns: month labels that mark part months, and counts left empty where a
+    board file withholds them (an empty cell draws nothing; text would draw as zero).
+    """
     chart = BarChart()
     chart.type = "col"
-    chart.grouping = "stacked"
+    chart.grouping = "percentStacked"
     chart.overlap = 100
-    chart.title = "Completed screenings by month and outcome"
-    chart.y_axis.title = "Screenings"
+    chart.title = "Completed screenings by month: share by outcome" + (
+        " (withheld counts are not drawn)" if withheld else ""
+    )
+    chart.y_axis.title = "Share of the month's screenings"
+    chart.y_axis.number_format = "0%"
+    chart.plotVisOnly = False
+    chart.display_blanks = "gap"
     chart.y_axis.majorGridlines = None
     chart.x_axis.number_format = "mmm yyyy"
     chart.x_axis.delete = False
@@ -35,7 +46,7 @@ def outcomes_by_month(
         max_row=last_row,
     )
     chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    chart.set_categories(Reference(ws, min_col=label_col, min_row=header_row + 1, max_row=last_row))
     for series, outcome in zip(chart.series, outcomes, strict=False):
         series.graphicalProperties.solidFill = outcome.colour.lstrip("#").upper()
         series.graphicalProperties.line.solidFill = "FFFFFF"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -47,6 +47,19 @@ def _months(ctx: BuildContext, tally: ScreeningTally) -> list[date]:
     return months
 
 
+def month_label(month: date, ctx: BuildContext) -> str:
+    """``Sep 2026``, marked when the date range or the export date cuts the month short."""
+    last = date(month.year + month.month // 12, month.month % 12 + 1, 1) - timedelta(days=1)
+    start, end = ctx.options.date_from, ctx.options.date_to or ctx.meta.today
+    end = min(end, ctx.meta.today)
+    label = f"{month:%b %Y}"
+    if end < last:
+        return f"{label} (to {end:%d/%m})"
+    if start and start > month:
+        return f"{label} (from {start:%d/%m})"
+    return label
+
+
 def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTally) -> None:
     outcomes = ctx.meta.outcomes
     heads = [
@@ -56,9 +69,19 @@ def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTall
         "Children at risk",
         "Outcome changed by judgement",
     ]
-    cm = ctx.sheet(ws, [12, 13] + [14] * len(outcomes) + [12, 14], freeze="B4", header_row=3)
+    helper = len(heads) + 1  # hidden chart columns: month label, then a share per outcome
+    last_col = get_column_letter(len(heads))
+    cm = ctx.sheet(
+        ws,
+        [12, 13] + [14] * len(outcomes) + [12, 14] + [16] + [8] * len(outcomes),
+        freeze="B4",
+        header_row=3,
+        print_area=f"A1:{last_col}{4 + len(_months(ctx, tally)) + 40}",
+    )
+    for col in range(helper, helper + 1 + len(outcomes)):
+        ws.column_dimensions[get_column_letter(col)].hidden = True
     _heading(ws, cm, ctx, "Trends by month")
-    ws.append(cm.header_row(heads))
+    ws.append(cm.header_row([*heads, "Chart: month", *(f"Chart: {o.label}" for o in outcomes)]))
     months = _months(ctx, tally)
     overridden = []
     for month in months:
@@ -73,6 +96,8 @@ def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTall
                 *(ctx.count(by.get(o.id, 0), f"{k}:o:{o.id}") for o in outcomes),
                 ctx.count(len(m.at_risk_children) if m else 0, f"{k}:risk"),
                 ctx.count(m.overridden if m else 0, f"{k}:over"),
+                cm.text(month_label(month, ctx)),
+                *(by.get(o.id, 0) if ctx.shown(f"{k}:o:{o.id}") else None for o in outcomes),
             ]
         )
         ctx.equation([f"{k}:o:{o.id}" for o in outcomes], f"{k}:scr")
@@ -99,7 +124,17 @@ def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTall
     set_filter(ws, 3, len(heads), 3 + len(months))
     if months:
         anchor = f"{get_column_letter(len(heads) + 2)}3"
-        outcomes_by_month(ws, 3, 3 + len(months), outcomes, first_col=3, anchor=anchor)
+        anchor = f"A{3 + len(months) + 3}"
+        outcomes_by_month(
+            ws,
+            3,
+            3 + len(months),
+            outcomes,
+            first_col=helper + 1,
+            label_col=helper,
+            anchor=anchor,
+            withheld=ctx.pseudonymise,
+        )
 
 
 def write_data_quality(

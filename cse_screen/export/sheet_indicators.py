@@ -67,7 +67,8 @@ def write_indicators(
         header_row=HEADER_ROW,
         title_cols="A:A",
     )
-    ws.column_dimensions[get_column_letter(chart_col)].hidden = True
+    dims = ws.column_dimensions[get_column_letter(chart_col)]
+    dims.width, dims.hidden = 10, True
     ws.append([cm.text("Indicators: how often each one is present", "title")])
     note = scope_sentence(ctx) + (f" {SUPPRESSION_NOTE}" if ctx.pseudonymise else "")
     ws.append([cm.text(note, "note")])
