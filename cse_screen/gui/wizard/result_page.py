@@ -33,6 +33,7 @@ from cse_screen.gui.a11y import announce
 from cse_screen.gui.theme import set_tone
 from cse_screen.gui.wizard.draft import DraftController
 
+
 def badge_style(colour: str) -> str:
     """A filled badge in the outcome's colour with the text colour of higher contrast on it."""
     text = contrast.text_colour_on(colour)
