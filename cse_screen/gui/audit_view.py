@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.errors import UserError
+from cse_screen.gui.a11y import mark_heading
 from cse_screen.gui.audit_model import AuditModel, action_words
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.errors import as_sentence
@@ -82,6 +83,7 @@ class AuditPage(QWidget):
         layout = QVBoxLayout(self)
         heading = QLabel("<b>Audit trail</b>", self)
         heading.setObjectName("auditHeading")
+        mark_heading(heading)
         layout.addWidget(heading)
         self.scope_label = QLabel(self._scope_text(), self)
         self.scope_label.setObjectName("auditScopeLabel")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from cse_screen.core.compare import compare_answers
 from cse_screen.core.model import Questionnaire
+from cse_screen.gui.a11y import mark_heading
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.event_dialog import kind_words
 from cse_screen.gui.screening_view import STATUS_WORDS, ScreeningViewDialog, questionnaire_for
@@ -147,6 +148,7 @@ class ChildRecordPage(QScrollArea):
         row = QHBoxLayout()
         self.title = QLabel(body)
         self.title.setObjectName("recordTitle")
+        mark_heading(self.title)
         row.addWidget(self.title, 1)
         self.buttons: dict[str, QPushButton] = {}
         for name, text, slot in (

@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QDialog, QMainWindow, QPushButton, QWidget
 
+from cse_screen.gui.a11y import announce
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.forms.ui_main_window import Ui_MainWindow
 
@@ -222,7 +223,9 @@ class MainWindow(QMainWindow):
             self.close_page(self._stack[-1])
 
     def notify(self, message: str, msecs: int = 8000) -> None:
+        """Show ``message`` in the status bar and read it out (focus is never on the bar)."""
         self.form.statusBar.showMessage(message, msecs)
+        announce(self.form.statusBar, message)
 
     def current_page(self) -> QWidget | None:
         return self.form.pageStack.currentWidget()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.errors import UserError
+from cse_screen.gui.a11y import mark_heading
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.screening_view import ScreeningViewDialog
 from cse_screen.storage.records import ScreeningSummary
@@ -74,6 +75,7 @@ class ReviewPage(QWidget):
         self.q = ctx.questionnaire()
         layout = QVBoxLayout(self)
         title = QLabel("<h2>Screenings awaiting sign-off</h2>", self)
+        mark_heading(title)
         layout.addWidget(title)
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setObjectName("reviewTable")
