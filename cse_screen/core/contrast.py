@@ -17,7 +17,7 @@ WHITE = "#ffffff"
 def _rgb(colour: str) -> tuple[int, int, int]:
     """'#rrggbb' (or 'rrggbb') as three integers; anything else is refused with its value."""
     value = colour.strip().lstrip("#")
-    if len(value) != 6:
+    if len(value) != 6 or any(c not in "0123456789abcdefABCDEF" for c in value):
         raise ValueError(f"not a #rrggbb colour: {colour!r}")
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 

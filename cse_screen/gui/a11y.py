@@ -11,8 +11,15 @@ from __future__ import annotations
 
 from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleInterface, QKeyEvent
-from PySide6.QtWidgets import QAbstractSpinBox, QAccessibleWidget, QLabel, QWidget
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAccessibleInterface,
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+)
+from PySide6.QtWidgets import QAbstractSpinBox, QAccessibleWidget, QLabel, QTableView, QWidget
 
 HEADING_PROPERTY = "a11yHeading"
 _factory_installed = False
@@ -106,3 +113,38 @@ def one_tab_stop(*edits: QAbstractSpinBox) -> None:
     """Make each date edit a single Tab stop, like every other field."""
     for edit in edits:
         edit.installEventFilter(_one_tab_stop)
+
+
+SORT_KEY = "Ctrl+Shift+S"
+
+
+def keyboard_sort(table: QTableView) -> None:
+    """Let the keyboard sort a table: Ctrl+Shift+S sorts by the current cell's column.
+
+    Qt sorts only on a header click. Pressed again on the same column the order flips, and the
+    new order is read out, as a screen reader would announce a clicked header.
+    """
+    shortcut = QShortcut(QKeySequence(SORT_KEY), table)
+    shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+    shortcut.activated.connect(lambda: _sort_current(table))
+    hint = f"{SORT_KEY} sorts by the current column."
+    existing = table.accessibleDescription()
+    if hint not in existing:
+        table.setAccessibleDescription(f"{existing} {hint}".strip())
+
+
+def _sort_current(table: QTableView) -> None:
+    model = table.model()
+    header = table.horizontalHeader()
+    column = max(table.currentIndex().column(), 0)
+    if model is None or not table.isSortingEnabled():
+        return
+    ascending = Qt.SortOrder.AscendingOrder
+    if header.sortIndicatorSection() == column and header.sortIndicatorOrder() == ascending:
+        order = Qt.SortOrder.DescendingOrder
+    else:
+        order = ascending
+    header.setSortIndicator(column, order)  # sorts the view, as a click on the header would
+    title = model.headerData(column, Qt.Orientation.Horizontal)
+    words = "ascending" if order == ascending else "descending"
+    announce(table, f"Sorted by {title}, {words}")

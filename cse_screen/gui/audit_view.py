@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
@@ -181,6 +182,9 @@ class AuditPage(QWidget):
         header.setAccessibleName("Column headings")
         table.verticalHeader().setObjectName("auditRowHeader")
         table.verticalHeader().setAccessibleName("Entry numbers")
+        corner = table.findChild(QAbstractButton, "qt_tableview_cornerbutton")
+        if corner is not None:  # the square where the headers meet selects every entry
+            corner.setAccessibleName("Select all entries")
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for column, width in enumerate(COLUMN_WIDTHS):
@@ -192,7 +196,7 @@ class AuditPage(QWidget):
         row = QHBoxLayout()
         self.verify_label = QLabel(self)
         self.verify_label.setObjectName("verifyLabel")
-        self.verify_label.setAccessibleName("Audit trail check result")
+        self.verify_label.setAccessibleDescription("Audit trail check result")
         self.verify_label.setWordWrap(True)
         # The damage tone draws a border; keep the sentence off it (style padding is lost on
         # a word-wrapped label re-polished after it was laid out).

@@ -78,6 +78,7 @@ def _table(parent: QWidget, name: str, headers: list[str], stretch: int) -> QTab
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setTabKeyNavigation(False)
     table.verticalHeader().hide()
+    table.horizontalHeader().setAccessibleName("Column headings")
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
@@ -122,6 +123,8 @@ class ChildRecordPage(QScrollArea):
     def __init__(self, ctx: AppContext, child_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("childRecordPage")
+        self.setAccessibleName("Child record")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its buttons and tables take Tab
         self.setWidgetResizable(True)
         self.ctx = ctx
         self.child_id = child_id

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cse_screen.gui.a11y import keyboard_sort
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.flow_layout import FlowLayout
 from cse_screen.gui.outcome_badge import OutcomeBadgeDelegate
@@ -121,12 +122,14 @@ class RegisterPage(QWidget):
         table.setModel(self.model)
         table.setSortingEnabled(True)
         table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        keyboard_sort(table)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(False)
         table.setTabKeyNavigation(False)
         table.verticalHeader().hide()
+        table.horizontalHeader().setAccessibleName("Column headings")
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -145,7 +148,7 @@ class RegisterPage(QWidget):
         badge = max(metrics.horizontalAdvance(text) for text in labels) + 40
         ref = metrics.horizontalAdvance("LAC0000000 · draft") + 16
         date_width = metrics.horizontalAdvance("00 Sep 0000") + 16
-        return [ref, 200, metrics.horizontalAdvance("Age") + 24, 110, 110, badge, date_width]
+        return [ref, 160, metrics.horizontalAdvance("Age") + 24, 100, 100, badge, date_width]
 
     def _build_actions(self) -> QVBoxLayout:
         """The legend above a row of actions that wraps rather than leave the screen."""

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QLabel,
+    QScrollArea,
     QWidget,
 )
 
@@ -185,14 +186,26 @@ def _seen(widget: QWidget) -> QImage:
     return window.grab(area).toImage()
 
 
+def _scroll_into_view(widget: QWidget) -> None:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(widget, 0, 0)
+        parent = parent.parentWidget()
+    QApplication.processEvents()
+
+
 def focus_change(widget: QWidget, elsewhere: QWidget) -> FocusChange:
     """Grab ``widget`` while ``elsewhere`` has focus, then focused, and compare pixel by pixel."""
+    _scroll_into_view(widget)
     elsewhere.setFocus(Qt.FocusReason.TabFocusReason)
     QApplication.processEvents()
     before = _seen(widget)
     widget.setFocus(Qt.FocusReason.TabFocusReason)
     QApplication.processEvents()
     after = _seen(widget)
+    if before.isNull() or after.isNull():
+        return FocusChange(0, 0, 2 * (widget.width() + widget.height()))
     a, b = _pixels(before), _pixels(after)
     strong = changed = 0
     if len(a) == len(b):
