@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.errors import UserError
-from cse_screen.gui.a11y import mark_heading
+from cse_screen.gui.a11y import mark_heading, one_tab_stop
 from cse_screen.gui.audit_model import AuditModel, action_words
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.errors import as_sentence
@@ -159,6 +159,7 @@ class AuditPage(QWidget):
         edit.setCalendarPopup(True)
         edit.setDisplayFormat(DATE_FORMAT)
         edit.setMaximumDate(QDate.currentDate())
+        one_tab_stop(edit)
         edit.setEnabled(False)
         check.toggled.connect(edit.setEnabled)
         check.toggled.connect(lambda _on: self._filters_changed())

@@ -404,12 +404,20 @@ def test_sorting_by_keyboard_announces_the_order(qtbot, admin_ctx, known) -> Non
 def test_date_fields_are_one_tab_stop(qtbot, admin_ctx, known) -> None:
     from PySide6.QtWidgets import QDateEdit
 
-    for build in (_child_dialog, _event_dialog):
-        dialog = build(qtbot, admin_ctx, known)
-        edit = dialog.findChild(QDateEdit)
-        edit.setFocus()
-        qtbot.keyClick(edit, Qt.Key.Key_Tab)
-        assert QApplication.focusWidget() is not edit
+    windows = [build(qtbot, admin_ctx, known) for build in (_child_dialog, _event_dialog)]
+    windows.append(_operation("export")(qtbot, admin_ctx, known))
+    windows.append(_main(qtbot, admin_ctx, "audit"))
+    edits = []
+    for window in windows:
+        window.activateWindow()
+        for edit in window.findChildren(QDateEdit):
+            edit.setEnabled(True)
+            if edit.isVisible():
+                edits.append(edit)
+                edit.setFocus()
+                qtbot.keyClick(edit, Qt.Key.Key_Tab)
+                assert QApplication.focusWidget() is not edit, edit.objectName()
+    assert len(edits) >= 6
 
 
 def test_page_titles_are_headings(qtbot, admin_ctx, known) -> None:
