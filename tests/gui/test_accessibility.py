@@ -331,6 +331,55 @@ def test_status_bar_messages_are_announced(qtbot, admin_ctx, known) -> None:
     assert ("Child LAC0002 saved", False) in spoken.spoken
 
 
+def test_import_refusals_reach_a_screen_reader_row_by_row(
+    qtbot, admin_ctx, known, tmp_path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    source = tmp_path / "children.csv"
+    source.write_text(
+        "Case Ref,Name,Date of Birth,Gender,Allocated Worker,Team\n"
+        "LAC3001,Rosa Sandiford,14/02/2012,Female,sam,North\n"
+        "LAC3002,Seth Tolhurst,31/02/2010,Male,sam,North\n",
+        encoding="utf-8",
+    )
+    picked = staticmethod(lambda *args, **kwargs: (str(source), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", picked)
+    dialog = _operation("import")(qtbot, admin_ctx, known)
+    with Announcements() as spoken:
+        dialog.findChild(QPushButton, "importButton").click()
+        qtbot.waitUntil(lambda: not dialog.running, timeout=20000)
+    sentence = dialog.status_text()
+    assert "row 3 (LAC3002)" in sentence
+    assert (sentence, True) in spoken.spoken
+    assert name_of(dialog.findChild(QLabel, "statusLabel")) == sentence
+
+
+def test_sign_off_refusals_and_sign_offs_are_announced(qtbot, admin_ctx, known, runner) -> None:
+    from screens_fixtures import make_context, open_store
+
+    window = _main(qtbot, admin_ctx, "review")
+    review = window.root("review")
+    qtbot.waitUntil(lambda: review.table.rowCount() > 0, timeout=5000)
+    review.table.selectRow(0)
+    with Announcements() as spoken:
+        review.sign_off_selected()  # the admin started these screenings: refused
+    assert spoken.spoken == [(review.message.text(), True)]
+    lead = open_store(known, "lee")
+    try:
+        window = _main(qtbot, make_context(lead, runner, known.db), "review")
+        review = window.root("review")
+        qtbot.waitUntil(lambda: review.table.rowCount() > 0, timeout=5000)
+        review.table.selectRow(0)
+        ref = review.selected().child_ref
+        with Announcements() as spoken:
+            review.sign_off_selected()
+        assert (f"Screening for {ref} signed off.", False) in spoken.spoken
+    finally:
+        runner.wait(10000)
+        lead.close()
+
+
 def test_the_wizard_says_where_it_is_and_what_it_computed(qtbot, admin_ctx, known) -> None:
     window = _wizard(qtbot, admin_ctx, known, context=True)
     wizard = window.current_page()
