@@ -109,6 +109,8 @@ class MainWindow(QMainWindow):
         f.actionQuit.triggered.connect(self.close)
         f.settingsButton.clicked.connect(f.actionSettings.trigger)
         f.lockButton.clicked.connect(f.actionLock.trigger)
+        # A reader that visits the status bar hears its message, not just "Status messages".
+        f.statusBar.messageChanged.connect(f.statusBar.setAccessibleDescription)
         self._show_user()
         self._build_roots()
         self._build_operations()

@@ -329,6 +329,7 @@ def test_status_bar_messages_are_announced(qtbot, admin_ctx, known) -> None:
         dialog.form.caseRefEdit.setText("LAC0002")
         dialog.save()
     assert ("Child LAC0002 saved", False) in spoken.spoken
+    assert window.form.statusBar.accessibleDescription() == "Child LAC0002 saved"
 
 
 def test_import_refusals_reach_a_screen_reader_row_by_row(
