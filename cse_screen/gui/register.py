@@ -110,9 +110,8 @@ class RegisterPage(QWidget):
         for combo in (self.scope, self.outcome, self.due):
             combo.currentIndexChanged.connect(lambda _i: self.requery())
             row.addWidget(combo)
-        self.count = QLabel(self)
+        self.count = QLabel(self)  # shown under the table, beside the legend (room at 200 %)
         self.count.setObjectName("countLabel")
-        row.addWidget(self.count)
         return row
 
     def _build_table(self, colours: dict[str, str]) -> QTableView:
@@ -157,7 +156,10 @@ class RegisterPage(QWidget):
         legend.setObjectName("registerLegend")
         legend.setWordWrap(True)
         legend.setProperty("tone", "info")  # muted, never drawn as disabled
-        column.addWidget(legend)
+        under = QHBoxLayout()
+        under.addWidget(self.count, 0, Qt.AlignmentFlag.AlignTop)
+        under.addWidget(legend, 1)
+        column.addLayout(under)
         row = FlowLayout(align_right=True)
         column.addLayout(row)
         self.buttons: dict[str, QPushButton] = {}
