@@ -14,10 +14,12 @@ from __future__ import annotations
 import ctypes
 import functools
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import PySide6
+import pytest
 import shiboken6
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent, QImage
@@ -52,6 +54,8 @@ class Announcements:
     events: list[QAccessible.Event] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if not sys.platform.startswith("linux"):
+            pytest.skip("the update-handler hook is looked up by its Linux (Itanium) symbol")
         self._callback = _HANDLER(self._handle)
         self._install = _install_function()
         self._previous: int | None = None

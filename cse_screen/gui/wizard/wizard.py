@@ -8,6 +8,7 @@ wizard (or the laptop lid, or a crash) loses nothing.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTime, QTimer, Signal
@@ -271,7 +272,8 @@ class ScreeningWizard(QWidget):
             title = html.escape(self.pages[current].section.title)
             self.step_label.setText(f"<b>Section {number} of {len(ids)}:</b> {title}")
         if on_context or current is not None:  # the result page announces its outcome instead
-            announce(self.step_label, self.step_label.text().replace("<b>", "").replace("</b>", ""))
+            spoken = html.unescape(re.sub(r"<[^>]+>", "", self.step_label.text()))
+            announce(self.step_label, spoken)
         self.hint.setText(CONTEXT_KEY_HINT if on_context else KEY_HINT)
         first = bool(ids) and ids[0] == current
         self.back_button.setEnabled(
