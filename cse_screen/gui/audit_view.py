@@ -129,7 +129,7 @@ class AuditPage(QWidget):
         self.action_filter = self._combo("actionFilter", "Action filter", "Actio&n:", row)
         self.user_filter = self._combo("userFilter", "User filter", "&Who:", row)
         self.from_check, self.from_date = self._date_filter("from", "&From", row)
-        self.to_check, self.to_date = self._date_filter("to", "&To", row)
+        self.to_check, self.to_date = self._date_filter("to", "Un&til", row)
         self.count = QLabel(self)
         self.count.setObjectName("auditCountLabel")
         row.addWidget(self.count, 1, Qt.AlignmentFlag.AlignRight)

@@ -262,7 +262,7 @@ class Ui_ExportDialogForm(object):
         self.fromDateEdit.setAccessibleName(QCoreApplication.translate("ExportDialogForm", u"First screen date", None))
 #endif // QT_CONFIG(accessibility)
         self.fromDateEdit.setDisplayFormat(QCoreApplication.translate("ExportDialogForm", u"dd/MM/yyyy", None))
-        self.toCheck.setText(QCoreApplication.translate("ExportDialogForm", u"&To", None))
+        self.toCheck.setText(QCoreApplication.translate("ExportDialogForm", u"Un&til", None))
 #if QT_CONFIG(accessibility)
         self.toCheck.setAccessibleName(QCoreApplication.translate("ExportDialogForm", u"Limit to screenings up to a date", None))
 #endif // QT_CONFIG(accessibility)
