@@ -26,14 +26,14 @@ from typing import Any
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event, insert
 
-from cse_screen.storage import migrate
-from cse_screen.storage.engine import key_pragma, open_engine
 from cse_screen.storage.models import Answer
 from cse_screen.storage.records import RegisterQuery, UserRecord
 from cse_screen.storage.services import register
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.latest import outcome_rank
-from cse_screen.storage.store import CACHE_KIB, tune_engine
+from cse_screen.vault import migrate
+from cse_screen.vault.engine import key_pragma, open_engine
+from cse_screen.vault.store import CACHE_KIB, tune_engine
 
 TEAMS = ("North", "South", "East", "West")
 OUTCOMES = (
@@ -263,7 +263,7 @@ def big_register(folder: Path, key: bytes) -> None:
 
 
 def unlock_cost(folder: Path) -> None:
-    from cse_screen.storage.keyslots import KeyslotFile
+    from cse_screen.vault.keyslots import KeyslotFile
 
     saved = os.environ.pop("CSE_SCREEN_KDF", None)
     try:

@@ -19,9 +19,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from cse_screen.errors import DatabaseDamaged, PermissionDenied
-from cse_screen.storage.atomic import storage_full
-from cse_screen.storage.engine import db_errors
 from cse_screen.storage.records import UserRecord
+from cse_screen.vault.atomic import storage_full
+from cse_screen.vault.engine import db_errors
 
 try:  # POSIX only; Windows reports a full disk as such
     import resource

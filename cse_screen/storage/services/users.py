@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cse_screen.errors import NotFound, ValidationFailed
-from cse_screen.storage.keyslots import KeyslotFile, normalise_user
 from cse_screen.storage.models import User
 from cse_screen.storage.records import ROLES, UserRecord
 from cse_screen.storage.services import audit, roles
 from cse_screen.storage.services.context import ServiceContext
+from cse_screen.vault.keyslots import KeyslotFile, normalise_user
 
 _NAME = re.compile(r"^[\w.@-]{1,64}$")
 

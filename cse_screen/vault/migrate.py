@@ -30,9 +30,9 @@ from cse_screen.errors import (
     NotADatabase,
     UserError,
 )
-from cse_screen.storage.engine import db_errors, translate_error
+from cse_screen.vault.engine import db_errors, translate_error
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "storage" / "migrations"
 
 
 def alembic_config(
@@ -112,7 +112,7 @@ def upgrade(
         needs_backup = _check_upgradable(engine, db_path, current, known_revisions(script_location))
     backup = None
     if needs_backup:
-        from cse_screen.storage.backup import write_backup  # backup also imports this module
+        from cse_screen.vault.backup import write_backup  # backup also imports this module
 
         backup = write_backup(engine, db_path, backup_path_for(db_path, current))
     _run_in_one_transaction(engine, db_path, script_location, backup)

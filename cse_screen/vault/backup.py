@@ -34,15 +34,15 @@ from typing import Any, BinaryIO
 from sqlalchemy import Engine
 
 from cse_screen.errors import BackupFailed, Cancelled, DatabaseDamaged, StorageFull
-from cse_screen.storage import keyslots
-from cse_screen.storage.atomic import (
+from cse_screen.vault import keyslots
+from cse_screen.vault.atomic import (
     atomic_writer,
     is_disk_full,
     remove_stale_temps,
     storage_full,
     temp_path_for,
 )
-from cse_screen.storage.engine import (
+from cse_screen.vault.engine import (
     PLAINTEXT_HEADER,
     db_errors,
     driver_connection,
@@ -138,7 +138,7 @@ def _poll(cancel: Cancel | None) -> None:
 
 
 def _manifest(engine: Engine) -> bytes:
-    from cse_screen.storage.migrate import current_revision  # migrate imports this module
+    from cse_screen.vault.migrate import current_revision  # migrate imports this module
 
     data = {
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -336,6 +336,6 @@ def restore_backup(
 
     The work is in ``restore.py``; it lives there to keep this module about the file format.
     """
-    from cse_screen.storage.restore import restore_backup as _restore
+    from cse_screen.vault.restore import restore_backup as _restore
 
     return _restore(backup, db_path, keep_previous=keep_previous, script_location=script_location)

@@ -31,9 +31,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from cse_screen.errors import DatabaseDamaged, UserError, WrongPassword
-from cse_screen.storage import recovery
-from cse_screen.storage.atomic import atomic_write_bytes, remove_stale_temps
-from cse_screen.storage.kdf import SALT_BYTES, KdfParams, current_params, derive_key
+from cse_screen.vault import recovery
+from cse_screen.vault.atomic import atomic_write_bytes, remove_stale_temps
+from cse_screen.vault.kdf import SALT_BYTES, KdfParams, current_params, derive_key
 
 FORMAT_NAME = "cse-screen-keyslots"
 FORMAT_VERSION = 1
@@ -377,7 +377,7 @@ class KeyslotFile:
 def _finish_restore(path: Path) -> None:
     """Complete a restore a kill interrupted, before anyone unlocks with a half-restored pair."""
     if path.name.endswith(SUFFIX):
-        from cse_screen.storage.restore import finish_interrupted_restore  # restore imports us
+        from cse_screen.vault.restore import finish_interrupted_restore  # restore imports us
 
         finish_interrupted_restore(path.with_name(path.name[: -len(SUFFIX)]))
 

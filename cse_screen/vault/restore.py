@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from cse_screen.errors import BackupFailed, DatabaseTooNew
-from cse_screen.storage.atomic import atomic_write_bytes, fsync_dir, is_disk_full, storage_full
-from cse_screen.storage.backup import BackupInfo, check_backup
-from cse_screen.storage.keyslots import keyslot_path
+from cse_screen.vault.atomic import atomic_write_bytes, fsync_dir, is_disk_full, storage_full
+from cse_screen.vault.backup import BackupInfo, check_backup
+from cse_screen.vault.keyslots import keyslot_path
 
 NEW_SUFFIX = ".restore-new"
 ASIDE_SUFFIX = ".before-restore"
@@ -163,7 +163,7 @@ def _journal_says_keep(journal: Path) -> bool:
 
 
 def _require_known_schema(info: BackupInfo, script_location: Path | str | None) -> None:
-    from cse_screen.storage.migrate import known_revisions  # migrate imports backup
+    from cse_screen.vault.migrate import known_revisions  # migrate imports backup
 
     revision = info.schema_revision
     if revision is not None and revision not in known_revisions(script_location):
