@@ -28,12 +28,13 @@ from cse_screen.storage.services import audit
 from cse_screen.storage.services import stats as stats_service
 from cse_screen.storage.services.audit import AuditLog
 from cse_screen.storage.services.children import ChildrenService
-from cse_screen.storage.services.context import ServiceContext, utc_now
+from cse_screen.storage.services.context import utc_now
 from cse_screen.storage.services.events import EventsService
 from cse_screen.storage.services.roles import require_role
 from cse_screen.storage.services.screenings import ScreeningsService
 from cse_screen.storage.services.users import UsersService, check_name, insert_user, user_record
 from cse_screen.vault import anchor, migrate, pending
+from cse_screen.vault.context import local_context
 from cse_screen.vault.engine import database_files, open_engine
 from cse_screen.vault.integrity import check_integrity
 from cse_screen.vault.keyslots import KeyslotFile, keyslot_path, normalise_user
@@ -80,7 +81,7 @@ class Store:
     ) -> None:
         self.path = db_path
         self.engine = engine
-        self.context = ServiceContext(engine, db_path, user)
+        self.context = local_context(engine, db_path, user)
         self.audit = AuditLog(self.context)
         self.children = ChildrenService(self.context)
         self.screenings = ScreeningsService(self.context)
@@ -138,7 +139,7 @@ class Store:
         team: str | None,
     ) -> Store:
         placeholder = UserRecord(0, name, full_name, "admin", team, True, utc_now())
-        ctx = ServiceContext(engine, db_path, placeholder)
+        ctx = local_context(engine, db_path, placeholder)
         with ctx.transaction() as session:
             row = insert_user(session, ctx, name, "admin", team, full_name)
             recovery = "yes" if keyslots.has_recovery else "no"
@@ -328,7 +329,7 @@ def restore(backup: Path | str, db_path: Path | str) -> Any:
 
 def _load_user(engine: Any, db_path: Path, name: str) -> UserRecord:
     placeholder = UserRecord(0, name, None, "worker", None, True, utc_now())
-    ctx = ServiceContext(engine, db_path, placeholder)
+    ctx = local_context(engine, db_path, placeholder)
     with ctx.reading() as session:
         row = session.scalar(select(User).where(User.name == name))
         if row is None:
