@@ -33,6 +33,7 @@ from cse_screen.errors import DatabaseDamaged, UserError, WrongPassword
 from cse_screen.storage.usernames import normalise_user
 from cse_screen.vault import recovery
 from cse_screen.vault.atomic import atomic_write_bytes, remove_stale_temps
+from cse_screen.vault.journal import finish_interrupted_restore
 from cse_screen.vault.kdf import SALT_BYTES, KdfParams, current_params, derive_key
 
 FORMAT_NAME = "cse-screen-keyslots"
@@ -372,9 +373,7 @@ class KeyslotFile:
 def _finish_restore(path: Path) -> None:
     """Complete a restore a kill interrupted, before anyone unlocks with a half-restored pair."""
     if path.name.endswith(SUFFIX):
-        from cse_screen.vault.restore import finish_interrupted_restore  # restore imports us
-
-        finish_interrupted_restore(path.with_name(path.name[: -len(SUFFIX)]))
+        finish_interrupted_restore(path.with_name(path.name[: -len(SUFFIX)]), path)
 
 
 def _require_password(password: str) -> None:

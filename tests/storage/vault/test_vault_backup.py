@@ -12,11 +12,11 @@ import pytest
 
 from cse_screen import errors
 from cse_screen.vault import backup as backup_mod
-from cse_screen.vault.backup import check_backup, restore_backup, write_backup
+from cse_screen.vault.backup import check_backup, write_backup
 from cse_screen.vault.engine import open_engine
 from cse_screen.vault.integrity import check_integrity
 from cse_screen.vault.keyslots import KeyslotFile
-from cse_screen.vault.restore import finish_interrupted_restore
+from cse_screen.vault.restore import finish_interrupted_restore, restore_backup
 
 
 def _reopen(vault, h, password=None):

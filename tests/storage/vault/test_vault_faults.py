@@ -161,7 +161,7 @@ def test_kill_during_restore_is_finished_or_undone_at_next_open(
         KILL
         + RESTORE_POINTS[point]
         + f"""
-from cse_screen.vault.backup import restore_backup
+from cse_screen.vault.restore import restore_backup
 restore_backup({str(out)!r}, {str(vault.db_path)!r}, keep_previous={keep})
 """
     )
@@ -385,7 +385,8 @@ def test_whole_cycle_writes_nothing_to_temp_and_no_plaintext_anywhere(tmp_path, 
         f"""
 from pathlib import Path
 from cse_screen.vault import migrate
-from cse_screen.vault.backup import check_backup, restore_backup, write_backup
+from cse_screen.vault.backup import check_backup, write_backup
+from cse_screen.vault.restore import restore_backup
 from cse_screen.vault.engine import open_engine
 from cse_screen.vault.integrity import check_integrity
 from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
