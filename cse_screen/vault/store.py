@@ -33,11 +33,12 @@ from cse_screen.storage.services.events import EventsService
 from cse_screen.storage.services.roles import require_role
 from cse_screen.storage.services.screenings import ScreeningsService
 from cse_screen.storage.services.users import UsersService, check_name, insert_user, user_record
+from cse_screen.storage.usernames import normalise_user
 from cse_screen.vault import anchor, migrate, pending
 from cse_screen.vault.context import local_context
 from cse_screen.vault.engine import database_files, open_engine
 from cse_screen.vault.integrity import check_integrity
-from cse_screen.vault.keyslots import KeyslotFile, keyslot_path, normalise_user
+from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
 from cse_screen.vault.recovery import fingerprint, load_public_key
 
 
