@@ -29,7 +29,8 @@ from cse_screen.storage.records import UserRecord
 #: A write that changes nothing, run first in every write transaction: it takes SQLite's write
 #: lock before anything is read (what BEGIN IMMEDIATE would do), so a second program writing at
 #: the same moment is waited for (busy timeout) instead of failing the whole transaction.
-TAKE_WRITE_LOCK = text("UPDATE meta SET value = value WHERE 0")
+#: ``1 = 0`` rather than SQLite's bare ``0``: other engines want a boolean condition.
+TAKE_WRITE_LOCK = text("UPDATE meta SET value = value WHERE 1 = 0")
 
 
 def utc_now() -> datetime:
