@@ -13,9 +13,8 @@ step. So the restore is a small journalled procedure:
    files are renamed into place;
 5. the journal and the set-aside files are removed.
 
-A crash after step 3 is finished by :func:`cse_screen.vault.journal.finish_interrupted_restore`,
-which the keyslot loader runs before every unlock, so whoever opens the database next completes
-the restore first.
+A crash after step 3 is finished by :func:`finish_interrupted_restore`, which the keyslot loader
+runs before every unlock, so whoever opens the database next completes the restore first.
 """
 
 from __future__ import annotations
