@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from cse_screen import __version__
+from cse_screen.diagnose import library_sentence, missing_library
 from cse_screen.errors import EXIT_ERROR, EXIT_USAGE, UserError
 from cse_screen.fileowner import permission_problem
 from cse_screen.reports import write_crash_report
@@ -106,6 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return refused.exit_code
         report = write_crash_report(exc)
         where = f"; a report without personal data was written to {report}" if report else ""
+        library = missing_library(exc)
+        if library is not None:
+            sys.stderr.write(f"{PROG}: error: {library_sentence(library)}{where}\n")
+            return EXIT_ERROR
         sys.stderr.write(f"{PROG}: error: an unexpected {type(exc).__name__} occurred{where}\n")
         return EXIT_ERROR
 
