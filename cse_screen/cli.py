@@ -44,7 +44,7 @@ class _Parser(argparse.ArgumentParser):
 
 def version_line() -> str:
     """The release and the newest database schema it writes, for IT's upgrade planning."""
-    from cse_screen.storage.migrate import head_revision
+    from cse_screen.storage.revisions import head_revision
 
     return f"{PROG} {__version__} (database schema {head_revision()})"
 

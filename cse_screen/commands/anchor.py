@@ -1,7 +1,7 @@
 """``anchor reset``: clear a false "older copy put back" alarm deliberately, with an audit entry.
 
 Each computer remembers the last audit entry it saw of each database (see
-:mod:`cse_screen.storage.services.anchor`). When IT has looked into a warning and found nothing
+:mod:`cse_screen.vault.anchor`). When IT has looked into a warning and found nothing
 wrong (a copy that is now the database in use, a database moved to a new folder on purpose), an
 administrator makes the database as it is now, at its path, the one later opens are checked
 against. The rollback check itself stays on.

@@ -14,12 +14,14 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from alembic import command
 
 from cse_screen.cli import main
-from cse_screen.storage import migrate
-from cse_screen.storage.engine import open_engine
-from cse_screen.storage.keyslots import KeyslotFile, keyslot_path
-from cse_screen.storage.store import Store
+from cse_screen.storage import revisions
+from cse_screen.vault import migrate
+from cse_screen.vault.engine import open_engine
+from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault.store import Store
 
 PASSWORD = "first pass"
 
@@ -143,25 +145,24 @@ def test_recovery_public_key_is_0644_private_0600_and_openssl_gives_the_fingerpr
 def test_version_names_the_release_and_the_schema(capsys):
     code, out, _ = run(capsys, "--version")
     assert code == 0
-    assert out.strip() == f"cse-screen {version('cse-screen')} (database schema 0002)".replace(
-        "0002", str(migrate.head_revision())
-    )
+    head = revisions.head_revision()
+    assert out.strip() == f"cse-screen {version('cse-screen')} (database schema {head})"
 
 
 def test_every_revision_names_its_first_release():
-    assert migrate.known_revisions() <= set(migrate.FIRST_RELEASE)
+    assert migrate.known_revisions() <= set(revisions.FIRST_RELEASE)
 
 
 def previous_schema_database(tmp_path: Path, capsys, monkeypatch) -> Path:
     """A database as the previous release left it: Alembic run to the revision before head."""
     head = migrate.head_revision()
-    previous = migrate._scripts(None).get_revision(head).down_revision
+    previous = revisions._scripts(None).get_revision(head).down_revision
     assert isinstance(previous, str)
     real = migrate._run_in_one_transaction
 
     def to_previous(engine, db_path, script_location, backup):
         with engine.begin() as connection:
-            migrate.command.upgrade(migrate.alembic_config(connection), previous)
+            command.upgrade(revisions.alembic_config(connection), previous)
 
     monkeypatch.setattr(migrate, "_run_in_one_transaction", to_previous)
     db = make_db(capsys, tmp_path / "old.db")
@@ -210,6 +211,6 @@ def test_each_upgrade_stamps_the_release_it_needs(tmp_path, capsys):
     db = make_db(capsys, tmp_path / "cse.db")
     engine = open_engine(db, KeyslotFile.load(keyslot_path(db)).unlock("admin", PASSWORD))
     try:
-        assert migrate.required_release(engine) == migrate.FIRST_RELEASE[migrate.head_revision()]
+        assert migrate.required_release(engine) == revisions.FIRST_RELEASE[migrate.head_revision()]
     finally:
         engine.dispose()

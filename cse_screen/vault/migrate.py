@@ -20,9 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 from cse_screen.errors import (
@@ -31,56 +28,18 @@ from cse_screen.errors import (
     NotADatabase,
     UserError,
 )
-from cse_screen.storage.engine import db_errors, translate_error
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-
-#: The first release of cse-screen that knows each schema revision. Every new revision goes in
-#: here (a test checks): it is written into each database it upgrades, so that a later version
-#: which finds the database too new can name the release to install, and IT can tell from
-#: ``--version`` which releases can open which databases.
-FIRST_RELEASE: dict[str, str] = {"0001": "0.1.0", "0002": "0.1.0"}
-#: The ``meta`` key holding the oldest release that can open the database.
-REQUIRES_KEY = "requires_version"
-
-
-def release_for(revision: str | None) -> str | None:
-    """The first release that can open a database at ``revision`` (None if unknown)."""
-    return FIRST_RELEASE.get(revision) if revision else None
-
-
-def alembic_config(
-    connection: Connection | None = None, script_location: Path | str | None = None
-) -> Config:
-    """An Alembic configuration built in code, optionally carrying an open connection."""
-    config = Config()
-    config.set_main_option("script_location", str(script_location or MIGRATIONS_DIR))
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
-
-
-def _scripts(script_location: Path | str | None) -> ScriptDirectory:
-    return ScriptDirectory.from_config(alembic_config(script_location=script_location))
-
-
-def head_revision(script_location: Path | str | None = None) -> str | None:
-    """The newest schema revision this version of the application knows."""
-    return _scripts(script_location).get_current_head()
-
-
-def known_revisions(script_location: Path | str | None = None) -> set[str]:
-    return {rev.revision for rev in _scripts(script_location).walk_revisions()}
-
-
-def _current(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
-
-
-def current_revision(engine: Engine) -> str | None:
-    """The revision the database is stamped with (None for a new, empty database)."""
-    with engine.connect() as connection:
-        return _current(connection)
+from cse_screen.storage.revisions import MIGRATIONS_DIR as MIGRATIONS_DIR
+from cse_screen.storage.revisions import (
+    REQUIRES_KEY,
+    alembic_config,
+    current_revision,
+    head_revision,
+    known_revisions,
+    release_for,
+    stamped_revision,
+)
+from cse_screen.vault.backup import write_backup
+from cse_screen.vault.engine import db_errors, translate_error
 
 
 def _has_tables(engine: Engine) -> bool:
@@ -141,8 +100,6 @@ def upgrade(
         needs_backup = _check_upgradable(engine, db_path, current, known_revisions(script_location))
     backup = None
     if needs_backup:
-        from cse_screen.storage.backup import write_backup  # backup also imports this module
-
         backup = write_backup(engine, db_path, backup_path_for(db_path, current))
     _run_in_one_transaction(engine, db_path, script_location, backup)
     return backup
@@ -208,7 +165,7 @@ def _run_in_one_transaction(
 
 def _record_required_release(connection: Connection) -> None:
     """Stamp the release needed to open the database, for a too-old build's refusal."""
-    needed = release_for(_current(connection))
+    needed = release_for(stamped_revision(connection))
     has_meta = connection.exec_driver_sql(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
     ).scalar()
