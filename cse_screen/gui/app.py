@@ -24,6 +24,7 @@ from cse_screen.gui.context import AppContext
 from cse_screen.gui.errors import as_sentence, install_error_hooks, show_error
 from cse_screen.gui.lock import LockController
 from cse_screen.gui.main_window import MainWindow
+from cse_screen.gui.qt_settings import keep_qt_settings_off_disk
 from cse_screen.gui.settings import SettingsDialog, load_settings
 from cse_screen.gui.setup import SetupWidget
 from cse_screen.gui.theme import ThemeFollower
@@ -274,6 +275,7 @@ class Shell(QObject):
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
+    keep_qt_settings_off_disk()  # before any file dialog: no folder history on disk
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
