@@ -56,7 +56,7 @@ class ProgressBar:
 def _run(args: argparse.Namespace) -> int:
     from cse_screen.export import ExportOptions, export_workbook
     from cse_screen.export.periods import quarter_bounds
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     date_from = _day(args.date_from, "--from") if args.date_from else None
     date_to = _day(args.date_to, "--to") if args.date_to else None
