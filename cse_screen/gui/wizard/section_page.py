@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from cse_screen.core.dates import windows_legend
 from cse_screen.core.model import Section, Windows
 from cse_screen.gui.wizard.item_widget import ItemWidget
 
@@ -27,6 +28,12 @@ class SectionPage(QScrollArea):
         font.setBold(True)
         title.setFont(font)
         layout.addWidget(title)
+        self.legend = QLabel(windows_legend(windows), body)
+        self.legend.setObjectName("windowsLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setProperty("tone", "info")
+        self.legend.setAccessibleName("What current and previous mean")
+        layout.addWidget(self.legend)
         self.items: dict[str, ItemWidget] = {}
         for item in section.items:
             widget = ItemWidget(item, windows, body)

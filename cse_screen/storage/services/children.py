@@ -187,9 +187,8 @@ class ChildrenService:
                 "allocated outside their caseload or team",
             )
         if session.scalar(select(Child.id).where(Child.case_ref == child.case_ref)) is not None:
-            raise ValidationFailed(
-                f"{prefix}a child with case reference {child.case_ref} already exists"
-            )
+            taken = f"{prefix}a child with case reference {child.case_ref} already exists"
+            raise ChildDetailsInvalid(taken, (("case_ref", taken),))
         now = ctx.now()
         row = Child(
             case_ref=child.case_ref,
@@ -253,7 +252,8 @@ class ChildrenService:
             if name == "case_ref" and session.scalar(
                 select(Child.id).where(Child.case_ref == new, Child.id != row.id)
             ):
-                raise ValidationFailed(f"a child with case reference {new} already exists")
+                taken = f"a child with case reference {new} already exists"
+                raise ChildDetailsInvalid(taken, (("case_ref", taken),))
             setattr(row, name, new)
             diff[name] = "changed" if name in PERSONAL_FIELDS else [_plain(current[name]), new]
         if diff:
