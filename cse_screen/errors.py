@@ -102,7 +102,12 @@ class InvalidTransition(UserError):
 
 
 class ImportFailed(UserError):
-    """A children import was refused; nothing was imported."""
+    """A children import was refused; nothing was imported. ``problems`` holds the rows to
+    correct (see :class:`cse_screen.storage.importer.RowProblem`) when rows were the cause."""
+
+    def __init__(self, message: str, problems: tuple[object, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
 
 
 class ExportFailed(UserError):
