@@ -62,6 +62,7 @@ class ImportProblemsPanel(QWidget):
         row.addWidget(self.saved_label, 1)
         self.save_button = QPushButton("&Save list as CSV…", self)
         self.save_button.setObjectName("saveProblemsButton")
+        self.save_button.setAccessibleName("Save the rows to correct as a CSV file")
         self.save_button.setToolTip("Row numbers, case references and problems only, no names")
         self.save_button.clicked.connect(self.choose_and_save)
         row.addWidget(self.save_button)
