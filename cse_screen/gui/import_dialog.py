@@ -169,7 +169,8 @@ class ImportDialog(OperationDialog):
             super().failed(exc)
             return
         source = self._source.name if self._source else "the file"
-        count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+        numbers = len({getattr(r, "row", None) for r in rows})
+        count = f"{numbers} row{'s' if numbers != 1 else ''}"
         self.say(
             f"Nothing was imported from {source}: {count} need correcting, listed below. "
             "Correct them in the file (or save the list) and import it again.",

@@ -53,6 +53,8 @@ class ImportProblemsPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(True)
+        # Row heights follow the wrapped problem text once the columns have their widths.
+        header.sectionResized.connect(lambda *_args: self.table.resizeRowsToContents())
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.saved_label = QLabel(self)
@@ -60,6 +62,7 @@ class ImportProblemsPanel(QWidget):
         self.saved_label.setWordWrap(True)
         self.saved_label.hide()
         row.addWidget(self.saved_label, 1)
+        row.addStretch(0)
         self.save_button = QPushButton("&Save list as CSV…", self)
         self.save_button.setObjectName("saveProblemsButton")
         self.save_button.setAccessibleName("Save the rows to correct as a CSV file")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cse_screen.errors import ImportFailed, UserError, ValidationFailed
+from cse_screen.errors import ChildDetailsInvalid, ImportFailed, UserError, ValidationFailed
 from cse_screen.storage.records import ChildInput
 from cse_screen.storage.services.children import validate
 
@@ -171,6 +171,9 @@ def plan_rows(
             raise ImportFailed(f"{path.name} has more than {MAX_ROWS} rows; split it")
         try:
             child = _child(row, columns, today)
+        except ChildDetailsInvalid as exc:
+            problems.extend(_row_problem(number, sentence) for _field, sentence in exc.problems)
+            continue
         except ValidationFailed as exc:
             problems.append(_row_problem(number, exc.message))
             continue
@@ -205,7 +208,8 @@ def _refuse_if(problems: list[RowProblem], path: Path) -> None:
         return
     listed = "; ".join(p.sentence() for p in problems[:MAX_LISTED])
     more = f"; and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
-    count = f"{len(problems)} row{'s' if len(problems) != 1 else ''}"
+    rows = len({p.row for p in problems})
+    count = f"{rows} row{'s' if rows != 1 else ''}"
     raise ImportFailed(
         f"nothing was imported from {path.name}: {count} need correcting: {listed}{more}",
         tuple(problems),

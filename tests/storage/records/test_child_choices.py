@@ -66,7 +66,8 @@ def test_an_import_row_with_a_typed_disability_is_named(council: Council, tmp_pa
     source.write_text(
         "Case Ref,Name,Date of Birth,Disability\n"
         "X1,Ann Other,04/03/2012,Learning\n"
-        "X2,Bea Other,04/03/2012,Learning difficulties\n",
+        "X2,Bea Other,04/03/2012,Learning difficulties\n"
+        "X3,,04/03/2012,typed\n",
         encoding="utf-8",
     )
     store = council.open()
@@ -74,7 +75,13 @@ def test_an_import_row_with_a_typed_disability_is_named(council: Council, tmp_pa
         import_children(store, source)
     message = str(refused.value)
     assert "row 3 (X2) has a disability that is not one of the listed choices" in message
-    assert "difficulties" not in message
+    assert "difficulties" not in message and "2 rows need correcting" in message
+    listed = [(p.row, p.case_ref, p.problem.split(" that ")[0]) for p in refused.value.problems]
+    assert listed == [
+        (3, "X2", "has a disability"),
+        (4, "X3", "has no name"),  # every problem of a row is listed, not the first only
+        (4, "X3", "has a disability"),
+    ]
     assert "X1" not in store.children.existing_refs(["X1"])  # all rows or none
 
 
