@@ -134,7 +134,7 @@ class ScreeningWizard(QWidget):
         self.save_status = QLabel(self)
         self.save_status.setObjectName("saveStatus")
         row.addWidget(self.save_status, 1)
-        self.discard_button = QPushButton("&Discard draft…", self)
+        self.discard_button = QPushButton("Disc&ard draft…", self)
         self.discard_button.setObjectName("discardDraftButton")
         self.discard_button.setToolTip("Delete this draft and its answers (asks first)")
         self.discard_button.setVisible(self.controller.record.status == "draft")
