@@ -80,7 +80,7 @@ class Workspace:
 
 def check_driver(ws: Workspace) -> str:
     """Fail closed unless the driver in this installation encrypts with SQLCipher 4."""
-    from cse_screen.storage.engine import require_sqlcipher
+    from cse_screen.vault.engine import require_sqlcipher
 
     version = require_sqlcipher()
     return f"SQLCipher {version} is the database driver"
@@ -89,8 +89,8 @@ def check_driver(ws: Workspace) -> str:
 def create_database(ws: Workspace) -> str:
     """Create, close and reopen an encrypted database; a wrong password must be refused."""
     from cse_screen.errors import WrongPassword
-    from cse_screen.storage.engine import PLAINTEXT_HEADER
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.engine import PLAINTEXT_HEADER
+    from cse_screen.vault.store import Store
 
     Store.create(ws.db, SELFTEST_USER, ws.password, full_name="Self-test").close()
     if ws.db.read_bytes()[: len(PLAINTEXT_HEADER)] == PLAINTEXT_HEADER:

@@ -18,7 +18,7 @@ from cse_screen.commands.common import (
     user_name,
 )
 from cse_screen.errors import DatabaseDamaged, UsageError, UserError
-from cse_screen.storage.store import Store, restore
+from cse_screen.vault.store import Store, restore
 
 # A damaged b-tree makes SQLite report every page under it; the first few tell IT enough.
 LISTED_DAMAGE = 8
@@ -147,7 +147,7 @@ def _passphrase(args: argparse.Namespace, confirm: bool) -> str:
 
 
 def _keygen(args: argparse.Namespace) -> int:
-    from cse_screen.storage.recovery import generate_recovery_keypair
+    from cse_screen.vault.recovery import generate_recovery_keypair
 
     fingerprint = generate_recovery_keypair(
         args.private_out, args.public_out, _passphrase(args, confirm=True)
@@ -169,7 +169,7 @@ def _recover(args: argparse.Namespace) -> int:
 
 
 def _enrol(args: argparse.Namespace) -> int:
-    from cse_screen.storage.recovery import load_public_key
+    from cse_screen.vault.recovery import load_public_key
 
     pem = _read_file(args.recovery_key, "recovery public key")
     try:  # refuse a wrong file before unlocking, naming it
@@ -191,7 +191,7 @@ def _enrol(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from cse_screen.storage.demo import DEMO_USER, populate
+    from cse_screen.demo.demo import DEMO_USER, populate
 
     if args.children < 0:
         raise UsageError("--children must be 0 or more")

@@ -34,14 +34,14 @@ from cse_screen.paths import default_database, resource
 
 def database_exists(db_path: Path) -> bool:
     """Either half of a database (file or keyslots) means "unlock", never "set up over it"."""
-    from cse_screen.storage.keyslots import keyslot_path
+    from cse_screen.vault.keyslots import keyslot_path
 
     return db_path.exists() or keyslot_path(db_path).exists()
 
 
 def open_store(db_path: Path) -> Callable[[str, str], object]:
     def attempt(user: str, password: str) -> object:
-        from cse_screen.storage.store import Store
+        from cse_screen.vault.store import Store
 
         return Store.open(db_path, user, password)
 
@@ -50,7 +50,7 @@ def open_store(db_path: Path) -> Callable[[str, str], object]:
 
 def create_store(db_path: Path) -> Callable[[str, str, str, bytes | None], object]:
     def create(full_name: str, user: str, password: str, recovery: bytes | None) -> object:
-        from cse_screen.storage.store import Store
+        from cse_screen.vault.store import Store
 
         return Store.create(
             db_path, user, password, full_name=full_name, recovery_public_key=recovery
@@ -64,8 +64,9 @@ def verify_password(db_path: Path) -> Callable[[str, str], object]:
 
     def attempt(user: str, password: str) -> object:
         from cse_screen.errors import WrongPassword
-        from cse_screen.storage.keyslots import KeyslotFile, keyslot_path
-        from cse_screen.storage.services import audit, pending
+        from cse_screen.storage.services import audit
+        from cse_screen.vault import pending
+        from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
 
         try:
             KeyslotFile.load(keyslot_path(db_path)).unlock(user, password)
@@ -80,7 +81,7 @@ def verify_password(db_path: Path) -> Callable[[str, str], object]:
 # Imported while the unlock screen waits for the password, so that pressing Enter costs only
 # the password check and opening the database, not half a second of imports.
 WARM_MODULES = (
-    "cse_screen.storage.store",
+    "cse_screen.vault.store",
     "cse_screen.gui.register",
     "cse_screen.gui.review",
     "cse_screen.gui.child_record",

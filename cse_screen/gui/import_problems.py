@@ -1,8 +1,8 @@
 """The rows an import refused, as a table (row, case reference, problem) that can be saved.
 
 A long file can have dozens of rows to correct; a sentence listing them cannot be worked
-through, a table can, and a saved copy can be taken to the case system. Saving is storage's
-(:func:`cse_screen.storage.import_report.save_problems`: case references only, written
+through, a table can, and a saved copy can be taken to the case system. Saving is the export's
+(:func:`cse_screen.export.import_problems.save_problems`: case references only, written
 atomically, readable by the owner only, audited); this panel only draws and asks where.
 """
 
@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cse_screen.export.import_problems import HEADINGS, save_problems
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.theme import set_tone
-from cse_screen.storage.import_report import HEADINGS, save_problems
 from cse_screen.storage.importer import RowProblem
 
 

@@ -35,7 +35,7 @@ from cse_screen.gui.theme import set_tone
 if TYPE_CHECKING:
     from cse_screen.gui.context import AppContext
     from cse_screen.gui.worker import Op, OpControl
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
 Work = Callable[["Store", "OpControl"], Any]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cse_screen.cli import main
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 PASSWORD = "cli pässword"
 

@@ -373,7 +373,7 @@ def test_import_errors_are_a_table_that_saves_as_csv(qtbot, admin_ctx, out_dir, 
 
 def test_saved_list_is_not_left_when_it_cannot_be_audited(admin_ctx, out_dir: Path):
     from cse_screen.errors import DatabaseDamaged
-    from cse_screen.storage.import_report import save_problems
+    from cse_screen.export.import_problems import save_problems
     from cse_screen.storage.importer import RowProblem
 
     class Unaudited:

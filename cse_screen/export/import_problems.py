@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cse_screen.storage.atomic import atomic_write_bytes
 from cse_screen.storage.importer import RowProblem
+from cse_screen.vault.atomic import atomic_write_bytes
 
 HEADINGS = ("Row", "Case reference", "Problem")
 #: A cell starting with one of these is a formula to a spreadsheet: kept as text instead.

@@ -38,7 +38,7 @@ from cse_screen.errors import (
     UserError,
 )
 from cse_screen.paths import default_database
-from cse_screen.storage.atomic import is_disk_full, storage_full, write_error
+from cse_screen.vault.atomic import is_disk_full, storage_full, write_error
 
 # The DB-API module used for every connection. Tests swap it for the stock sqlite3 module to
 # prove that we refuse to run unencrypted.

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from cse_screen.errors import UserError, WrongPassword
-from cse_screen.storage.atomic import atomic_write_bytes
+from cse_screen.vault.atomic import atomic_write_bytes
 
 SCHEME = "rsa-oaep-sha256"
 KEY_BITS = 3072

@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from cse_screen.errors import UserError
 from cse_screen.paths import config_dir
-from cse_screen.storage.atomic import atomic_write_bytes
 from cse_screen.storage.models import AuditRow, Meta
 from cse_screen.storage.services.context import utc_now
+from cse_screen.vault.atomic import atomic_write_bytes
 
 FILE_NAME = "database-anchors.json"
 ID_KEY = "database_id"

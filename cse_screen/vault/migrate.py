@@ -19,9 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 from cse_screen.errors import (
@@ -30,43 +27,15 @@ from cse_screen.errors import (
     NotADatabase,
     UserError,
 )
-from cse_screen.storage.engine import db_errors, translate_error
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-
-
-def alembic_config(
-    connection: Connection | None = None, script_location: Path | str | None = None
-) -> Config:
-    """An Alembic configuration built in code, optionally carrying an open connection."""
-    config = Config()
-    config.set_main_option("script_location", str(script_location or MIGRATIONS_DIR))
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
-
-
-def _scripts(script_location: Path | str | None) -> ScriptDirectory:
-    return ScriptDirectory.from_config(alembic_config(script_location=script_location))
-
-
-def head_revision(script_location: Path | str | None = None) -> str | None:
-    """The newest schema revision this version of the application knows."""
-    return _scripts(script_location).get_current_head()
-
-
-def known_revisions(script_location: Path | str | None = None) -> set[str]:
-    return {rev.revision for rev in _scripts(script_location).walk_revisions()}
-
-
-def _current(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
-
-
-def current_revision(engine: Engine) -> str | None:
-    """The revision the database is stamped with (None for a new, empty database)."""
-    with engine.connect() as connection:
-        return _current(connection)
+from cse_screen.storage.revisions import MIGRATIONS_DIR as MIGRATIONS_DIR
+from cse_screen.storage.revisions import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    known_revisions,
+)
+from cse_screen.vault.backup import write_backup
+from cse_screen.vault.engine import db_errors, translate_error
 
 
 def _has_tables(engine: Engine) -> bool:
@@ -112,8 +81,6 @@ def upgrade(
         needs_backup = _check_upgradable(engine, db_path, current, known_revisions(script_location))
     backup = None
     if needs_backup:
-        from cse_screen.storage.backup import write_backup  # backup also imports this module
-
         backup = write_backup(engine, db_path, backup_path_for(db_path, current))
     _run_in_one_transaction(engine, db_path, script_location, backup)
     return backup

@@ -6,7 +6,7 @@ the services hanging off the store do the rest. The command line, the export and
 app all go through here, so they share the same role checks and audit trail.
 
 Failed logins and restores happen while the database cannot be written; they are noted beside
-it (see :mod:`cse_screen.storage.services.pending`) and audited by the next successful open.
+it (see :mod:`cse_screen.vault.pending`) and audited by the next successful open.
 """
 
 from __future__ import annotations
@@ -22,22 +22,24 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
 from cse_screen.errors import PermissionDenied, UserError, WrongPassword
-from cse_screen.storage import migrate
-from cse_screen.storage.engine import database_files, open_engine
-from cse_screen.storage.integrity import check_integrity
-from cse_screen.storage.keyslots import KeyslotFile, keyslot_path, normalise_user
 from cse_screen.storage.models import User
 from cse_screen.storage.records import ChainReport, UserRecord
-from cse_screen.storage.recovery import fingerprint, load_public_key
-from cse_screen.storage.services import anchor, audit, pending
+from cse_screen.storage.services import audit
 from cse_screen.storage.services import stats as stats_service
 from cse_screen.storage.services.audit import AuditLog
 from cse_screen.storage.services.children import ChildrenService
-from cse_screen.storage.services.context import ServiceContext, utc_now
+from cse_screen.storage.services.context import utc_now
 from cse_screen.storage.services.events import EventsService
 from cse_screen.storage.services.roles import require_role
 from cse_screen.storage.services.screenings import ScreeningsService
 from cse_screen.storage.services.users import UsersService, check_name, insert_user, user_record
+from cse_screen.storage.usernames import normalise_user
+from cse_screen.vault import anchor, migrate, pending
+from cse_screen.vault.context import local_context
+from cse_screen.vault.engine import database_files, open_engine
+from cse_screen.vault.integrity import check_integrity
+from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault.recovery import fingerprint, load_public_key
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class Store:
     ) -> None:
         self.path = db_path
         self.engine = engine
-        self.context = ServiceContext(engine, db_path, user)
+        self.context = local_context(engine, db_path, user)
         self.audit = AuditLog(self.context)
         self.children = ChildrenService(self.context)
         self.screenings = ScreeningsService(self.context)
@@ -138,7 +140,7 @@ class Store:
         team: str | None,
     ) -> Store:
         placeholder = UserRecord(0, name, full_name, "admin", team, True, utc_now())
-        ctx = ServiceContext(engine, db_path, placeholder)
+        ctx = local_context(engine, db_path, placeholder)
         with ctx.transaction() as session:
             row = insert_user(session, ctx, name, "admin", team, full_name)
             recovery = "yes" if keyslots.has_recovery else "no"
@@ -259,7 +261,7 @@ class Store:
         cancel: Callable[[], bool] | None = None,
     ) -> Path:
         """An encrypted backup of the database and its keyslots (administrators only)."""
-        from cse_screen.storage import backup as backup_module
+        from cse_screen.vault import backup as backup_module
 
         require_role(self.context, ("admin",), "make backups", "database")
         out = Path(out)
@@ -318,7 +320,7 @@ def restore(backup: Path | str, db_path: Path | str) -> Any:
     The old files are kept beside it as ``.before-restore``; the restore is audited by the
     next successful open.
     """
-    from cse_screen.storage.restore import restore_backup
+    from cse_screen.vault.restore import restore_backup
 
     db_path = Path(db_path)
     info = restore_backup(backup, db_path, keep_previous=True)
@@ -328,7 +330,7 @@ def restore(backup: Path | str, db_path: Path | str) -> Any:
 
 def _load_user(engine: Any, db_path: Path, name: str) -> UserRecord:
     placeholder = UserRecord(0, name, None, "worker", None, True, utc_now())
-    ctx = ServiceContext(engine, db_path, placeholder)
+    ctx = local_context(engine, db_path, placeholder)
     with ctx.reading() as session:
         row = session.scalar(select(User).where(User.name == name))
         if row is None:
