@@ -109,7 +109,11 @@ def _register_child(subparsers: argparse._SubParsersAction) -> None:  # type: ig
     add.add_argument("--dob", required=True, type=_iso_date, help="date of birth, YYYY-MM-DD")
     add.add_argument("--gender")
     add.add_argument("--ethnicity")
-    add.add_argument("--disability", help="e.g. none, learning, physical, ASD")
+    add.add_argument(
+        "--disability",
+        help="one of the questionnaire's choices, e.g. none, learning, physical, asd (see "
+        "'cse-screen questionnaire show'); anything else is refused, since scoring reads it",
+    )
     add.add_argument("--placement-type", help="e.g. foster_inhouse, residential_home")
     add.add_argument("--legal-status", help="e.g. S20, S31 Care Order")
     add.add_argument("--worker", help="allocated worker's user name (a worker: yourself)")

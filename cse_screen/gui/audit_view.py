@@ -37,8 +37,8 @@ from cse_screen.gui.theme import set_tone
 from cse_screen.storage.services.audit import AuditPage as QueryPage
 from cse_screen.storage.services.audit import AuditQuery
 
-DATE_FORMAT = "dd MMM yyyy"
-COLUMN_WIDTHS = (160, 110, 130, 90, 80)
+DATE_FORMAT = "dd/MM/yyyy"
+COLUMN_WIDTHS = (140, 110, 130, 90, 120)
 
 
 def local_midnight(day: QDate) -> datetime:
@@ -121,7 +121,10 @@ class AuditPage(QWidget):
                 f"Newest first. As a team lead you see the part of the trail about {team}: "
                 "its children, screenings and events, and what its members did."
             )
-        return "Newest first. Entries hold record ids and field names, never a child's details."
+        return (
+            "Newest first, in local time. Entries name a child by case reference and list "
+            "field names, never a child's details."
+        )
 
     def _build_filters(self) -> QHBoxLayout:
         """Mnemonics avoid the sidebar's (B, C, D, H, I, K, L, Q, R, S, X), which stay live."""

@@ -120,6 +120,7 @@ def test_add_child_shows_storage_refusal_inline_then_saves(qtbot, register, admi
     dialog.show()
     qtbot.keyClicks(dialog.findChild(QLineEdit, "caseRefEdit"), "LAC0001")
     qtbot.keyClicks(dialog.findChild(QLineEdit, "nameEdit"), "Finn Ford")
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "dobEdit"), "04/03/2012")  # starts blank
     dialog.findChild(type(dialog.form.buttonBox.buttons()[0]), "saveButton").click()
     error = dialog.findChild(QLabel, "errorLabel")
     assert error.isVisible()
@@ -145,6 +146,7 @@ def test_empty_name_is_refused_with_storages_sentence(qtbot, admin_ctx):
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.findChild(QLineEdit, "caseRefEdit"), "LAC0100")
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "dobEdit"), "04/03/2012")  # starts blank
     dialog.save()
     assert dialog.findChild(QLabel, "errorLabel").text() == "Child LAC0100 has no name."
     assert admin_ctx.read(lambda s: s.children.register().total) == 5

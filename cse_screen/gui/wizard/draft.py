@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from cse_screen.core import registry
 from cse_screen.core.answers_file import AnswersFile, check_against
+from cse_screen.core.child_details import unmapped_details
 from cse_screen.core.judgement import Judgement, apply_judgement
 from cse_screen.core.model import ContextField, Item, Questionnaire, Section
 from cse_screen.core.scoring import ScoreResult
@@ -64,6 +65,7 @@ class ScreeningService(Protocol):
         trigger: str | None = None,
     ) -> Any: ...
     def get(self, screening_id: int) -> ScreeningRecord: ...
+    def discard_draft(self, screening_id: int) -> None: ...
     def submit(
         self, screening_id: int, final_outcome: str | None = None, reason: str | None = None
     ) -> Any: ...
@@ -146,6 +148,16 @@ class DraftController:
         return self.record.id
 
     @property
+    def child(self) -> ChildRecord | None:
+        """The child being screened, as the record held it when the wizard opened."""
+        return self._child
+
+    def discard(self) -> None:
+        """Delete the draft through storage, which checks the role and audits the discard."""
+        with _held(self._lock):
+            self._screenings.discard_draft(self.screening_id)
+
+    @property
     def context(self) -> dict[str, Any]:
         """The scoring context as storage builds it on submit (the child's date of birth and
         disability from the record, the screening date), so the preview agrees with the result."""
@@ -168,12 +180,40 @@ class DraftController:
 
     def asked_context(self) -> list[ContextField]:
         """The definition's context fields the worker answers in the wizard: all but those the
-        child's record supplies, which scoring and the export take from the record."""
-        return [f for f in self.questionnaire.context_fields if f.id not in CHILD_RECORD_FIELDS]
+        child's record supplies, which scoring and the export take from the record; a record
+        detail that matches none of the definition's choices is asked (see :meth:`must_ask`)."""
+        unmapped = {f.id for f in self.unmapped_record_context()}
+        return [
+            f
+            for f in self.questionnaire.context_fields
+            if f.id not in CHILD_RECORD_FIELDS or f.id in unmapped
+        ]
 
     def record_context(self) -> list[ContextField]:
         """The definition's context fields taken from the child's record (shown, not asked)."""
-        return [f for f in self.questionnaire.context_fields if f.id in CHILD_RECORD_FIELDS]
+        unmapped = {f.id for f in self.unmapped_record_context()}
+        return [
+            f
+            for f in self.questionnaire.context_fields
+            if f.id in CHILD_RECORD_FIELDS and f.id not in unmapped
+        ]
+
+    def unmapped_record_context(self) -> list[ContextField]:
+        """Record details scoring reads whose stored value is none of the definition's choices
+        (typed before choices were enforced): a person must choose, never a default."""
+        if self._child is None:
+            return []
+        return unmapped_details(self.questionnaire, dataclasses.asdict(self._child))
+
+    def must_ask(self, field: ContextField) -> bool:
+        """Whether the field must be given before submitting: required by the definition, or
+        a record detail that matched none of its choices."""
+        return field.required or any(f.id == field.id for f in self.unmapped_record_context())
+
+    def recorded_value(self, field_id: str) -> str | None:
+        """What the child's record holds for a detail (shown beside an unmapped one)."""
+        value = getattr(self._child, field_id, None) if self._child is not None else None
+        return value if isinstance(value, str) else None
 
     def context_clearable(self, field: ContextField) -> bool:
         """Whether "not given" is a choice: not for the date and trigger the row always has."""
@@ -280,6 +320,9 @@ class DraftController:
     def missing_context(self) -> list[ContextField]:
         """Required context fields the wizard asks that are still not given (core decides)."""
         missing = set(self.session.missing_context())
+        missing |= {
+            f.id for f in self.unmapped_record_context() if not self.record.context.get(f.id)
+        }
         return [f for f in self.asked_context() if f.id in missing]
 
     # -- answering ----------------------------------------------------------------------------

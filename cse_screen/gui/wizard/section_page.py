@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from cse_screen.core.dates import windows_legend
 from cse_screen.core.model import Section, Windows
 from cse_screen.gui.a11y import mark_heading
 from cse_screen.gui.wizard.item_widget import ItemWidget
@@ -29,6 +30,12 @@ class SectionPage(QScrollArea):
         title.setFont(font)
         mark_heading(title)
         layout.addWidget(title)
+        self.legend = QLabel(windows_legend(windows), body)
+        self.legend.setObjectName("windowsLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setProperty("tone", "info")
+        self.legend.setAccessibleName("What current and previous mean")
+        layout.addWidget(self.legend)
         self.items: dict[str, ItemWidget] = {}
         for item in section.items:
             widget = ItemWidget(item, windows, body)

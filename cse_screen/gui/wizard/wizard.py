@@ -28,6 +28,7 @@ from cse_screen.errors import OverrideInvalid, ScreeningIncomplete, UserError
 from cse_screen.gui.a11y import announce, mark_heading
 from cse_screen.gui.theme import set_tone
 from cse_screen.gui.wizard.context_page import ContextPage
+from cse_screen.gui.wizard.discard import child_heading, confirm_discard
 from cse_screen.gui.wizard.draft import DraftController
 from cse_screen.gui.wizard.result_page import ResultPage
 from cse_screen.gui.wizard.section_page import SectionPage
@@ -49,6 +50,7 @@ class ScreeningWizard(QWidget):
 
     submitted = Signal(int)  # screening id
     closed = Signal(int)  # screening id; the draft is already saved
+    discarded = Signal(int)  # screening id; the draft no longer exists
 
     def __init__(
         self,
@@ -126,11 +128,13 @@ class ScreeningWizard(QWidget):
         layout.addWidget(self.problem)
 
     def _title_text(self) -> str:
+        """Who is being screened, on every page: name, age on the screen date and case
+        reference, so the right child is seen (the window title never names the child)."""
         record = self.controller.record
         q = self.controller.questionnaire
         return (
-            f"<b>Screening for {html.escape(record.child_ref)}</b> · {html.escape(q.title)} "
-            f"(version {html.escape(q.version)}) · "
+            f"<b>Screening for {html.escape(child_heading(self.controller))}</b> · "
+            f"{html.escape(q.title)} (version {html.escape(q.version)}) · "
             f"screen date {record.screen_date:%d %b %Y}"
         )
 
@@ -139,6 +143,12 @@ class ScreeningWizard(QWidget):
         self.save_status = QLabel(self)
         self.save_status.setObjectName("saveStatus")
         row.addWidget(self.save_status, 1)
+        self.discard_button = QPushButton("Disc&ard draft…", self)
+        self.discard_button.setObjectName("discardDraftButton")
+        self.discard_button.setToolTip("Delete this draft and its answers (asks first)")
+        self.discard_button.setVisible(self.controller.record.status == "draft")
+        self.discard_button.clicked.connect(self.discard)
+        row.addWidget(self.discard_button)
         self.close_button = QPushButton("Close (answers are saved)", self)
         self.close_button.setObjectName("closeWizardButton")
         self.close_button.clicked.connect(self.close_wizard)
@@ -258,6 +268,20 @@ class ScreeningWizard(QWidget):
     def close_wizard(self) -> None:
         self.flush_notes()
         self.closed.emit(self.controller.screening_id)
+
+    def discard(self) -> bool:
+        """Ask, naming the child's case reference, then delete the draft through storage (which
+        checks the role and audits it); the wizard then closes. Returns whether it was."""
+        self.flush_notes()
+        if not confirm_discard(self, self.controller.record.child_ref):
+            return False
+        try:
+            self.controller.discard()
+        except Exception as exc:
+            self._failed(exc)
+            return False
+        self.discarded.emit(self.controller.screening_id)
+        return True
 
     def _update_chrome(self) -> None:
         ids = self.visible_section_ids()

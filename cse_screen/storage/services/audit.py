@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from cse_screen.storage.models import AuditRow, Child, Event, Screening, User
 from cse_screen.storage.records import AuditEntry, ChainReport
-from cse_screen.storage.services import roles
+from cse_screen.storage.services import audit_refs, roles
 from cse_screen.storage.services.context import Refusal, ServiceContext
 
 GENESIS = "0" * 64
@@ -70,6 +70,8 @@ class AuditPage:
 
     entries: tuple[AuditEntry, ...]
     total: int | None
+    #: Entry seq → the case reference of the child it concerns (see :mod:`.audit_refs`).
+    case_refs: Mapping[int, str] = field(default_factory=dict)
 
 
 #: Entities that belong to a team through a child; the rest belong to whoever acted.
@@ -295,7 +297,8 @@ class AuditLog:
         with self._ctx.reading() as session:
             entries = tuple(_record(row) for row in session.scalars(rows))
             total = int(session.scalar(count) or 0) if query.with_total else None
-        return AuditPage(entries, total)
+            refs = audit_refs.case_refs(session, entries)
+        return AuditPage(entries, total, refs)
 
     def choices(self) -> tuple[list[str], list[str]]:
         """(actions, actors) that occur in the part of the trail this user may read, sorted:

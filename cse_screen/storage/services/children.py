@@ -16,7 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cse_screen.errors import NotFound, ValidationFailed
+from cse_screen.core import child_details, registry
+from cse_screen.core.child_details import RECORD_CHOICE_FIELDS, SCORED_RECORD_FIELDS
+from cse_screen.core.model import Questionnaire
+from cse_screen.errors import ChildDetailsInvalid, NotFound, ValidationFailed
 from cse_screen.storage.models import Child, User
 from cse_screen.storage.records import ChildInput, ChildRecord, RegisterPage, RegisterQuery
 from cse_screen.storage.services import audit, register, roles
@@ -58,28 +61,66 @@ def child_record(row: Child) -> ChildRecord:
     )
 
 
-def validate(child: ChildInput, today: date, where: str = "") -> ChildInput:
-    """The child's details tidied (spaces trimmed, blanks as None), or ValidationFailed."""
+def child_problems(
+    child: ChildInput, today: date, q: Questionnaire | None = None
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The details tidied (spaces trimmed, blanks as None, choices as the definition's option
+    ids) and every problem found, each as (field, sentence), so a form can list them together."""
     values: dict[str, Any] = {
         k: (v.strip() or None) if isinstance(v, str) else v for k, v in asdict(child).items()
     }
-    prefix = f"{where}: " if where else ""
-    if not values["case_ref"]:
-        raise ValidationFailed(f"{prefix}the case reference is empty")
     ref = values["case_ref"]
-    if len(ref) > 64:
-        raise ValidationFailed(f"{prefix}the case reference is longer than 64 characters")
+    who = f"child {ref}" if ref else "the child"
+    problems: list[tuple[str, str]] = []
+    if not ref:
+        problems.append(("case_ref", "the case reference is empty"))
+    elif len(ref) > 64:
+        problems.append(("case_ref", "the case reference is longer than 64 characters"))
     if not values["name"]:
-        raise ValidationFailed(f"{prefix}child {ref} has no name")
+        problems.append(("name", f"{who} has no name"))
     dob = values["dob"]
     if not isinstance(dob, date):
-        raise ValidationFailed(f"{prefix}child {ref} has no valid date of birth")
-    if dob > today:
-        raise ValidationFailed(f"{prefix}child {ref} has a date of birth in the future")
-    if dob.year < today.year - MAX_AGE_YEARS:
-        raise ValidationFailed(
-            f"{prefix}child {ref} has a date of birth more than {MAX_AGE_YEARS} years ago"
-        )
+        problems.append(("dob", f"{who} has no valid date of birth"))
+    elif dob > today:
+        problems.append(("dob", f"{who} has a date of birth in the future"))
+    elif dob.year < today.year - MAX_AGE_YEARS:
+        problems.append(("dob", f"{who} has a date of birth more than {MAX_AGE_YEARS} years ago"))
+    problems.extend(_choice_problems(values, who, q or registry.get_questionnaire()))
+    return values, problems
+
+
+def _choice_problems(values: dict[str, Any], who: str, q: Questionnaire) -> list[tuple[str, str]]:
+    """Store each listed detail as the definition's option id; refuse one that scoring reads
+    and that matches no option (it would silently not count). The value is never repeated:
+    it may identify the child."""
+    problems = []
+    for field_id in RECORD_CHOICE_FIELDS:
+        field = child_details.choice_field(q, field_id)
+        value = values.get(field_id)
+        if field is None or value is None:
+            continue
+        option = child_details.match_option(field, value)
+        if option is not None:
+            values[field_id] = option
+        elif field_id in SCORED_RECORD_FIELDS:
+            what = field.label.lower()
+            choices = child_details.choices_sentence(field)
+            problems.append(
+                (field_id, f"{who} has a {what} that is not one of the listed choices ({choices})")
+            )
+    return problems
+
+
+def validate(
+    child: ChildInput, today: date, where: str = "", q: Questionnaire | None = None
+) -> ChildInput:
+    """The child's details tidied (see :func:`child_problems`), or ChildDetailsInvalid naming
+    the first problem and holding them all."""
+    values, problems = child_problems(child, today, q)
+    if problems:
+        prefix = f"{where}: " if where else ""
+        listed = tuple((field, f"{prefix}{sentence}") for field, sentence in problems)
+        raise ChildDetailsInvalid(listed[0][1], listed)
     return ChildInput(**values)
 
 
@@ -146,9 +187,8 @@ class ChildrenService:
                 "allocated outside their caseload or team",
             )
         if session.scalar(select(Child.id).where(Child.case_ref == child.case_ref)) is not None:
-            raise ValidationFailed(
-                f"{prefix}a child with case reference {child.case_ref} already exists"
-            )
+            taken = f"{prefix}a child with case reference {child.case_ref} already exists"
+            raise ChildDetailsInvalid(taken, (("case_ref", taken),))
         now = ctx.now()
         row = Child(
             case_ref=child.case_ref,
@@ -212,7 +252,8 @@ class ChildrenService:
             if name == "case_ref" and session.scalar(
                 select(Child.id).where(Child.case_ref == new, Child.id != row.id)
             ):
-                raise ValidationFailed(f"a child with case reference {new} already exists")
+                taken = f"a child with case reference {new} already exists"
+                raise ChildDetailsInvalid(taken, (("case_ref", taken),))
             setattr(row, name, new)
             diff[name] = "changed" if name in PERSONAL_FIELDS else [_plain(current[name]), new]
         if diff:

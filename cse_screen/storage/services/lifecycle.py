@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cse_screen.core import dates, judgement, registry, scoring
+from cse_screen.core.child_details import SCORED_RECORD_FIELDS, unmapped_details
 from cse_screen.core.model import Questionnaire
 from cse_screen.core.session import ScreeningSession
 from cse_screen.core.session import scoring_context as session_scoring_context
@@ -51,6 +52,20 @@ def _require_complete(q: Any, answers: dict[str, str], context: dict[str, Any], 
     )
 
 
+def _require_mapped_details(q: Questionnaire, row: Screening, child: Child) -> None:
+    """Refuse to score a record detail the rules would misread (a disability typed as words no
+    option matches) unless the screening itself chose a value for it."""
+    record = {field: getattr(child, field) for field in SCORED_RECORD_FIELDS}
+    unmapped = [f for f in unmapped_details(q, record) if not (row.context or {}).get(f.id)]
+    if unmapped:
+        names = ", ".join(f.label.lower() for f in unmapped)
+        raise ScreeningIncomplete(
+            f"screening {row.id} cannot be submitted: child {child.case_ref}'s recorded {names} "
+            "is none of the questionnaire's choices; choose it in the screening's context or "
+            "correct the child's record"
+        )
+
+
 def submit(
     session: Session,
     ctx: ServiceContext,
@@ -63,6 +78,7 @@ def submit(
     answers = _answers(session, row.id)
     context = scoring_context(row, child)
     _require_complete(q, answers, context, row.id)
+    _require_mapped_details(q, row, child)
     result = scoring.score(q, answers, context)
     decided = judgement.apply_judgement(q, result.outcome, final_outcome or result.outcome, reason)
     now = ctx.now()

@@ -216,12 +216,23 @@ class ScreeningsService:
             row.updated_at = self._ctx.now()
 
     def discard_draft(self, screening_id: int) -> None:
-        """Delete a draft the user no longer wants (never a submitted screening)."""
+        """Delete a draft the user no longer wants (never a submitted screening). A worker may
+        discard only a draft they started; a lead or administrator any they may see."""
         with self._ctx.transaction() as session:
             row, child = self._editable(session, screening_id)
             if row.status != "draft":
                 raise InvalidTransition(
                     f"screening {screening_id} was returned for changes and cannot be discarded"
+                )
+            user = self._ctx.user
+            if user.role == "worker" and row.created_by != user.name:
+                roles.deny(
+                    self._ctx,
+                    "discard",
+                    "screening",
+                    screening_id,
+                    f"{roles.who(user)} may only discard drafts they started; the draft for "
+                    f"child {child.case_ref} was started by someone else",
                 )
             session.execute(delete(Answer).where(Answer.screening_id == row.id))
             session.delete(row)
@@ -231,9 +242,7 @@ class ScreeningsService:
                 audit.DISCARD,
                 "screening",
                 screening_id,
-                {
-                    "child_id": child.id,
-                },
+                {"child_id": child.id, "case_ref": child.case_ref},
             )
 
     # --- reading ----------------------------------------------------------------------------
