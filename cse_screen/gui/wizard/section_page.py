@@ -34,7 +34,7 @@ class SectionPage(QScrollArea):
         self.legend.setObjectName("windowsLegend")
         self.legend.setWordWrap(True)
         self.legend.setProperty("tone", "info")
-        self.legend.setAccessibleName("What current and previous mean")
+        self.legend.setAccessibleDescription("What current and previous mean")
         layout.addWidget(self.legend)
         self.items: dict[str, ItemWidget] = {}
         for item in section.items:
