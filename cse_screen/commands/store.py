@@ -42,9 +42,16 @@ def open_store(args: argparse.Namespace) -> Store:
     """Unlock the database named by --db as --user with the password from env, file or prompt;
     anything the user should know about the database (an older copy) goes to stderr."""
     store = Store.open(db_path(args), user_name(args), password(args))
+    tell(store)
+    return store
+
+
+def tell(store: Store) -> None:
+    """What opening found (an upgrade done, a copy, an older copy put back), on stderr."""
+    for notice in store.notices:
+        sys.stderr.write(f"cse-screen: note: {notice}\n")
     for warning in store.warnings:
         sys.stderr.write(f"cse-screen: warning: {warning}\n")
-    return store
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -164,6 +171,7 @@ def _recover(args: argparse.Namespace) -> int:
     pem = _read_file(args.private_key, "recovery private key")
     phrase = _passphrase(args, confirm=False)
     with Store.recover(db_path(args), user_name(args), pem, phrase, new_password(args)) as store:
+        tell(store)
         print(f"a new password was set for user '{store.user.name}' using the recovery key")
     return 0
 

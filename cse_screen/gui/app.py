@@ -24,6 +24,7 @@ from cse_screen.gui.context import AppContext
 from cse_screen.gui.errors import as_sentence, install_error_hooks, show_error
 from cse_screen.gui.lock import LockController
 from cse_screen.gui.main_window import MainWindow
+from cse_screen.gui.qt_settings import keep_qt_settings_off_disk
 from cse_screen.gui.settings import SettingsDialog, load_settings
 from cse_screen.gui.setup import SetupWidget
 from cse_screen.gui.theme import ThemeFollower
@@ -190,6 +191,7 @@ class Shell(QObject):
             self.start_window = None
         ctx.run(lambda s, _c: s.screenings.drafts(), on_success=self._show_drafts)
         self.show_store_warnings(list(getattr(store, "warnings", ())))
+        self.show_store_notices(list(getattr(store, "notices", ())))
 
     def _show_drafts(self, drafts: list[Any]) -> None:
         message = drafts_message(drafts)
@@ -218,6 +220,22 @@ class Shell(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(lambda _result: self.show_store_warnings(warnings[1:]))
         box.open()  # window-modal, without a nested event loop: the lock timer keeps running
+
+    def show_store_notices(self, notices: list[str]) -> None:
+        """What opening did that the user and IT should know (an upgrade and where its backup
+        is, a copy recognised as one), in one information box."""
+        if not notices or self.main is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "cse-screen",
+            "\n\n".join(as_sentence(n) for n in notices),
+            QMessageBox.StandardButton.Ok,
+            self.main,
+        )
+        box.setObjectName("storeNoticeBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def _lock_changed(self, locked: bool) -> None:
         signal = self.ctx.signals.locked if locked else self.ctx.signals.unlocked
@@ -257,6 +275,7 @@ class Shell(QObject):
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
+    keep_qt_settings_off_disk()  # before any file dialog: no folder history on disk
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing

@@ -15,6 +15,19 @@ from sqlalchemy import Connection, Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
+#: The first release of cse-screen that knows each schema revision. Every new revision goes in
+#: here (a test checks): it is written into each database it upgrades, so that a later version
+#: which finds the database too new can name the release to install, and IT can tell from
+#: ``--version`` which releases can open which databases.
+FIRST_RELEASE: dict[str, str] = {"0001": "0.1.0", "0002": "0.1.0"}
+#: The ``meta`` key holding the oldest release that can open the database.
+REQUIRES_KEY = "requires_version"
+
+
+def release_for(revision: str | None) -> str | None:
+    """The first release that can open a database at ``revision`` (None if unknown)."""
+    return FIRST_RELEASE.get(revision) if revision else None
+
 
 def alembic_config(
     connection: Connection | None = None, script_location: Path | str | None = None
@@ -40,11 +53,12 @@ def known_revisions(script_location: Path | str | None = None) -> set[str]:
     return {rev.revision for rev in _scripts(script_location).walk_revisions()}
 
 
-def _current(connection: Connection) -> str | None:
+def stamped_revision(connection: Connection) -> str | None:
+    """The revision stamped in the database, read on a connection already in use."""
     return MigrationContext.configure(connection).get_current_revision()
 
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is stamped with (None for a new, empty database)."""
     with engine.connect() as connection:
-        return _current(connection)
+        return stamped_revision(connection)

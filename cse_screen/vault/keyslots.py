@@ -30,6 +30,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from cse_screen.errors import DatabaseDamaged, UserError, WrongPassword
+from cse_screen.fileowner import permission_problem
 from cse_screen.storage.usernames import normalise_user
 from cse_screen.vault import recovery
 from cse_screen.vault.atomic import atomic_write_bytes, remove_stale_temps
@@ -228,8 +229,9 @@ class KeyslotFile:
             raw = path.read_bytes()
         except FileNotFoundError:
             raise _damaged(path, "is missing") from None
-        except OSError:
-            raise _damaged(path, "cannot be read") from None
+        except OSError as exc:
+            refused = permission_problem(exc)  # not damage: say whose it is and the fix
+            raise refused or _damaged(path, "cannot be read") from None
         return cls.from_bytes(path, raw)
 
     @classmethod

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from cse_screen.errors import BackupFailed, DatabaseTooNew
+from cse_screen.fileowner import keep_owner_and_mode, stat_or_none
 from cse_screen.storage.revisions import known_revisions
 from cse_screen.vault.atomic import atomic_write_bytes, fsync_dir, is_disk_full, storage_full
 from cse_screen.vault.backup import BackupInfo, check_backup
@@ -61,6 +62,9 @@ def _extract(info: BackupInfo, files: Files) -> None:
         with open(info.path, "rb") as source:
             _copy_part(source, slots_at, info.keyslot_bytes, files.new_keys)
             _copy_part(source, slots_at + info.keyslot_bytes, info.database_bytes, files.new_db)
+        # Root restoring a user's database must leave it the user's, as it was.
+        keep_owner_and_mode(files.new_keys, stat_or_none(files.keys))
+        keep_owner_and_mode(files.new_db, stat_or_none(files.db))
     except BaseException as exc:
         for path in files.leftovers():
             unlink(path)

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
+from cse_screen import __version__
 from cse_screen.errors import PermissionDenied, UserError, WrongPassword
 from cse_screen.storage.models import User
 from cse_screen.storage.records import ChainReport, UserRecord
@@ -72,6 +73,8 @@ def tune_engine(engine: Engine) -> Engine:
 
 
 ROLLBACK = "rollback_suspected"
+UPGRADE = "upgrade"
+ANCHOR_RESET = "anchor_reset"
 
 
 class Store:
@@ -93,6 +96,9 @@ class Store:
         self._closed = False
         #: Sentences the user should see after opening (e.g. an older copy of the database).
         self.warnings: tuple[str, ...] = ()
+        #: Sentences that inform without alarming (an upgrade done, a copy recognised).
+        self.notices: tuple[str, ...] = ()
+        self.upgraded: migrate.Upgraded | None = None
 
     # --- opening ----------------------------------------------------------------------------
     @classmethod
@@ -148,7 +154,7 @@ class Store:
             detail = {"recovery_slot": recovery}
             last = audit.append(session, ctx, audit.CREATE, "database", None, detail)
             record = user_record(row)
-        anchor.remember(db_id, last.seq, last.hash)
+        anchor.remember(db_id, last.seq, last.hash, db_path)
         return cls(db_path, engine, keyslots, key, record)
 
     @classmethod
@@ -170,9 +176,10 @@ class Store:
         """Open with a key already unwrapped (password or IT recovery) as ``user``."""
         engine = tune_engine(open_engine(db_path, key))
         try:
-            migrate.upgrade(engine, db_path)
+            upgraded = migrate.upgrade_reporting(engine, db_path)
             record = _load_user(engine, db_path, normalise_user(user))
             store = cls(db_path, engine, keyslots, key, record)
+            store.upgraded = upgraded
             store._audit_login()
         except BaseException:
             engine.dispose()
@@ -208,26 +215,55 @@ class Store:
         return store
 
     def _audit_login(self) -> None:
-        """Write the pending notes and the login; warn if the database went back in time."""
+        """Write the pending notes, an upgrade and the login; warn if the database went back in
+        time, and tell a copy that it is one."""
         notes = pending.read_notes(self.path)
         restored = any(n.get("action") == audit.RESTORE for n in notes)
         with self.context.transaction() as session:
             db_id = anchor.database_id(session)
             entries = audit.chain_head(session)[0]
-            warning = None if restored else anchor.rollback_warning(session, db_id)
+            copy = anchor.is_copy(db_id, self.path)
+            warning = None if restored or copy else anchor.rollback_warning(session, db_id)
             for entry in notes:
                 action = str(entry.pop("action", "unknown"))
                 audit.append(session, self.context, action, "database", None, entry, actor="-")
+            if self.upgraded is not None:
+                detail = self.upgraded.audit_detail(__version__)
+                audit.append(session, self.context, UPGRADE, "database", None, detail)
             if warning:
                 detail = {"entries_found": entries}
                 audit.append(session, self.context, ROLLBACK, "database", None, detail)
             last = audit.append(session, self.context, audit.LOGIN, "user", self.user.id)
         if notes:
             pending.clear(self.path)
+        self.notices = self._notices(copy)
         if warning:
             self.warnings = (warning,)
-        else:
-            anchor.remember(db_id, last.seq, last.hash)
+        elif not copy:
+            anchor.remember(db_id, last.seq, last.hash, self.path)
+
+    def _notices(self, copy: bool) -> tuple[str, ...]:
+        found = []
+        if self.upgraded is not None:
+            found.append(self.upgraded.sentence(self.path, __version__))
+        if copy:
+            found.append(anchor.copy_notice(self.path))
+        return tuple(found)
+
+    def reset_anchor(self) -> None:
+        """Make this database, at this path and as it is now, the one later opens are checked
+        against (administrators only, audited).
+
+        For a false alarm IT has looked into (a copy now in use, a database moved on purpose):
+        from the next open the rollback check works again, from this point on.
+        """
+        require_role(self.context, ("admin",), "reset the rollback check", "database")
+        with self.context.transaction() as session:
+            db_id = anchor.database_id(session)
+            detail = {"warning_cleared": bool(self.warnings)}
+            last = audit.append(session, self.context, ANCHOR_RESET, "database", None, detail)
+        anchor.remember(db_id, last.seq, last.hash, self.path)
+        self.warnings = ()
 
     # --- the signed-in user -----------------------------------------------------------------
     @property
