@@ -38,7 +38,7 @@ def _child_add(args: argparse.Namespace) -> int:
     )
     with open_store(args) as store:
         record = store.children.add(child)
-    print(json.dumps({"id": record.id, "case_ref": record.case_ref}))
+    print(json.dumps({"id": record.public_id, "case_ref": record.case_ref}))
     return 0
 
 
@@ -76,7 +76,7 @@ def _screen(args: argparse.Namespace) -> int:
     print(
         json.dumps(
             {
-                "id": screening.id,
+                "id": screening.public_id,
                 "status": screening.status,
                 "outcome": screening.final_outcome,
                 "computed_outcome": screening.computed_outcome,

@@ -4,6 +4,9 @@ Only the services in :mod:`cse_screen.storage.services` use these classes; every
 storage package receives the plain records of :mod:`cse_screen.storage.records`. Alembic revisions
 in ``migrations/versions`` create the tables; these models must match them.
 
+Integer keys are internal row ids, local to one copy of the database; what leaves it (the
+command line's JSON, the server's API, sync) names a record by its ``public_id``.
+
 The register is the query people wait on, so ``children`` carries a denormalised copy of its
 latest completed screening (id, final outcome, date) and ``next_due``, maintained whenever a
 screening is submitted, signed off or returned and when an event is recorded.
@@ -15,10 +18,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -27,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from cse_screen.storage.types import JsonDocument, PublicId, UtcDateTime, new_public_id
+
 
 class Base(DeclarativeBase):
     pass
@@ -34,14 +37,17 @@ class Base(DeclarativeBase):
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (Index("ux_users_public_id", "public_id", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The public id: never changes, the same on every copy (laptop, server, export, audit).
+    public_id: Mapped[str] = mapped_column(PublicId, default=new_public_id)
     name: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     team: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Child(Base):
@@ -53,9 +59,12 @@ class Child(Base):
         Index("ix_children_next_due", "next_due"),
         Index("ix_children_name_key", "name_key"),
         Index("ix_children_rank_ref", "outcome_rank", "case_ref"),
+        Index("ux_children_public_id", "public_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The public id: never changes, the same on every copy (laptop, server, export, audit).
+    public_id: Mapped[str] = mapped_column(PublicId, default=new_public_id)
     case_ref: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     #: casefolded name and reference: what the register's search matches.
@@ -74,8 +83,8 @@ class Child(Base):
     outcome_rank: Mapped[int | None] = mapped_column(Integer)
     last_screened: Mapped[date | None] = mapped_column(Date)
     next_due: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Screening(Base):
@@ -84,9 +93,12 @@ class Screening(Base):
         Index("ix_screenings_child_status_date", "child_id", "status", "screen_date"),
         Index("ix_screenings_status", "status"),
         Index("ix_screenings_screen_date", "screen_date"),
+        Index("ux_screenings_public_id", "public_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The public id: never changes, the same on every copy (laptop, server, export, audit).
+    public_id: Mapped[str] = mapped_column(PublicId, default=new_public_id)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="RESTRICT"))
     instrument_id: Mapped[str] = mapped_column(String(100))
     instrument_version: Mapped[str] = mapped_column(String(32))
@@ -95,19 +107,19 @@ class Screening(Base):
     returned_reason: Mapped[str | None] = mapped_column(Text)
     screen_date: Mapped[date] = mapped_column(Date)
     trigger: Mapped[str] = mapped_column(String(32))
-    context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    context: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     computed_outcome: Mapped[str | None] = mapped_column(String(32))
     final_outcome: Mapped[str | None] = mapped_column(String(32))
     override_reason: Mapped[str | None] = mapped_column(Text)
     needs_signoff: Mapped[bool] = mapped_column(Boolean, default=False)
     next_due: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    updated_at: Mapped[datetime] = mapped_column(DateTime)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signed_off_by: Mapped[str | None] = mapped_column(String(64))
-    signed_off_at: Mapped[datetime | None] = mapped_column(DateTime)
+    signed_off_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Answer(Base):
@@ -127,15 +139,20 @@ class Answer(Base):
 
 class Event(Base):
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_child_date", "child_id", "on_date"),)
+    __table_args__ = (
+        Index("ix_events_child_date", "child_id", "on_date"),
+        Index("ux_events_public_id", "public_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The public id: never changes, the same on every copy (laptop, server, export, audit).
+    public_id: Mapped[str] = mapped_column(PublicId, default=new_public_id)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="RESTRICT"))
     kind: Mapped[str] = mapped_column(String(32))
     on_date: Mapped[date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class AuditRow(Base):

@@ -48,6 +48,8 @@ class UserRecord:
     team: str | None
     active: bool
     created_at: datetime
+    #: The public id (a UUID): never changes, the same on every copy; ``id`` is local.
+    public_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class ChildRecord:
     next_due: date | None
     created_at: datetime
     updated_at: datetime
+    #: The public id (a UUID): never changes, the same on every copy; ``id`` is local.
+    public_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,8 @@ class RegisterRow:
     overdue: bool
     due_soon: bool
     has_draft: bool
+    #: The public id (a UUID): never changes, the same on every copy; ``id`` is local.
+    public_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,8 @@ class ScreeningRecord:
     signed_off_at: datetime | None
     returned_reason: str | None
     result: dict[str, Any] | None = None
+    #: The public id (a UUID): never changes, the same on every copy; ``id`` is local.
+    public_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,6 +192,8 @@ class ScreeningSummary:
     created_by: str
     updated_at: datetime
     answered: int
+    #: The public id (a UUID): never changes, the same on every copy; ``id`` is local.
+    public_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -195,6 +205,8 @@ class EventRecord:
     note: str | None
     recorded_by: str
     recorded_at: datetime
+    #: The public id (a UUID): never changes, the same on every copy; ``id`` is local.
+    public_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -154,21 +154,18 @@ def test_every_revision_names_its_first_release():
 
 
 def previous_schema_database(tmp_path: Path, capsys, monkeypatch) -> Path:
-    """A database as the previous release left it: Alembic run to the revision before head."""
+    """A database as the previous release left it: made at head, then Alembic's downgrade to
+    the revision before head (the models cannot write rows into an older schema)."""
     head = migrate.head_revision()
     previous = revisions._scripts(None).get_revision(head).down_revision
     assert isinstance(previous, str)
-    real = migrate._run_in_one_transaction
-
-    def to_previous(engine, db_path, script_location, backup):
-        with engine.begin() as connection:
-            command.upgrade(revisions.alembic_config(connection), previous)
-
-    monkeypatch.setattr(migrate, "_run_in_one_transaction", to_previous)
     db = make_db(capsys, tmp_path / "old.db")
-    monkeypatch.setattr(migrate, "_run_in_one_transaction", real)
     engine = open_engine(db, KeyslotFile.load(keyslot_path(db)).unlock("admin", PASSWORD))
     try:
+        with engine.connect() as connection:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+            with connection.begin():
+                command.downgrade(revisions.alembic_config(connection), previous)
         assert migrate.current_revision(engine) == previous
     finally:
         engine.dispose()

@@ -58,6 +58,7 @@ def child_record(row: Child) -> ChildRecord:
         next_due=row.next_due,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        public_id=row.public_id,
     )
 
 

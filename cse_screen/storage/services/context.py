@@ -28,9 +28,10 @@ from cse_screen.storage.records import UserRecord
 
 #: A write that changes nothing, run first in every write transaction: it takes SQLite's write
 #: lock before anything is read (what BEGIN IMMEDIATE would do), so a second program writing at
-#: the same moment is waited for (busy timeout) instead of failing the whole transaction.
-#: ``1 = 0`` rather than SQLite's bare ``0``: other engines want a boolean condition.
-TAKE_WRITE_LOCK = text("UPDATE meta SET value = value WHERE 1 = 0")
+#: the same moment is waited for (busy timeout) instead of failing the whole transaction. On
+#: PostgreSQL it locks the one ``write_lock`` row until commit, so concurrent writers queue and
+#: each appends to the audit chain after the previous one's entry is committed and visible.
+TAKE_WRITE_LOCK = text("UPDATE meta SET value = value WHERE key = 'write_lock'")
 
 
 def utc_now() -> datetime:

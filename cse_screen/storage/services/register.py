@@ -43,6 +43,7 @@ _SORT_COLUMNS: dict[str, Any] = {
 }
 _COLUMNS = (
     Child.id,
+    Child.public_id,
     Child.case_ref,
     Child.name,
     Child.dob,
@@ -114,6 +115,7 @@ def run(session: Session, ctx: ServiceContext, query: RegisterQuery) -> Register
     page = tuple(
         RegisterRow(
             child_id=r.id,
+            public_id=r.public_id,
             case_ref=r.case_ref,
             name=r.name,
             dob=r.dob,

@@ -52,6 +52,7 @@ def record(session: Session, row: Screening, child_ref: str) -> ScreeningRecord:
     }
     return ScreeningRecord(
         id=row.id,
+        public_id=row.public_id,
         child_id=row.child_id,
         child_ref=child_ref,
         instrument_id=row.instrument_id,
@@ -348,6 +349,7 @@ def _summary_list(session: Session, stmt: Any) -> list[ScreeningSummary]:
         summaries.append(
             ScreeningSummary(
                 id=s.id,
+                public_id=s.public_id,
                 child_id=s.child_id,
                 child_ref=str(row[1]),
                 status=s.status,

@@ -47,6 +47,7 @@ def user_record(row: User) -> UserRecord:
         team=row.team,
         active=row.active,
         created_at=row.created_at,
+        public_id=row.public_id,
     )
 
 
