@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 QT_DEBS := libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3 fonts-dejavu-core \
            xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0 \
            libxcb-randr0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1
+# The tests start throwaway PostgreSQL clusters of their own (as the postgres user when run as root).
+SERVER_DEBS := postgresql
 
 .PHONY: all venv system-deps run test lint bench dist screenshots forms clean
 
@@ -26,6 +28,7 @@ system-deps:
 
 $(STAMP): pyproject.toml
 	$(MAKE) system-deps
+	$(MAKE) system-deps QT_DEBS="$(SERVER_DEBS)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
