@@ -5,8 +5,9 @@ storage package receives the plain records of :mod:`cse_screen.storage.records`.
 in ``migrations/versions`` create the tables; these models must match them.
 
 The register is the query people wait on, so ``children`` carries a denormalised copy of its
-latest completed screening (id, final outcome, date) and ``next_due``, maintained whenever a
-screening is submitted, signed off or returned and when an event is recorded.
+latest decided screening (id, effective outcome and its state, date) and ``next_due``,
+maintained whenever a screening is submitted, signed off or returned and when an event is
+recorded.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ class Child(Base):
     latest_outcome: Mapped[str | None] = mapped_column(String(32))
     #: position of latest_outcome from lowest (0) to highest, for sorting by an index
     outcome_rank: Mapped[int | None] = mapped_column(Integer)
+    #: why latest_outcome is what it is: submitted, signed_off, lowered (awaiting sign-off, the
+    #: higher outcome stands) or returned (not final); see services.latest.effective_outcome
+    outcome_state: Mapped[str | None] = mapped_column(String(16))
     last_screened: Mapped[date | None] = mapped_column(Date)
     next_due: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -93,6 +97,8 @@ class Screening(Base):
     instrument_hash: Mapped[str] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(16))
     returned_reason: Mapped[str | None] = mapped_column(Text)
+    returned_by: Mapped[str | None] = mapped_column(String(64))
+    returned_at: Mapped[datetime | None] = mapped_column(DateTime)
     screen_date: Mapped[date] = mapped_column(Date)
     trigger: Mapped[str] = mapped_column(String(32))
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -36,6 +36,7 @@ SORT_KEYS: tuple[str, ...] = (
     "outcome",
     "last_screened",
     "next_due",
+    "attention",
 )
 
 
@@ -69,6 +70,10 @@ class ChildRecord:
     next_due: date | None
     created_at: datetime
     updated_at: datetime
+    #: why latest_outcome stands: submitted, signed_off, lowered or returned (None: not screened)
+    outcome_state: str | None = None
+    #: why the child is due or overdue, in words ("placement move on 16 Nov; overdue by 20 days")
+    due_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,10 @@ class RegisterQuery:
     outcome: str | None = None
     due: str | None = None
     mine_only: bool = False
+    #: only children whose latest screening the signed-in user started and a lead returned
+    returned_to_me: bool = False
+    #: only children needing attention: returned, high risk, lowered awaiting sign-off, overdue
+    attention: bool = False
     sort: str = "ref"
     descending: bool = False
     offset: int = 0
@@ -125,6 +134,8 @@ class RegisterRow:
     overdue: bool
     due_soon: bool
     has_draft: bool
+    outcome_state: str | None = None
+    due_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,6 +176,10 @@ class ScreeningRecord:
     signed_off_at: datetime | None
     returned_reason: str | None
     result: dict[str, Any] | None = None
+    returned_by: str | None = None
+    returned_at: datetime | None = None
+    child_name: str = ""
+    child_dob: date | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +199,15 @@ class ScreeningSummary:
     created_by: str
     updated_at: datetime
     answered: int
+    child_name: str = ""
+    child_age: int | None = None
+    submitted_at: datetime | None = None
+    override_reason: str | None = None
+    returned_by: str | None = None
+    returned_at: datetime | None = None
+    returned_reason: str | None = None
+    #: floors the judgement goes below (ids), for a lowered screening awaiting sign-off
+    floors_below: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
