@@ -80,6 +80,7 @@ class ScreeningWizard(QWidget):
                 widget.note_edited.connect(self._note_edited)
         self.result_page = ResultPage(q, self.stack)
         self.result_page.submit_requested.connect(self._submit)
+        self.result_page.first_unanswered_requested.connect(self.go_to_first_unanswered)
         self.stack.addWidget(self.result_page)
         layout.addWidget(self.stack, 1)
         self._build_footer(layout)
@@ -209,6 +210,20 @@ class ScreeningWizard(QWidget):
         self.stack.setCurrentWidget(self.result_page)
         self._update_chrome()
         self.result_page.override.setFocus()
+
+    def go_to_first_unanswered(self) -> None:
+        """From the result page back to the first required item still unanswered."""
+        missing = self.controller.missing_required()
+        item_id = missing[0] if missing else self.controller.next_unanswered()
+        if item_id is None:
+            return
+        section_id = self.controller.questionnaire.section_of(item_id).id
+        self.show_section(section_id)
+        page = self.pages[section_id]
+        widget = page.items.get(item_id)
+        if widget is not None:
+            widget.focus_answer()
+            page.ensureWidgetVisible(widget)
 
     def go_next(self) -> None:
         ids = self.visible_section_ids()

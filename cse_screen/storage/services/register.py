@@ -62,6 +62,19 @@ _COLUMNS = (
 )
 
 
+def opening_view(role: str, team: str | None, preferred_scope: str) -> tuple[str, str]:
+    """The register's first view for a role: (scope, sort key).
+
+    A worker opens on the scope they chose, sorted by case reference; a team lead, and an
+    administrator, on their team (everyone, for an administrator without one), sorted by what
+    needs attention first: their job on opening the app is the children at risk and the
+    decisions waiting on them.
+    """
+    if role in ("lead", "admin"):
+        return ("team" if team else "all"), "attention"
+    return preferred_scope, "ref"
+
+
 def needs_attention(today: date) -> Any:
     """The one definition of a child needing attention: a screening returned for changes, a
     lowering awaiting sign-off, a high effective outcome, or an overdue re-screen."""
