@@ -39,6 +39,7 @@ from cse_screen.gui.outcome_badge import OutcomeBadgeDelegate
 from cse_screen.gui.register_model import OutcomeRole
 from cse_screen.storage.services import dashboard as dashboard_service
 from cse_screen.storage.services.dashboard import DashboardData
+from cse_screen.storage.services.outcome_words import standing_words
 
 ChildIdRole = Qt.ItemDataRole.UserRole + 1
 #: (key, caption, tooltip) of each tile, in reading order (two rows of four).
@@ -317,7 +318,8 @@ class DashboardPage(QWidget):
     def _list_row(self, row: dashboard_service.AttentionRow) -> list[QStandardItem]:
         ref = QStandardItem(row.case_ref)
         ref.setData(row.child_id, ChildIdRole)
-        outcome = QStandardItem(self._labels.get(row.latest_outcome or "", "Not screened"))
+        label = self._labels.get(row.latest_outcome or "")
+        outcome = QStandardItem(standing_words(row.outcome_state, label))
         outcome.setData(row.latest_outcome, OutcomeRole)
         due_text = f"{row.next_due:%d %b %Y}" if row.next_due else ""
         due = QStandardItem(f"{due_text}  overdue" if row.overdue else due_text)

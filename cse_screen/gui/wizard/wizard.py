@@ -28,6 +28,7 @@ from cse_screen.gui.wizard.context_page import ContextPage
 from cse_screen.gui.wizard.draft import DraftController
 from cse_screen.gui.wizard.result_page import ResultPage
 from cse_screen.gui.wizard.section_page import SectionPage
+from cse_screen.storage.services.outcome_words import returned_sentence
 
 ErrorFn = Callable[[BaseException], None]
 NOTE_DELAY_MS = 400
@@ -95,7 +96,10 @@ class ScreeningWizard(QWidget):
         self.title.setObjectName("wizardTitle")
         layout.addWidget(self.title)
         if record.status == "returned" and record.returned_reason:
-            returned = QLabel(f"Returned for changes: {record.returned_reason}", self)
+            sentence = returned_sentence(
+                record.child_ref, record.returned_by, record.returned_at, record.returned_reason
+            )
+            returned = QLabel(sentence + ".", self)
             returned.setObjectName("returnedReason")
             returned.setWordWrap(True)
             returned.setTextFormat(Qt.TextFormat.PlainText)

@@ -44,3 +44,17 @@ def returned_sentence(
         when = f" on {local.day} {local:%b %Y} at {local:%H:%M}"
     why = f": {reason.strip()}" if reason and reason.strip() else ""
     return f"Screening for {case_ref} was returned to you{who}{when}{why}"
+
+
+def waited_words(since: datetime | None, now: datetime) -> str:
+    """How long a screening has waited for sign-off: '45 minutes', '5 hours', '3 days'."""
+    if since is None:
+        return "—"
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    days = hours // 24
+    return f"{days} days"
