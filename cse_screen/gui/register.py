@@ -154,7 +154,7 @@ class RegisterPage(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((110, 200, 50, 110, 110, 190, 110)):
+        for column, width in enumerate((100, 170, 45, 90, 90, 300, 110, 160)):
             table.setColumnWidth(column, width)
         table.setItemDelegateForColumn(OUTCOME_COLUMN, OutcomeBadgeDelegate(colours, table))
         table.doubleClicked.connect(lambda _index: self.open_selected())

@@ -45,6 +45,15 @@ HEADERS = [
     "Waiting",
     "By",
 ]
+REASON_CHARS = 60
+
+
+def _short(text: str | None, limit: int = REASON_CHARS) -> str:
+    """A reason on one line, cut to fit a table cell (the full text is the tooltip)."""
+    line = " ".join((text or "").split())
+    if not line:
+        return "—"
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 class ReviewPage(QWidget):
@@ -136,13 +145,15 @@ class ReviewPage(QWidget):
                 self._label(s.computed_outcome),
                 self._label(s.final_outcome) if s.final_outcome != s.computed_outcome else "Agrees",
                 self._lowered(s) or "—",
-                (s.override_reason or "—").replace("\n", " "),
+                _short(s.override_reason),
                 waited_words(s.submitted_at, now),
                 s.created_by,
             )
             for column, value in enumerate(values):
                 cell = QTableWidgetItem(value)
                 cell.setData(Qt.ItemDataRole.UserRole, s.id)
+                if HEADERS[column] == "Reason" and s.override_reason:
+                    cell.setToolTip(s.override_reason)
                 self.table.setItem(row, column, cell)
         if self.rows:
             self.table.selectRow(0)

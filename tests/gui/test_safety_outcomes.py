@@ -200,7 +200,7 @@ def test_unsigned_lowering_keeps_the_higher_outcome_everywhere(qtbot, stores, ru
     lead = ctx_for(stores, runner, known, "lee")
     register = register_for(qtbot, lead)
     cells = register_cells(register, YOUNG)
-    assert cells["Outcome"] == f"{significant.label} (lower judgement awaiting sign-off)"
+    assert cells["Outcome"] == f"{significant.label} (lowering awaits sign-off)"
     assert cells["Next due"].startswith(f"{due:%d %b %Y}")
     shot(register, "register-lowered", (1366, 768))
     shot(register, "register-lowered", (1920, 1080))
@@ -210,6 +210,17 @@ def test_unsigned_lowering_keeps_the_higher_outcome_everywhere(qtbot, stores, ru
     assert dashboard.outcome_chart.values() == stats
     assert stats["low"] == 0  # LAC0002/3 have none present; only the lowering could be low
     shot(dashboard, "dashboard-lowered", (1366, 768))
+    shot(dashboard, "dashboard-lowered", (1920, 1080))
+    from cse_screen.gui.child_record import ChildRecordPage
+
+    record = ChildRecordPage(lead, known.ids[YOUNG])
+    qtbot.addWidget(record)
+    qtbot.waitUntil(lambda: record.data is not None, timeout=5000)
+    assert record.findChild(QLabel, "field_latest_outcome").text() == (
+        f"Tool: {significant.label}; worker's judgement: {low.label}, awaiting sign-off"
+    )
+    assert record.findChild(QLabel, "field_next_due").text().startswith(f"{due:%d %b %Y}")
+    shot(record, "child-record-lowered", (1366, 768))
 
 
 # -- hazard H3: a returned screening hides its risk ----------------------------------------
@@ -276,8 +287,8 @@ def test_queue_sign_off_refuses_a_lowering_that_was_not_opened(qtbot, stores, ru
     assert "open the screening" in page.findChild(QLabel, "reviewMessage").text()
 
     page.findChild(QPushButton, "openScreeningButton").click()
-    view = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ScreeningViewDialog))
-    qtbot.addWidget(view)
+    view = page.findChild(ScreeningViewDialog)
+    assert view is not None and view.isVisible()
     text = view.findChild(QTextBrowser, "screeningText").toPlainText()
     assert "Tool: Significant risk; worker's judgement: Low risk / vulnerable" in text
     assert "Carer says the contact has stopped" in text

@@ -142,6 +142,7 @@ class ResultPage(QWidget):
         self.override_error = _label(group, "overrideError")
         self.override_error.setStyleSheet(ERROR_STYLE)
         form.addRow(self.override_error)
+        self.judgement_group = group
         layout.addWidget(group)
 
     def _build_submit(self, layout: QVBoxLayout) -> None:
@@ -152,6 +153,7 @@ class ResultPage(QWidget):
         box.setContentsMargins(8, 6, 8, 6)
         self.submit_error = _label(footer, "submitError")
         self.submit_error.setStyleSheet(ERROR_STYLE)
+        self.submit_error.hide()  # shown only with a message: the footer stays one row high
         box.addWidget(self.submit_error)
         row = QHBoxLayout()
         self.first_unanswered = QPushButton("&Go to the first unanswered item", footer)
@@ -205,7 +207,6 @@ class ResultPage(QWidget):
         shown = result_display(self._q, self._result.outcome, chosen, missing, self._screen_date)
         self.display = shown
         self.badge.setText(shown.badge)
-        self.badge.setWordWrap(True)
         self.badge.setStyleSheet(badge_style(shown.colour))
         self.badge.setAccessibleName(f"Outcome: {shown.badge}")
         self.computed.setText(shown.note)
@@ -221,6 +222,8 @@ class ResultPage(QWidget):
         else:
             self.next_due.clear()
         self.first_unanswered.setVisible(missing > 0)
+        # A judgement needs an outcome to differ from: none is chosen before there is one.
+        self.judgement_group.setEnabled(shown.complete)
 
     def _submit_clicked(self) -> None:
         self.clear_errors()
@@ -231,6 +234,7 @@ class ResultPage(QWidget):
     def clear_errors(self) -> None:
         self.override_error.clear()
         self.submit_error.clear()
+        self.submit_error.hide()
 
     def show_override_error(self, error: UserError) -> None:
         self.override_error.setText(str(error))
@@ -238,4 +242,5 @@ class ResultPage(QWidget):
 
     def show_submit_error(self, error: UserError) -> None:
         self.submit_error.setText(str(error))
+        self.submit_error.show()
         self.submit.setFocus()

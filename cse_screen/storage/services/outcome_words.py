@@ -25,7 +25,7 @@ def standing_words(state: str | None, label: str | None, judged: str | None = No
     if state == LOWERED:
         if judged:
             return f"Tool: {label}; worker's judgement: {judged}, awaiting sign-off"
-        return f"{label} (lower judgement awaiting sign-off)"
+        return f"{label} (lowering awaits sign-off)"
     return label
 
 
