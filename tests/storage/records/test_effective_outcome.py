@@ -146,3 +146,57 @@ def test_due_reasons_name_the_cause_and_the_lateness(council, q):
     )
     assert wes.children.get(council.ids["N1"]).due_reason == reason
     assert row_of(wes, "N2").due_reason.startswith("not screened yet (added ")
+
+
+def test_an_older_database_is_recomputed_by_the_rule_when_upgraded(tmp_path, monkeypatch):
+    """Children whose latest screening is a lowering awaiting sign-off, or was returned, are
+    moved to the higher outcome by revision 0003_effective_outcome (data kept, state set)."""
+    import shutil
+
+    from records_fixtures import ADMIN, PASSWORD
+
+    from cse_screen.storage import migrate
+    from cse_screen.storage.store import Store
+
+    old = tmp_path / "migrations-0002"
+    shutil.copytree(migrate.MIGRATIONS_DIR, old, ignore=shutil.ignore_patterns("__pycache__"))
+    for revision in (old / "versions").glob("*.py"):
+        if not revision.name.startswith(("0001_", "0002_")):
+            revision.unlink()
+    real_upgrade = migrate.upgrade
+    monkeypatch.setattr(
+        migrate, "upgrade", lambda engine, db, **kw: real_upgrade(engine, db, script_location=old)
+    )
+    db = tmp_path / "old.db"
+    with Store.create(db, ADMIN, PASSWORD) as store, store.engine.begin() as connection:
+        for number, (ref, status, computed, final, lowered) in enumerate(
+            (
+                ("L", "submitted", "significant", "low", 1),
+                ("R", "returned", "significant", "significant", 0),
+                ("S", "signed_off", "moderate", "low", 1),
+            ),
+            start=1,
+        ):
+            connection.exec_driver_sql(
+                "INSERT INTO children (id, case_ref, name, name_key, dob, latest_outcome, "
+                "created_at, updated_at) VALUES (?, ?, 'X', ?, '2012-01-01', ?, "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+                (number, ref, f"x\x1f{ref.lower()}", final if status != "returned" else None),
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO screenings (child_id, instrument_id, instrument_version, "
+                "instrument_hash, status, screen_date, trigger, context, computed_outcome, "
+                "final_outcome, needs_signoff, created_by, created_at, updated_at) VALUES "
+                "(?, 'lac-cse-screen', '1.0.0', 'h', ?, '2026-11-01', 'initial', '{}', ?, ?, ?, "
+                "'wes', '2026-11-01 00:00:00', '2026-11-01 00:00:00')",
+                (number, status, computed, final, lowered),
+            )
+        assert migrate.current_revision(store.engine) == "0002"
+    monkeypatch.setattr(migrate, "upgrade", real_upgrade)
+    with Store.open(db, ADMIN, PASSWORD) as store:
+        assert migrate.current_revision(store.engine) == "0003_effective_outcome"
+        rows = {r.case_ref: r for r in store.children.register(RegisterQuery()).rows}
+        assert (rows["L"].latest_outcome, rows["L"].outcome_state) == ("significant", "lowered")
+        assert (rows["R"].latest_outcome, rows["R"].outcome_state) == ("significant", "returned")
+        assert (rows["S"].latest_outcome, rows["S"].outcome_state) == ("low", "signed_off")
+        assert store.verify().ok

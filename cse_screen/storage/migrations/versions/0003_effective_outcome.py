@@ -41,10 +41,12 @@ def upgrade() -> None:
 
 def _backfill(bind: sa.Connection) -> None:
     """Each child's latest decided screening, by the same rule the services apply."""
-    rows = bind.exec_driver_sql(
-        "SELECT child_id, id, status, computed_outcome, final_outcome, needs_signoff "
-        "FROM screenings WHERE status IN ('submitted', 'signed_off', 'returned') "
-        "ORDER BY child_id, screen_date, id"
+    rows = bind.execute(
+        sa.text(
+            "SELECT child_id, id, status, computed_outcome, final_outcome, needs_signoff "
+            "FROM screenings WHERE status IN ('submitted', 'signed_off', 'returned') "
+            "ORDER BY child_id, screen_date, id"
+        )
     )
     latest: dict[int, tuple[object, ...]] = {}
     for row in rows:
@@ -57,10 +59,18 @@ def _backfill(bind: sa.Connection) -> None:
         else:
             outcome = _higher(computed, final)  # type: ignore[arg-type]
             state = "lowered" if lowered else "submitted"
-        bind.exec_driver_sql(
-            "UPDATE children SET latest_screening_id = ?, latest_outcome = ?, outcome_rank = ?, "
-            "outcome_state = ? WHERE id = ?",
-            (sid, outcome, RANKS.get(str(outcome), 4) if outcome else None, state, child_id),
+        bind.execute(
+            sa.text(
+                "UPDATE children SET latest_screening_id = :sid, latest_outcome = :outcome, "
+                "outcome_rank = :rank, outcome_state = :state WHERE id = :child"
+            ),
+            {
+                "sid": sid,
+                "outcome": outcome,
+                "rank": RANKS.get(str(outcome), 4) if outcome else None,
+                "state": state,
+                "child": child_id,
+            },
         )
 
 
