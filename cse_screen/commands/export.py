@@ -55,7 +55,7 @@ class ProgressBar:
 
 def _run(args: argparse.Namespace) -> int:
     from cse_screen.export import ExportOptions, export_workbook
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     options = ExportOptions(
         date_from=_day(args.date_from, "--from") if args.date_from else None,

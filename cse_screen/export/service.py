@@ -17,7 +17,7 @@ from cse_screen.export.context import Cancel, Progress
 from cse_screen.export.memory import ChunkedBuffer
 from cse_screen.export.options import ExportOptions, ExportSummary
 from cse_screen.export.workbook import build_workbook
-from cse_screen.storage.atomic import atomic_writer, remove_stale_temps_in
+from cse_screen.vault.atomic import atomic_writer, remove_stale_temps_in
 
 EXPORT_ROLES = ("lead", "admin")
 EXPORT_SUFFIX = ".xlsx"

@@ -11,8 +11,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-ERROR_STYLE = "QLabel { color: #c62828; font-weight: bold; }"
-
 
 class ReturnDialog(QDialog):
     """The reason the worker will read, with the error storage gives for a blank one."""
@@ -33,7 +31,7 @@ class ReturnDialog(QDialog):
         layout.addWidget(self.reason)
         self.error = QLabel(self)
         self.error.setObjectName("errorLabel")
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setProperty("tone", "error")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(

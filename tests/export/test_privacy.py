@@ -87,7 +87,7 @@ def test_small_counts_are_suppressed_and_marked(pseudonymised):
 
 
 def test_a_worker_is_refused_and_the_refusal_audited(export_db, tmp_path):
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     out = tmp_path / "mine.xlsx"
     worker = Store.open(export_db, "worker1", PASSWORD)

@@ -181,7 +181,7 @@ def test_filters_narrow_children_and_screenings(admin_store, tmp_path):
 
 
 def test_a_lead_exports_only_their_team(export_db, tmp_path):
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
     from tests.export.conftest import PASSWORD
 
     with Store.open(export_db, "lead1", PASSWORD) as lead:

@@ -28,20 +28,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cse_screen.core import contrast
 from cse_screen.core.model import Questionnaire
 from cse_screen.core.outcome_display import OutcomeDisplay, result_display
 from cse_screen.core.scoring import ScoreResult
 from cse_screen.core.wording import rule_sentence
 from cse_screen.errors import UserError
+from cse_screen.gui.a11y import announce
+from cse_screen.gui.theme import set_tone
 from cse_screen.gui.wizard.draft import DraftController
-
-ERROR_STYLE = "QLabel { color: #c62828; font-weight: bold; }"
 
 
 def badge_style(colour: str) -> str:
-    """A filled badge in the outcome's colour with text that stays readable on it."""
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    text = "#000000" if (red * 299 + green * 587 + blue * 114) / 1000 > 140 else "#ffffff"
+    """A filled badge in the outcome's colour with the text colour of higher contrast on it."""
+    text = contrast.text_colour_on(colour)
     return (
         f"QLabel {{ background: {colour}; color: {text}; border-radius: 6px;"
         " padding: 8px 14px; font-weight: bold; }"
@@ -91,6 +91,7 @@ class ResultPage(QWidget):
         self.scroll.setWidget(body)
         outer.addWidget(self.scroll, 1)
         self._build_submit(outer)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its controls take Tab
 
     def _build_outcome(self, body: QWidget, layout: QVBoxLayout) -> None:
         row = QHBoxLayout()
@@ -140,7 +141,6 @@ class ResultPage(QWidget):
         )
         form.addRow(self.signoff)
         self.override_error = _label(group, "overrideError")
-        self.override_error.setStyleSheet(ERROR_STYLE)
         form.addRow(self.override_error)
         self.judgement_group = group
         layout.addWidget(group)
@@ -152,7 +152,6 @@ class ResultPage(QWidget):
         box = QVBoxLayout(footer)
         box.setContentsMargins(8, 6, 8, 6)
         self.submit_error = _label(footer, "submitError")
-        self.submit_error.setStyleSheet(ERROR_STYLE)
         self.submit_error.hide()  # shown only with a message: the footer stays one row high
         box.addWidget(self.submit_error)
         row = QHBoxLayout()
@@ -194,6 +193,12 @@ class ResultPage(QWidget):
         self.quality.setText("<b>Completeness:</b>" + _bullets(lines))
         self.clear_errors()
         self._override_changed()
+        self._announce_outcome()
+
+    def _announce_outcome(self) -> None:
+        """Read the outcome and why before focus lands in the judgement box below it."""
+        parts = [f"Result: {self.badge.text()}.", self.computed.text(), self.next_due.text()]
+        announce(self.badge, " ".join(parts))
 
     def final_outcome(self) -> str:
         chosen = str(self.override.currentData() or "")
@@ -208,7 +213,11 @@ class ResultPage(QWidget):
         self.display = shown
         self.badge.setText(shown.badge)
         self.badge.setStyleSheet(badge_style(shown.colour))
-        self.badge.setAccessibleName(f"Outcome: {shown.badge}")
+        self.badge.setAccessibleDescription("Outcome")
+        self.override.setAccessibleDescription(
+            f"The scoring rules computed {self._q.outcome(self._result.outcome).label}; "
+            f"shown: {shown.badge}."
+        )
         self.computed.setText(shown.note)
         for widget in (self.why, self.present):
             widget.setVisible(shown.complete)
@@ -232,15 +241,17 @@ class ResultPage(QWidget):
         )
 
     def clear_errors(self) -> None:
-        self.override_error.clear()
-        self.submit_error.clear()
+        set_tone(self.override_error, "")
+        set_tone(self.submit_error, "")
         self.submit_error.hide()
 
     def show_override_error(self, error: UserError) -> None:
-        self.override_error.setText(str(error))
+        set_tone(self.override_error, str(error), "error")
         self.reason.setFocus()
+        self.scroll.ensureWidgetVisible(self.reason, 40, 80)
 
     def show_submit_error(self, error: UserError) -> None:
-        self.submit_error.setText(str(error))
+        set_tone(self.submit_error, str(error), "error")
         self.submit_error.show()
         self.submit.setFocus()
+        self.scroll.ensureWidgetVisible(self.submit_error, 40, 80)
