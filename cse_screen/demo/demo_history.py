@@ -15,7 +15,7 @@ from cse_screen.core import dates, judgement, scoring
 from cse_screen.core.model import Questionnaire
 from cse_screen.demo.demo_names import FIRST_NAMES, SURNAMES, people
 from cse_screen.storage.services.children import name_key
-from cse_screen.storage.services.latest import outcome_rank
+from cse_screen.storage.services.latest import effective_outcome, outcome_rank
 
 PATTERNS_PER_LEVEL = 25
 LEVELS = ("none", "low", "moderate", "significant")
@@ -273,7 +273,9 @@ class Generator:
             "final_outcome": final,
             "override_reason": reason,
             "needs_signoff": lowered,
-            "next_due": dates.next_due(self.q, final, day),
+            "next_due": dates.next_due(
+                self.q, judgement.outcome_in_force(self.q, outcome, final, False), day
+            ),
             "created_by": child["worker"],
             "created_at": at,
             "updated_at": at,
@@ -304,10 +306,17 @@ class Generator:
     ) -> None:
         """The register columns, as refresh_child would set them; sometimes a draft."""
         assert latest is not None
+        standing = effective_outcome(
+            latest["status"],
+            latest["computed_outcome"],
+            latest["final_outcome"],
+            latest["needs_signoff"],
+        )
         child.update(
             latest_screening_id=latest["id"],
-            latest_outcome=latest["final_outcome"],
-            outcome_rank=outcome_rank(latest["final_outcome"]),
+            latest_outcome=standing.outcome,
+            outcome_rank=outcome_rank(standing.outcome),
+            outcome_state=standing.state,
             last_screened=latest["screen_date"],
         )
         later = [d for d, _kind in events if d > latest["screen_date"]]

@@ -31,6 +31,7 @@ from cse_screen.gui.theme import ThemeFollower
 from cse_screen.gui.unlock import UnlockWidget
 from cse_screen.gui.worker import Runner
 from cse_screen.paths import default_database, resource
+from cse_screen.storage.services.outcome_words import returned_sentence
 
 
 def database_exists(db_path: Path) -> bool:
@@ -106,6 +107,16 @@ def drafts_message(drafts: list[Any]) -> str:
         today = datetime.now().astimezone().date()
         return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
 
+    returned = [d for d in drafts if d.status == "returned"]
+    if returned:
+        # Who sent it back, when and why: the worker must not read it as their own draft.
+        first = returned[0]
+        text = returned_sentence(
+            first.child_ref, first.returned_by, first.returned_at, first.returned_reason
+        )
+        if len(returned) > 1:
+            text += f"; {len(returned) - 1} more returned to you (Register: Returned to me)"
+        return text + "."
     latest = sorted(drafts, key=lambda d: d.updated_at, reverse=True)
     first = latest[0]
     text = f"Draft screening for {first.child_ref} from {when(first.updated_at)} recovered"

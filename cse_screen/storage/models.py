@@ -8,8 +8,9 @@ Integer keys are internal row ids, local to one copy of the database; what leave
 command line's JSON, the server's API, sync) names a record by its ``public_id``.
 
 The register is the query people wait on, so ``children`` carries a denormalised copy of its
-latest completed screening (id, final outcome, date) and ``next_due``, maintained whenever a
-screening is submitted, signed off or returned and when an event is recorded.
+latest decided screening (id, effective outcome and its state, date) and ``next_due``,
+maintained whenever a screening is submitted, signed off or returned and when an event is
+recorded.
 """
 
 from __future__ import annotations
@@ -81,6 +82,9 @@ class Child(Base):
     latest_outcome: Mapped[str | None] = mapped_column(String(32))
     #: position of latest_outcome from lowest (0) to highest, for sorting by an index
     outcome_rank: Mapped[int | None] = mapped_column(Integer)
+    #: why latest_outcome is what it is: submitted, signed_off, lowered (awaiting sign-off, the
+    #: higher outcome stands) or returned (not final); see services.latest.effective_outcome
+    outcome_state: Mapped[str | None] = mapped_column(String(16))
     last_screened: Mapped[date | None] = mapped_column(Date)
     next_due: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -105,6 +109,8 @@ class Screening(Base):
     instrument_hash: Mapped[str] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(16))
     returned_reason: Mapped[str | None] = mapped_column(Text)
+    returned_by: Mapped[str | None] = mapped_column(String(64))
+    returned_at: Mapped[datetime | None] = mapped_column(DateTime)
     screen_date: Mapped[date] = mapped_column(Date)
     trigger: Mapped[str] = mapped_column(String(32))
     context: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)

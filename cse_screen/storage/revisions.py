@@ -19,7 +19,12 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: here (a test checks): it is written into each database it upgrades, so that a later version
 #: which finds the database too new can name the release to install, and IT can tell from
 #: ``--version`` which releases can open which databases.
-FIRST_RELEASE: dict[str, str] = {"0001": "0.1.0", "0002": "0.1.0", "0005_public_ids": "0.2.0"}
+FIRST_RELEASE: dict[str, str] = {
+    "0001": "0.1.0",
+    "0002": "0.1.0",
+    "0005_public_ids": "0.2.0",
+    "0003_effective_outcome": "0.2.0",
+}
 #: The ``meta`` key holding the oldest release that can open the database.
 REQUIRES_KEY = "requires_version"
 

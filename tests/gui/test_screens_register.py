@@ -51,7 +51,13 @@ def test_register_model_passes_qtmodeltester_while_paging(qtmodeltester, known):
 
 
 def test_search_as_you_type_and_filters_match_known_children(qtbot, register):
-    assert refs(register) == ["LAC0001", "LAC0002", "LAC0003", "LAC0004"]  # the team's
+    # An administrator opens on the team, sorted by what needs attention; then by reference.
+    assert sorted(refs(register)) == ["LAC0001", "LAC0002", "LAC0003", "LAC0004"]
+    assert register.model.query.sort == "attention"
+    wait_for_query(
+        qtbot, register, lambda: register.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    )
+    assert refs(register) == ["LAC0001", "LAC0002", "LAC0003", "LAC0004"]
     scope = register.findChild(QComboBox, "scopeFilter")
     wait_for_query(qtbot, register, lambda: scope.setCurrentIndex(scope.findData("all")))
     assert refs(register) == ["LAC0001", "LAC0002", "LAC0003", "LAC0004", "LAC0005"]

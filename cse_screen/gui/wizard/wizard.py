@@ -32,6 +32,7 @@ from cse_screen.gui.wizard.discard import child_heading, confirm_discard
 from cse_screen.gui.wizard.draft import DraftController
 from cse_screen.gui.wizard.result_page import ResultPage
 from cse_screen.gui.wizard.section_page import SectionPage
+from cse_screen.storage.services.outcome_words import returned_sentence
 
 ErrorFn = Callable[[BaseException], None]
 NOTE_DELAY_MS = 400
@@ -85,6 +86,7 @@ class ScreeningWizard(QWidget):
                 widget.note_edited.connect(self._note_edited)
         self.result_page = ResultPage(q, self.stack)
         self.result_page.submit_requested.connect(self._submit)
+        self.result_page.first_unanswered_requested.connect(self.go_to_first_unanswered)
         self.stack.addWidget(self.result_page)
         layout.addWidget(self.stack, 1)
         self._build_footer(layout)
@@ -100,7 +102,10 @@ class ScreeningWizard(QWidget):
         mark_heading(self.title)
         layout.addWidget(self.title)
         if record.status == "returned" and record.returned_reason:
-            returned = QLabel(f"Returned for changes: {record.returned_reason}", self)
+            sentence = returned_sentence(
+                record.child_ref, record.returned_by, record.returned_at, record.returned_reason
+            )
+            returned = QLabel(sentence + ".", self)
             returned.setObjectName("returnedReason")
             returned.setWordWrap(True)
             returned.setTextFormat(Qt.TextFormat.PlainText)
@@ -230,6 +235,20 @@ class ScreeningWizard(QWidget):
         self.stack.setCurrentWidget(self.result_page)
         self._update_chrome()
         self.result_page.override.setFocus()
+
+    def go_to_first_unanswered(self) -> None:
+        """From the result page back to the first required item still unanswered."""
+        missing = self.controller.missing_required()
+        item_id = missing[0] if missing else self.controller.next_unanswered()
+        if item_id is None:
+            return
+        section_id = self.controller.questionnaire.section_of(item_id).id
+        self.show_section(section_id)
+        page = self.pages[section_id]
+        widget = page.items.get(item_id)
+        if widget is not None:
+            widget.focus_answer()
+            page.ensureWidgetVisible(widget)
 
     def go_next(self) -> None:
         ids = self.visible_section_ids()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from datetime import date
 from typing import Any
 
@@ -22,7 +22,7 @@ from cse_screen.core.model import Questionnaire
 from cse_screen.errors import ChildDetailsInvalid, NotFound, ValidationFailed
 from cse_screen.storage.models import Child, User
 from cse_screen.storage.records import ChildInput, ChildRecord, RegisterPage, RegisterQuery
-from cse_screen.storage.services import audit, register, roles
+from cse_screen.storage.services import audit, due, register, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.latest import refresh_child
 
@@ -54,6 +54,7 @@ def child_record(row: Child) -> ChildRecord:
         team=row.team,
         latest_screening_id=row.latest_screening_id,
         latest_outcome=row.latest_outcome,
+        outcome_state=row.outcome_state,
         last_screened=row.last_screened,
         next_due=row.next_due,
         created_at=row.created_at,
@@ -275,7 +276,16 @@ class ChildrenService:
         with self._ctx.transaction() as session:
             row = self._load(session, child_id, "view")
             audit.append(session, self._ctx, audit.VIEW, "child", row.id)
-            return child_record(row)
+            facts = due.DueFacts(
+                row.id,
+                row.next_due,
+                row.last_screened,
+                row.outcome_state,
+                row.created_at,
+                row.latest_screening_id,
+            )
+            reason = due.reasons(session, [facts], self._ctx.today()).get(row.id, "")
+            return replace(child_record(row), due_reason=reason)
 
     def by_ref(self, case_ref: str) -> ChildRecord:
         """Look a child up by case reference (not audited as a view: use get() to show one)."""
