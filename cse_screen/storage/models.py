@@ -110,7 +110,7 @@ class Screening(Base):
     status: Mapped[str] = mapped_column(String(16))
     returned_reason: Mapped[str | None] = mapped_column(Text)
     returned_by: Mapped[str | None] = mapped_column(String(64))
-    returned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    returned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     screen_date: Mapped[date] = mapped_column(Date)
     trigger: Mapped[str] = mapped_column(String(32))
     context: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)

@@ -363,7 +363,7 @@ def test_an_empty_register_says_how_to_add_children(qtbot, tmp_path, runner):
     from screens_fixtures import PASSWORD
 
     from cse_screen.gui.register import RegisterPage
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     db = tmp_path / "empty.db"
     store = Store.create(db, "admin", PASSWORD)

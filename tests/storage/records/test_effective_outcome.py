@@ -152,16 +152,17 @@ def test_an_older_database_is_recomputed_by_the_rule_when_upgraded(tmp_path, mon
     """Children whose latest screening is a lowering awaiting sign-off, or was returned, are
     moved to the higher outcome by revision 0003_effective_outcome (data kept, state set)."""
     import shutil
+    import uuid
 
     from records_fixtures import ADMIN, PASSWORD
 
-    from cse_screen.storage import migrate
-    from cse_screen.storage.store import Store
+    from cse_screen.vault import migrate
+    from cse_screen.vault.store import Store
 
-    old = tmp_path / "migrations-0002"
+    old = tmp_path / "migrations-before-0003"
     shutil.copytree(migrate.MIGRATIONS_DIR, old, ignore=shutil.ignore_patterns("__pycache__"))
     for revision in (old / "versions").glob("*.py"):
-        if not revision.name.startswith(("0001_", "0002_")):
+        if not revision.name.startswith(("0001_", "0002_", "0005_")):
             revision.unlink()
     real_upgrade = migrate.upgrade
     monkeypatch.setattr(
@@ -178,20 +179,26 @@ def test_an_older_database_is_recomputed_by_the_rule_when_upgraded(tmp_path, mon
             start=1,
         ):
             connection.exec_driver_sql(
-                "INSERT INTO children (id, case_ref, name, name_key, dob, latest_outcome, "
-                "created_at, updated_at) VALUES (?, ?, 'X', ?, '2012-01-01', ?, "
-                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
-                (number, ref, f"x\x1f{ref.lower()}", final if status != "returned" else None),
+                "INSERT INTO children (id, public_id, case_ref, name, name_key, dob, "
+                "latest_outcome, created_at, updated_at) VALUES (?, ?, ?, 'X', ?, '2012-01-01', "
+                "?, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+                (
+                    number,
+                    uuid.uuid4().hex,
+                    ref,
+                    f"x\x1f{ref.lower()}",
+                    final if status != "returned" else None,
+                ),
             )
             connection.exec_driver_sql(
-                "INSERT INTO screenings (child_id, instrument_id, instrument_version, "
+                "INSERT INTO screenings (public_id, child_id, instrument_id, instrument_version, "
                 "instrument_hash, status, screen_date, trigger, context, computed_outcome, "
                 "final_outcome, needs_signoff, created_by, created_at, updated_at) VALUES "
-                "(?, 'lac-cse-screen', '1.0.0', 'h', ?, '2026-11-01', 'initial', '{}', ?, ?, ?, "
+                "(?, ?, 'lac-cse-screen', '1.0.0', 'h', ?, '2026-11-01', 'initial', '{}', ?, ?, ?, "
                 "'wes', '2026-11-01 00:00:00', '2026-11-01 00:00:00')",
-                (number, status, computed, final, lowered),
+                (uuid.uuid4().hex, number, status, computed, final, lowered),
             )
-        assert migrate.current_revision(store.engine) == "0002"
+        assert migrate.current_revision(store.engine) == "0005_public_ids"
     monkeypatch.setattr(migrate, "upgrade", real_upgrade)
     with Store.open(db, ADMIN, PASSWORD) as store:
         assert migrate.current_revision(store.engine) == "0003_effective_outcome"

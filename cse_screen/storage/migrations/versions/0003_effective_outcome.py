@@ -15,6 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from cse_screen.storage.types import UtcDateTime
+
 revision = "0003_effective_outcome"
 down_revision = "0005_public_ids"
 branch_labels = None
@@ -35,7 +37,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("outcome_state", sa.String(16)))
     with op.batch_alter_table("screenings", recreate="never") as batch:
         batch.add_column(sa.Column("returned_by", sa.String(64)))
-        batch.add_column(sa.Column("returned_at", sa.DateTime))
+        batch.add_column(sa.Column("returned_at", UtcDateTime))
     _backfill(op.get_bind())
 
 
