@@ -31,6 +31,7 @@ from cse_screen.core.model import Questionnaire
 from cse_screen.core.wording import answer_words, rule_sentence
 from cse_screen.errors import UserError
 from cse_screen.gui.return_dialog import ReturnDialog
+from cse_screen.gui.theme import set_tone
 from cse_screen.gui.wizard.context_summary import context_html
 from cse_screen.storage.records import ScreeningRecord
 from cse_screen.storage.services.lowering import Lowering
@@ -42,7 +43,6 @@ STATUS_WORDS = {
     "signed_off": "Signed off",
     "returned": "Returned for changes",
 }
-ERROR_STYLE = "QLabel { color: #c62828; font-weight: bold; }"
 
 
 def questionnaire_for(record: ScreeningRecord) -> Questionnaire:
@@ -206,7 +206,6 @@ class ScreeningViewDialog(QDialog):
         self.message = QLabel(self)
         self.message.setObjectName("screeningViewMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
         layout.addWidget(self.message)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -280,7 +279,8 @@ class ScreeningViewDialog(QDialog):
             self.ctx.read(action)
         except UserError as exc:
             text = str(exc)
-            self.message.setText(text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
+            sentence = text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+            set_tone(self.message, sentence, "error")
             return False
         except Exception as exc:
             self.ctx.show_error(self, exc)

@@ -155,7 +155,7 @@ class ResultPage(QWidget):
         self.submit_error.hide()  # shown only with a message: the footer stays one row high
         box.addWidget(self.submit_error)
         row = QHBoxLayout()
-        self.first_unanswered = QPushButton("&Go to the first unanswered item", footer)
+        self.first_unanswered = QPushButton("Go to the first unanswered item", footer)
         self.first_unanswered.setObjectName("firstUnansweredButton")
         self.first_unanswered.clicked.connect(self.first_unanswered_requested)
         row.addWidget(self.first_unanswered)
