@@ -82,6 +82,27 @@ def get_questionnaire(
     return active[-1]
 
 
+def outcome_scale(id: str = DEFAULT_ID, folder: Path | str | None = None) -> tuple[str, ...]:
+    """Every outcome id of every shipped version of the instrument, lowest to highest.
+
+    The newest active version's order comes first; an outcome only another version has (a
+    candidate's "harm identified", say) goes straight after the outcome it follows there, so
+    stored screenings of any version sort and count on one scale without a list in the code.
+    """
+    versions = [q for q in list_questionnaires(folder) if q.id == id]
+    if not versions:
+        raise NotFound(f"There is no questionnaire '{id}'.")
+    versions.sort(key=lambda q: (q.status == "active", version_key(q.version)), reverse=True)
+    scale = list(versions[0].outcome_ids)
+    for q in versions[1:]:
+        previous: str | None = None
+        for outcome_id in q.outcome_ids:
+            if outcome_id not in scale:
+                scale.insert(scale.index(previous) + 1 if previous else 0, outcome_id)
+            previous = outcome_id
+    return tuple(scale)
+
+
 def get_by_hash(
     id: str, version: str, content_hash: str, folder: Path | str | None = None
 ) -> Questionnaire:

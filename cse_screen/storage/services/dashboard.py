@@ -15,15 +15,14 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
+from cse_screen.core.registry import get_questionnaire
 from cse_screen.storage.models import Child, Screening
 from cse_screen.storage.records import COMPLETED_STATUSES
 from cse_screen.storage.services import roles, stats
 from cse_screen.storage.services.context import ServiceContext
-from cse_screen.storage.services.latest import OUTCOME_ORDER
+from cse_screen.storage.services.latest import outcome_order
 from cse_screen.storage.services.register import DUE_SOON_DAYS
 
-#: Latest outcomes that put a child on the attention list whatever their due date.
-HIGH_RISK_OUTCOMES: tuple[str, ...] = ("moderate", "significant")
 TREND_MONTHS = 12
 ATTENTION_LIMIT = 50
 
@@ -80,16 +79,24 @@ def _trend(session: Any, ctx: ServiceContext, today: date) -> tuple[MonthCounts,
         )
         .group_by(month, Screening.final_outcome)
     )
-    counts = {f"{s:%Y-%m}": dict.fromkeys(OUTCOME_ORDER, 0) for s in starts}
+    counts = {f"{s:%Y-%m}": dict.fromkeys(outcome_order(), 0) for s in starts}
     for key, outcome, count in session.execute(stats._scoped(stmt, ctx)):
         if key in counts and outcome in counts[key]:
             counts[key][outcome] = int(count)
     return tuple(MonthCounts(s, counts[f"{s:%Y-%m}"]) for s in starts)
 
 
+def high_outcomes() -> tuple[str, ...]:
+    """Latest outcomes that put a child on the attention list whatever their due date: the
+    active definition's upper half, and anything another version ranks above it."""
+    order = outcome_order()
+    lowest = get_questionnaire().high_outcomes[0]
+    return order[order.index(lowest) :] if lowest in order else (lowest,)
+
+
 def _attention(session: Any, ctx: ServiceContext, today: date) -> tuple[list[Any], int]:
     """High-risk or overdue children: overdue first, then highest outcome, soonest due."""
-    wanted = (Child.latest_outcome.in_(HIGH_RISK_OUTCOMES)) | (Child.next_due < today)
+    wanted = (Child.latest_outcome.in_(high_outcomes())) | (Child.next_due < today)
     where = (roles.child_scope(ctx.user), wanted)
     total = session.scalar(select(func.count(Child.id)).where(*where)) or 0
     rows = session.execute(
