@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from cse_screen.core.candidate import merge_scales
 from cse_screen.core.loader import load_questionnaire
 from cse_screen.core.model import Questionnaire
 from cse_screen.errors import NotFound, QuestionnaireInvalid
@@ -93,14 +94,7 @@ def outcome_scale(id: str = DEFAULT_ID, folder: Path | str | None = None) -> tup
     if not versions:
         raise NotFound(f"There is no questionnaire '{id}'.")
     versions.sort(key=lambda q: (q.status == "active", version_key(q.version)), reverse=True)
-    scale = list(versions[0].outcome_ids)
-    for q in versions[1:]:
-        previous: str | None = None
-        for outcome_id in q.outcome_ids:
-            if outcome_id not in scale:
-                scale.insert(scale.index(previous) + 1 if previous else 0, outcome_id)
-            previous = outcome_id
-    return tuple(scale)
+    return merge_scales(q.outcome_ids for q in versions)
 
 
 def get_by_hash(
