@@ -39,7 +39,7 @@ def db(tmp_path_factory) -> Path:
 
 
 def retiered(tmp_path: Path) -> Path:
-    """The default with rule R2 needing two current moderate items instead of three."""
+    """The default with R2 needing two current moderate items, and R3 giving moderate."""
     text = (registry.default_folder() / "lac-cse-screen.yaml").read_text(encoding="utf-8")
     text = text.replace(
         '  version: "1.0.0"\n  status: active', '  version: "1.0.1"\n  status: draft'
@@ -48,6 +48,10 @@ def retiered(tmp_path: Path) -> Path:
     text = text.replace(
         'when: "count(tier=moderate, answer in [current, both]) >= 3"',
         'when: "count(tier=moderate, answer in [current, both]) >= 2"',
+    )
+    text = text.replace(
+        '      outcome: low\n      description: "A significant-tier indicator was present',
+        '      outcome: moderate\n      description: "A significant-tier indicator was present',
     )
     path = tmp_path / "candidate.yaml"
     path.write_text(text, encoding="utf-8")
@@ -95,7 +99,7 @@ def test_a_retiered_candidate_agrees_with_score_screening_by_screening(db, tmp_p
                 for sid, *_ in rows
             }
     assert len(seen) == len(rows) == tally.screenings
-    assert tally.up and not tally.down  # two moderate items now reach R2
+    assert tally.up and not tally.down  # what R3 found is now moderate
     for sid, context, screen_date, dob, disability in rows:
         ctx = json.loads(context) if isinstance(context, str) else dict(context or {})
         ctx["screen_date"], ctx["dob"] = str(screen_date), str(dob)
