@@ -13,7 +13,7 @@ from cse_screen.commands.common import add_user_options
 from cse_screen.commands.store import open_store
 from cse_screen.errors import UsageError, UserError
 from cse_screen.storage.records import ChildInput
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 
 def _iso_date(text: str) -> dt.date:

@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.errors import UserError
+from cse_screen.gui.a11y import mark_heading, one_tab_stop
 from cse_screen.gui.audit_model import AuditModel, action_words
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.errors import as_sentence
@@ -82,6 +84,7 @@ class AuditPage(QWidget):
         layout = QVBoxLayout(self)
         heading = QLabel("<b>Audit trail</b>", self)
         heading.setObjectName("auditHeading")
+        mark_heading(heading)
         layout.addWidget(heading)
         self.scope_label = QLabel(self._scope_text(), self)
         self.scope_label.setObjectName("auditScopeLabel")
@@ -126,7 +129,7 @@ class AuditPage(QWidget):
         self.action_filter = self._combo("actionFilter", "Action filter", "Actio&n:", row)
         self.user_filter = self._combo("userFilter", "User filter", "&Who:", row)
         self.from_check, self.from_date = self._date_filter("from", "&From", row)
-        self.to_check, self.to_date = self._date_filter("to", "&To", row)
+        self.to_check, self.to_date = self._date_filter("to", "Un&til", row)
         self.count = QLabel(self)
         self.count.setObjectName("auditCountLabel")
         row.addWidget(self.count, 1, Qt.AlignmentFlag.AlignRight)
@@ -156,6 +159,7 @@ class AuditPage(QWidget):
         edit.setCalendarPopup(True)
         edit.setDisplayFormat(DATE_FORMAT)
         edit.setMaximumDate(QDate.currentDate())
+        one_tab_stop(edit)
         edit.setEnabled(False)
         check.toggled.connect(edit.setEnabled)
         check.toggled.connect(lambda _on: self._filters_changed())
@@ -179,6 +183,9 @@ class AuditPage(QWidget):
         header.setAccessibleName("Column headings")
         table.verticalHeader().setObjectName("auditRowHeader")
         table.verticalHeader().setAccessibleName("Entry numbers")
+        corner = table.findChild(QAbstractButton, "qt_tableview_cornerbutton")
+        if corner is not None:  # the square where the headers meet selects every entry
+            corner.setAccessibleName("Select all entries")
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for column, width in enumerate(COLUMN_WIDTHS):
@@ -190,7 +197,7 @@ class AuditPage(QWidget):
         row = QHBoxLayout()
         self.verify_label = QLabel(self)
         self.verify_label.setObjectName("verifyLabel")
-        self.verify_label.setAccessibleName("Audit trail check result")
+        self.verify_label.setAccessibleDescription("Audit trail check result")
         self.verify_label.setWordWrap(True)
         # The damage tone draws a border; keep the sentence off it (style padding is lost on
         # a word-wrapped label re-polished after it was laid out).

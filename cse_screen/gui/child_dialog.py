@@ -14,8 +14,10 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QWidget
 
 from cse_screen.errors import PermissionDenied, ValidationFailed
+from cse_screen.gui.a11y import one_tab_stop
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.forms.ui_child_dialog import Ui_ChildDialogForm
+from cse_screen.gui.theme import set_tone
 from cse_screen.storage.records import ChildInput, ChildRecord
 
 #: Combo boxes filled from the questionnaire's context field of the same meaning.
@@ -75,8 +77,16 @@ class ChildDialog(QDialog):
         self.form.buttonBox.rejected.connect(self.reject)
         save = self.form.buttonBox.button(QDialogButtonBox.StandardButton.Save)
         save.setObjectName("saveButton")
+        self._name_inner_edits()
+        one_tab_stop(self.form.dobEdit)
         self._fill(child)
         self.form.caseRefEdit.setFocus()
+
+    def _name_inner_edits(self) -> None:
+        """An editable combo's focus lands in its line edit, which screen readers read alone."""
+        for combo in self.findChildren(QComboBox):
+            if combo.lineEdit() is not None:
+                combo.lineEdit().setAccessibleName(combo.accessibleName())
 
     def _fill(self, child: ChildRecord | None) -> None:
         f = self.form
@@ -135,5 +145,4 @@ class ChildDialog(QDialog):
 
     def show_problem(self, sentence: str) -> None:
         text = sentence[:1].upper() + sentence[1:]
-        self.form.errorLabel.setText(text if text.endswith(".") else text + ".")
-        self.form.errorLabel.show()
+        set_tone(self.form.errorLabel, text if text.endswith(".") else text + ".", "error")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from cse_screen.core.compare import compare_answers
 from cse_screen.core.model import Questionnaire
+from cse_screen.gui.a11y import mark_heading
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.event_dialog import kind_words
 from cse_screen.gui.screening_view import STATUS_WORDS, ScreeningViewDialog, questionnaire_for
@@ -77,6 +78,7 @@ def _table(parent: QWidget, name: str, headers: list[str], stretch: int) -> QTab
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setTabKeyNavigation(False)
     table.verticalHeader().hide()
+    table.horizontalHeader().setAccessibleName("Column headings")
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
@@ -121,6 +123,8 @@ class ChildRecordPage(QScrollArea):
     def __init__(self, ctx: AppContext, child_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("childRecordPage")
+        self.setAccessibleName("Child record")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its buttons and tables take Tab
         self.setWidgetResizable(True)
         self.ctx = ctx
         self.child_id = child_id
@@ -147,6 +151,7 @@ class ChildRecordPage(QScrollArea):
         row = QHBoxLayout()
         self.title = QLabel(body)
         self.title.setObjectName("recordTitle")
+        mark_heading(self.title)
         row.addWidget(self.title, 1)
         self.buttons: dict[str, QPushButton] = {}
         for name, text, slot in (

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cse_screen.gui.a11y import mark_heading
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.dashboard_charts import (
     MonthlyTrendChart,
@@ -102,7 +103,7 @@ class Tile(QFrame):
         shown = "–" if value is None else f"{value:,}"
         self.value_label.setText(shown)
         self.setAccessibleName(f"{self.caption}: {shown}")
-        self.value_label.setAccessibleName(f"{self.caption}: {shown}")
+        self.value_label.setAccessibleDescription(self.caption)  # its name stays the number
 
     def value(self) -> int | None:
         text = self.value_label.text().replace(",", "")
@@ -165,9 +166,10 @@ class DashboardPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         title.setFont(font)
+        mark_heading(title)
         self.scope_label = QLabel(self)
         self.scope_label.setObjectName("dashboardScope")
-        self.scope_label.setEnabled(False)
+        self.scope_label.setProperty("tone", "info")  # muted, never drawn as disabled
         self.refresh_button = QPushButton("Re&fresh", self)
         self.refresh_button.setObjectName("dashboardRefreshButton")
         self.refresh_button.setAccessibleName("Refresh the dashboard")
@@ -248,6 +250,7 @@ class DashboardPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setAccessibleName("Column headings")
         self.table.setMinimumHeight(160)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

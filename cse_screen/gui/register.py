@@ -25,13 +25,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cse_screen.gui.a11y import keyboard_sort
 from cse_screen.gui.context import AppContext
+from cse_screen.gui.flow_layout import FlowLayout
 from cse_screen.gui.outcome_badge import OutcomeBadgeDelegate
 from cse_screen.gui.register_model import OUTCOME_COLUMN, RegisterModel
 from cse_screen.storage.records import RegisterPage as QueryPage
 from cse_screen.storage.records import RegisterQuery, RegisterRow
 
 SEARCH_DELAY_MS = 150
+LEGEND = (
+    "Next due says overdue or due soon in words; those rows are also tinted (red overdue, "
+    "amber due within 7 days). “draft” after a case reference: a screening is in progress."
+)
 SCOPES = (("My caseload", "mine"), ("My team", "team"), ("Everyone I can see", "all"))
 DUES = (
     ("Any due date", None),
@@ -104,9 +110,8 @@ class RegisterPage(QWidget):
         for combo in (self.scope, self.outcome, self.due):
             combo.currentIndexChanged.connect(lambda _i: self.requery())
             row.addWidget(combo)
-        self.count = QLabel(self)
+        self.count = QLabel(self)  # shown under the table, beside the legend (room at 200 %)
         self.count.setObjectName("countLabel")
-        row.addWidget(self.count)
         return row
 
     def _build_table(self, colours: dict[str, str]) -> QTableView:
@@ -116,16 +121,18 @@ class RegisterPage(QWidget):
         table.setModel(self.model)
         table.setSortingEnabled(True)
         table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        keyboard_sort(table)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(False)
         table.setTabKeyNavigation(False)
         table.verticalHeader().hide()
+        table.horizontalHeader().setAccessibleName("Column headings")
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((110, 200, 50, 110, 110, 190, 110)):
+        for column, width in enumerate(self._column_widths(colours)):
             table.setColumnWidth(column, width)
         table.setItemDelegateForColumn(OUTCOME_COLUMN, OutcomeBadgeDelegate(colours, table))
         table.doubleClicked.connect(lambda _index: self.open_selected())
@@ -133,11 +140,28 @@ class RegisterPage(QWidget):
         table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         return table
 
-    def _build_actions(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        legend = QLabel("Rows tinted red are overdue, amber due within 7 days.  ✎ = draft", self)
-        legend.setEnabled(False)
-        row.addWidget(legend, 1)
+    def _column_widths(self, colours: dict[str, str]) -> list[int]:
+        """Widths that fit the words they hold, at any scale: an outcome is never elided."""
+        metrics = self.fontMetrics()
+        labels = [*self.model.outcome_labels(), "Not screened"]
+        badge = max(metrics.horizontalAdvance(text) for text in labels) + 40
+        ref = metrics.horizontalAdvance("LAC0000000 · draft") + 16
+        date_width = metrics.horizontalAdvance("00 Sep 0000") + 16
+        return [ref, 160, metrics.horizontalAdvance("Age") + 24, 100, 100, badge, date_width]
+
+    def _build_actions(self) -> QVBoxLayout:
+        """The legend above a row of actions that wraps rather than leave the screen."""
+        column = QVBoxLayout()
+        legend = QLabel(LEGEND, self)
+        legend.setObjectName("registerLegend")
+        legend.setWordWrap(True)
+        legend.setProperty("tone", "info")  # muted, never drawn as disabled
+        under = QHBoxLayout()
+        under.addWidget(self.count, 0, Qt.AlignmentFlag.AlignTop)
+        under.addWidget(legend, 1)
+        column.addLayout(under)
+        row = FlowLayout(align_right=True)
+        column.addLayout(row)
         self.buttons: dict[str, QPushButton] = {}
         for name, text, slot in (
             ("addChildButton", "&Add child…", self.add_child),
@@ -151,7 +175,7 @@ class RegisterPage(QWidget):
             button.clicked.connect(slot)
             row.addWidget(button)
             self.buttons[name] = button
-        return row
+        return column
 
     # -- querying -----------------------------------------------------------------------------
     def current_query(self) -> RegisterQuery:

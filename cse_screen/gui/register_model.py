@@ -82,6 +82,9 @@ class RegisterModel(PagedTableModel[RegisterQuery, RegisterRow]):
         #: When set, sorting hands the new query to this (the page runs it off the GUI thread).
         self.requery: Callable[[RegisterQuery], None] | None = None
 
+    def outcome_labels(self) -> list[str]:
+        return list(self._labels.values())
+
     def page_rows(self, page: RegisterPage) -> Sequence[RegisterRow]:
         return page.rows
 
@@ -137,7 +140,7 @@ class RegisterModel(PagedTableModel[RegisterQuery, RegisterRow]):
 
     def _text(self, row: RegisterRow, column: int) -> str:
         if column == 0:
-            return row.case_ref + (" ✎" if row.has_draft else "")
+            return row.case_ref + (" · draft" if row.has_draft else "")
         values = (
             None,
             row.name,

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.errors import UserError
+from cse_screen.gui.a11y import announce, mark_heading
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.screening_view import ScreeningViewDialog
+from cse_screen.gui.theme import set_tone
 from cse_screen.storage.records import ScreeningSummary
 
 HEADERS = ["Case ref", "Screened", "Outcome", "Computed", "Sign-off", "By"]
-ERROR_STYLE = "QLabel { color: #c62828; font-weight: bold; }"
 
 
 class ReturnDialog(QDialog):
@@ -50,7 +51,7 @@ class ReturnDialog(QDialog):
         layout.addWidget(self.reason)
         self.error = QLabel(self)
         self.error.setObjectName("errorLabel")
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setProperty("tone", "error")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(
@@ -74,6 +75,7 @@ class ReviewPage(QWidget):
         self.q = ctx.questionnaire()
         layout = QVBoxLayout(self)
         title = QLabel("<h2>Screenings awaiting sign-off</h2>", self)
+        mark_heading(title)
         layout.addWidget(title)
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setObjectName("reviewTable")
@@ -84,6 +86,7 @@ class ReviewPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setAccessibleName("Column headings")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.cellActivated.connect(lambda _r, _c: self.open_selected())
@@ -163,6 +166,7 @@ class ReviewPage(QWidget):
             return
         if self._decide(lambda store: store.screenings.sign_off(chosen.id)):
             self.message.setText(f"Screening for {chosen.child_ref} signed off.")
+            announce(self.message, self.message.text())
 
     def return_selected(self) -> None:
         chosen = self.selected()
@@ -177,8 +181,9 @@ class ReviewPage(QWidget):
         done = self._decide(lambda store: store.screenings.return_to_worker(chosen.id, reason))
         if done:
             self.message.setText(f"Screening for {chosen.child_ref} returned to its worker.")
+            announce(self.message, self.message.text())
         else:
-            dialog.error.setText(self.message.text())
+            set_tone(dialog.error, self.message.text(), "error")
             dialog.open()
 
     def _decide(self, action: object) -> bool:
@@ -186,6 +191,7 @@ class ReviewPage(QWidget):
             self.ctx.read(action)  # type: ignore[arg-type]
         except UserError as exc:
             self.message.setText(str(exc)[:1].upper() + str(exc)[1:])
+            announce(self.message, self.message.text(), assertive=True)
             return False
         except Exception as exc:
             self.ctx.show_error(self, exc)

@@ -23,14 +23,16 @@ from cse_screen.errors import NotFound, UserError
 from cse_screen.export.options import ExportOptions
 from cse_screen.export.rows import (
     ChildRow,
+    EventRow,
     ExportMeta,
+    HistoryRow,
     InstrumentInfo,
     ItemInfo,
     OutcomeInfo,
     PeriodCounts,
     ScreeningRow,
 )
-from cse_screen.storage.models import Answer, Child, Screening
+from cse_screen.storage.models import Answer, Child, Event, Screening
 from cse_screen.storage.records import COMPLETED_STATUSES
 from cse_screen.storage.services import roles
 
@@ -351,6 +353,52 @@ class StoreSource:
             int(at_risk or 0),
             int(overridden or 0),
         )
+
+    def history(self, up_to: date) -> Iterator[HistoryRow]:
+        """Completed screenings up to ``up_to`` of the children in scope, whatever the date
+        range: positions "as at" a day and re-screens "by their due date" need the ones before.
+        """
+        s = Screening
+        stmt = (
+            select(
+                s.child_id,
+                s.screen_date,
+                s.final_outcome,
+                s.next_due,
+                s.submitted_at,
+                s.signed_off_at,
+            )
+            .join(Child, Child.id == s.child_id)
+            .where(
+                self._child_filter(),
+                s.status.in_(COMPLETED_STATUSES),
+                s.final_outcome.is_not(None),
+                s.screen_date <= up_to,
+            )
+            .order_by(s.child_id, s.screen_date, s.id)
+            .execution_options(yield_per=_BATCH)
+        )
+        with self._store.reading() as session:
+            for child_id, day, outcome, due, submitted, signed in session.execute(stmt):
+                yield HistoryRow(
+                    child_id,
+                    day,
+                    outcome,
+                    due,
+                    submitted.date() if submitted else None,
+                    signed.date() if signed else None,
+                )
+
+    def events(self, start: date, end: date) -> Iterator[EventRow]:
+        stmt = (
+            select(Event.child_id, Event.kind, Event.on_date)
+            .join(Child, Child.id == Event.child_id)
+            .where(self._child_filter(), Event.on_date >= start, Event.on_date <= end)
+            .order_by(Event.child_id, Event.on_date)
+        )
+        with self._store.reading() as session:
+            for child_id, kind, day in session.execute(stmt):
+                yield EventRow(child_id, kind, day)
 
     def _lowest_outcome(self) -> str:
         outcomes = self.meta().outcomes

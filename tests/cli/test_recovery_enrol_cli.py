@@ -11,9 +11,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from cse_screen.cli import main
 from cse_screen.errors import UserError
-from cse_screen.storage.keyslots import keyslot_path
-from cse_screen.storage.recovery import generate_recovery_keypair
-from cse_screen.storage.store import Store
+from cse_screen.vault.keyslots import keyslot_path
+from cse_screen.vault.recovery import generate_recovery_keypair
+from cse_screen.vault.store import Store
 
 PASSWORD = 'first "pass" @/:'
 NEW = "second pässword"

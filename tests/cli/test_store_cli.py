@@ -10,7 +10,7 @@ import pytest
 
 from cse_screen.cli import main
 from cse_screen.core import registry
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 PASSWORD = 'first "pass" @/:'
 NEW = "second pässword"

@@ -9,7 +9,7 @@ from screens_fixtures import PASSWORD, admin_ctx, known, known_template, make_co
 
 from cse_screen.errors import PermissionDenied
 from cse_screen.storage.services.audit import AuditQuery
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 __all__ = ["admin_ctx", "known", "known_template"]
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from screens_fixtures import known, known_template, make_context, open_store, out_dir, shown_window
 
 from cse_screen.gui.main_window import MainWindow
-from cse_screen.storage.backup import check_backup
+from cse_screen.vault.backup import check_backup
 
 __all__ = ["known", "known_template", "out_dir"]
 

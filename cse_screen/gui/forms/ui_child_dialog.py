@@ -159,7 +159,6 @@ class Ui_ChildDialogForm(object):
 
         self.errorLabel = QLabel(ChildDialogForm)
         self.errorLabel.setObjectName(u"errorLabel")
-        self.errorLabel.setStyleSheet(u"QLabel { color: #c62828; font-weight: bold; }")
         self.errorLabel.setWordWrap(True)
         self.errorLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -261,7 +260,7 @@ class Ui_ChildDialogForm(object):
         self.teamCombo.setAccessibleName(QCoreApplication.translate("ChildDialogForm", u"Team", None))
 #endif // QT_CONFIG(accessibility)
 #if QT_CONFIG(accessibility)
-        self.errorLabel.setAccessibleName(QCoreApplication.translate("ChildDialogForm", u"Problem with the details", None))
+        self.errorLabel.setAccessibleDescription(QCoreApplication.translate("ChildDialogForm", u"Problem with the details", None))
 #endif // QT_CONFIG(accessibility)
     # retranslateUi
 

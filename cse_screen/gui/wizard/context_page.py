@@ -83,6 +83,7 @@ class ContextPage(QScrollArea):
         layout.addLayout(form)
         layout.addStretch(1)
         self.setWidget(body)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields take Tab, not the page
 
     # -- construction -------------------------------------------------------------------------
     def _build_intro(self, body: QWidget, layout: QVBoxLayout) -> None:

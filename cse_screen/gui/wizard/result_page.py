@@ -25,19 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cse_screen.core import dates
+from cse_screen.core import contrast, dates
 from cse_screen.core.model import Questionnaire
 from cse_screen.core.scoring import ScoreResult
 from cse_screen.errors import UserError
+from cse_screen.gui.a11y import announce
+from cse_screen.gui.theme import set_tone
 from cse_screen.gui.wizard.draft import DraftController
-
-ERROR_STYLE = "QLabel { color: #c62828; font-weight: bold; }"
 
 
 def badge_style(colour: str) -> str:
-    """A filled badge in the outcome's colour with text that stays readable on it."""
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    text = "#000000" if (red * 299 + green * 587 + blue * 114) / 1000 > 140 else "#ffffff"
+    """A filled badge in the outcome's colour with the text colour of higher contrast on it."""
+    text = contrast.text_colour_on(colour)
     return (
         f"QLabel {{ background: {colour}; color: {text}; border-radius: 6px;"
         " padding: 8px 14px; font-weight: bold; }"
@@ -80,6 +79,7 @@ class ResultPage(QScrollArea):
         self._build_submit(body, layout)
         layout.addStretch(1)
         self.setWidget(body)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its controls take Tab, not the page
 
     def _build_outcome(self, body: QWidget, layout: QVBoxLayout) -> None:
         row = QHBoxLayout()
@@ -129,13 +129,11 @@ class ResultPage(QScrollArea):
         )
         form.addRow(self.signoff)
         self.override_error = _label(group, "overrideError")
-        self.override_error.setStyleSheet(ERROR_STYLE)
         form.addRow(self.override_error)
         layout.addWidget(group)
 
     def _build_submit(self, body: QWidget, layout: QVBoxLayout) -> None:
         self.submit_error = _label(body, "submitError")
-        self.submit_error.setStyleSheet(ERROR_STYLE)
         layout.addWidget(self.submit_error)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -170,6 +168,12 @@ class ResultPage(QScrollArea):
         self.quality.setText("<b>Completeness:</b>" + _bullets(lines))
         self.clear_errors()
         self._override_changed()
+        self._announce_outcome()
+
+    def _announce_outcome(self) -> None:
+        """Read the outcome and why before focus lands in the judgement box below it."""
+        parts = [f"Result: {self.badge.text()}.", self.computed.text(), self.next_due.text()]
+        announce(self.badge, " ".join(parts))
 
     def final_outcome(self) -> str:
         chosen = str(self.override.currentData() or "")
@@ -182,7 +186,10 @@ class ResultPage(QScrollArea):
         final = self._q.outcome(self.final_outcome())
         self.badge.setText(final.label)
         self.badge.setStyleSheet(badge_style(final.colour))
-        self.badge.setAccessibleName(f"Outcome: {final.label}")
+        self.badge.setAccessibleDescription("Outcome")
+        self.override.setAccessibleDescription(
+            f"The scoring rules computed {computed.label}; final outcome {final.label}."
+        )
         if final.id == computed.id:
             self.computed.setText(f"Computed by the scoring rules of {self._q.label}.")
         else:
@@ -202,13 +209,15 @@ class ResultPage(QScrollArea):
         )
 
     def clear_errors(self) -> None:
-        self.override_error.clear()
-        self.submit_error.clear()
+        set_tone(self.override_error, "")
+        set_tone(self.submit_error, "")
 
     def show_override_error(self, error: UserError) -> None:
-        self.override_error.setText(str(error))
+        set_tone(self.override_error, str(error), "error")
         self.reason.setFocus()
+        self.ensureWidgetVisible(self.reason, 40, 80)
 
     def show_submit_error(self, error: UserError) -> None:
-        self.submit_error.setText(str(error))
+        set_tone(self.submit_error, str(error), "error")
         self.submit.setFocus()
+        self.ensureWidgetVisible(self.submit_error, 40, 80)

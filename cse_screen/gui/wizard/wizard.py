@@ -8,6 +8,7 @@ wizard (or the laptop lid, or a crash) loses nothing.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTime, QTimer, Signal
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.errors import OverrideInvalid, ScreeningIncomplete, UserError
+from cse_screen.gui.a11y import announce, mark_heading
+from cse_screen.gui.theme import set_tone
 from cse_screen.gui.wizard.context_page import ContextPage
 from cse_screen.gui.wizard.draft import DraftController
 from cse_screen.gui.wizard.result_page import ResultPage
@@ -92,6 +95,7 @@ class ScreeningWizard(QWidget):
         record = self.controller.record
         self.title = QLabel(self._title_text(), self)
         self.title.setObjectName("wizardTitle")
+        mark_heading(self.title)
         layout.addWidget(self.title)
         if record.status == "returned" and record.returned_reason:
             returned = QLabel(f"Returned for changes: {record.returned_reason}", self)
@@ -115,6 +119,11 @@ class ScreeningWizard(QWidget):
         self.hint.setObjectName("keyHint")
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
+        self.problem = QLabel(self)  # why Submit was refused, shown on every page until fixed
+        self.problem.setObjectName("submitProblem")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        layout.addWidget(self.problem)
 
     def _title_text(self) -> str:
         record = self.controller.record
@@ -204,7 +213,9 @@ class ScreeningWizard(QWidget):
         page.focus_first()
 
     def show_result(self) -> None:
+        """The result page; the computed outcome is read before focus reaches the judgement."""
         self.flush_notes()
+        set_tone(self.problem, "")
         self.result_page.show_result(self.controller)
         self.stack.setCurrentWidget(self.result_page)
         self._update_chrome()
@@ -260,6 +271,9 @@ class ScreeningWizard(QWidget):
             number = ids.index(current) + 1 if current in ids else 0
             title = html.escape(self.pages[current].section.title)
             self.step_label.setText(f"<b>Section {number} of {len(ids)}:</b> {title}")
+        if on_context or current is not None:  # the result page announces its outcome instead
+            spoken = html.unescape(re.sub(r"<[^>]+>", "", self.step_label.text()))
+            announce(self.step_label, spoken)
         self.hint.setText(CONTEXT_KEY_HINT if on_context else KEY_HINT)
         first = bool(ids) and ids[0] == current
         self.back_button.setEnabled(
@@ -359,11 +373,36 @@ class ScreeningWizard(QWidget):
             return
         except ScreeningIncomplete as exc:
             self.result_page.show_submit_error(exc)
+            self._go_to_first_problem(str(exc))
             return
         except UserError as exc:
             self.result_page.show_submit_error(exc)
+            self._go_to_first_problem(str(exc))
             return
         except Exception as exc:
             self._failed(exc)
             return
         self.submitted.emit(self.controller.screening_id)
+
+    def _go_to_first_problem(self, refusal: str) -> None:
+        """After a refused submit, put focus on the first thing to fix, scrolled into view.
+
+        The refusal stays in words above the page (and is read out) so the worker knows why
+        the wizard moved; it goes once the result page is shown again.
+        """
+        missing_context = self.controller.missing_context()
+        unanswered = self.controller.next_unanswered()
+        evidence = self.controller.evidence_missing()
+        if missing_context and self.context_page is not None:
+            self.show_context()
+            where = f"now at {missing_context[0].label}"
+        elif unanswered is not None or evidence:
+            item_id = unanswered if unanswered is not None else evidence[0]
+            section = self.controller.questionnaire.section_of(item_id).id
+            self.show_section(section)
+            self.pages[section].focus_item(item_id, evidence=unanswered is None)
+            where = f"now at question {item_id}"
+        else:
+            return  # nothing to go to: focus stays on the refusal beside Submit
+        set_tone(self.problem, f"Not submitted: {refusal}", "error")
+        announce(self.problem, f"Not submitted: {refusal} {where.capitalize()}.", assertive=True)

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from cse_screen.storage.models import AuditRow, Child, Event, Screening, User
 from cse_screen.storage.records import AuditEntry, ChainReport
-from cse_screen.storage.services.context import ServiceContext
+from cse_screen.storage.services import roles
+from cse_screen.storage.services.context import Refusal, ServiceContext
 
 GENESIS = "0" * 64
 
@@ -163,6 +164,14 @@ def append(
     return row
 
 
+def record_refusal(ctx: ServiceContext, refusal: Refusal) -> None:
+    """Write a role check's refusal to the trail, in its own transaction (the refused work is
+    rolled back). Every context is built with this as its ``record_denial``."""
+    detail = {"attempted": refusal.action, "role": ctx.user.role}
+    with ctx.transaction() as session:
+        append(session, ctx, DENIED, refusal.entity, refusal.entity_id, detail)
+
+
 def chain_head(session: Session) -> tuple[int, str]:
     """(number of entries, hash of the last) as the caller's transaction sees them."""
     last = session.execute(
@@ -234,9 +243,7 @@ class AuditLog:
         self, *, offset: int = 0, limit: int = 500, action: str | None = None
     ) -> list[AuditEntry]:
         """Newest first; for leads and admins (the log names every user's actions)."""
-        from cse_screen.storage.services.roles import require_role  # roles writes through us
-
-        require_role(self._ctx, ("lead", "admin"), "read the audit trail", "audit")
+        roles.require_role(self._ctx, ("lead", "admin"), "read the audit trail", "audit")
         stmt = select(AuditRow).order_by(AuditRow.seq.desc()).offset(offset).limit(limit)
         if action:
             stmt = stmt.where(AuditRow.action == action)
@@ -259,9 +266,7 @@ class AuditLog:
     # -- the audit viewer ------------------------------------------------------------------
     def _scope(self, what: str) -> list[ColumnElement[bool]]:
         """Refuse workers; limit a lead to their team's part of the trail."""
-        from cse_screen.storage.services.roles import require_role  # roles writes through us
-
-        require_role(self._ctx, ("lead", "admin"), what, "audit")
+        roles.require_role(self._ctx, ("lead", "admin"), what, "audit")
         user = self._ctx.user
         return [team_scope(user.team)] if user.role == "lead" else []
 

@@ -84,7 +84,9 @@ def _filtered(stmt: Any, ctx: ServiceContext, query: RegisterQuery) -> Any:
         stmt = _due(stmt, query.due, ctx.today())
     text = unicodedata.normalize("NFC", query.search.strip()).casefold()
     if text:
-        stmt = stmt.where(func.instr(Child.name_key, text) > 0)
+        # LIKE with the user's % and _ escaped, not SQLite's instr(): every engine has it, and
+        # both sides are already casefolded, so LIKE's own case rules change nothing.
+        stmt = stmt.where(Child.name_key.contains(text, autoescape=True))
     return stmt
 
 

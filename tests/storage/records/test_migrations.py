@@ -7,9 +7,9 @@ from pathlib import Path
 
 from records_fixtures import ADMIN, PASSWORD
 
-from cse_screen.storage import migrate
 from cse_screen.storage.records import RegisterQuery
-from cse_screen.storage.store import Store
+from cse_screen.vault import migrate
+from cse_screen.vault.store import Store
 
 
 def first_schema_only(tmp_path: Path) -> Path:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from cse_screen.storage.engine import driver_connection
+from cse_screen.vault.engine import driver_connection
 
 MAX_PROBLEMS = 50
 _PAGE = re.compile(r"page (\d+)", re.IGNORECASE)

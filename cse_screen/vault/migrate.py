@@ -15,13 +15,11 @@ handed to ``migrations/env.py``, because only this process holds the key. The up
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 from cse_screen.errors import (
@@ -30,43 +28,18 @@ from cse_screen.errors import (
     NotADatabase,
     UserError,
 )
-from cse_screen.storage.engine import db_errors, translate_error
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-
-
-def alembic_config(
-    connection: Connection | None = None, script_location: Path | str | None = None
-) -> Config:
-    """An Alembic configuration built in code, optionally carrying an open connection."""
-    config = Config()
-    config.set_main_option("script_location", str(script_location or MIGRATIONS_DIR))
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
-
-
-def _scripts(script_location: Path | str | None) -> ScriptDirectory:
-    return ScriptDirectory.from_config(alembic_config(script_location=script_location))
-
-
-def head_revision(script_location: Path | str | None = None) -> str | None:
-    """The newest schema revision this version of the application knows."""
-    return _scripts(script_location).get_current_head()
-
-
-def known_revisions(script_location: Path | str | None = None) -> set[str]:
-    return {rev.revision for rev in _scripts(script_location).walk_revisions()}
-
-
-def _current(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
-
-
-def current_revision(engine: Engine) -> str | None:
-    """The revision the database is stamped with (None for a new, empty database)."""
-    with engine.connect() as connection:
-        return _current(connection)
+from cse_screen.storage.revisions import MIGRATIONS_DIR as MIGRATIONS_DIR
+from cse_screen.storage.revisions import (
+    REQUIRES_KEY,
+    alembic_config,
+    current_revision,
+    head_revision,
+    known_revisions,
+    release_for,
+    stamped_revision,
+)
+from cse_screen.vault.backup import write_backup
+from cse_screen.vault.engine import db_errors, translate_error
 
 
 def _has_tables(engine: Engine) -> bool:
@@ -83,12 +56,27 @@ def backup_path_for(db_path: Path, revision: str | None) -> Path:
     return db_path.with_name(f"{db_path.name}.before-upgrade-{revision or 'none'}-{stamp}.backup")
 
 
+def required_release(engine: Engine) -> str | None:
+    """The release a database says it needs (written by each upgrade since 0.2.0), or None."""
+    with engine.connect() as connection:
+        has_meta = connection.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+        ).scalar()
+        if not has_meta:
+            return None
+        return connection.exec_driver_sql(
+            "SELECT value FROM meta WHERE key = ?", (REQUIRES_KEY,)
+        ).scalar()
+
+
 def _check_upgradable(engine: Engine, db_path: Path, current: str | None, known: set[str]) -> bool:
     """Whether a backup is needed first; refuses foreign and newer databases untouched."""
     if current is not None and current not in known:
+        needed = required_release(engine)
+        version = f"cse-screen {needed}" if needed else "that version"
         raise DatabaseTooNew(
-            f"the database {db_path} was written by a newer version of cse-screen; "
-            "install that version or newer to open it (nothing was changed)"
+            f"the database {db_path} was written by a newer version of cse-screen (schema "
+            f"{current}); install {version} or newer to open it (nothing was changed)"
         )
     has_tables = _has_tables(engine)
     if current is None and has_tables:
@@ -112,11 +100,46 @@ def upgrade(
         needs_backup = _check_upgradable(engine, db_path, current, known_revisions(script_location))
     backup = None
     if needs_backup:
-        from cse_screen.storage.backup import write_backup  # backup also imports this module
-
         backup = write_backup(engine, db_path, backup_path_for(db_path, current))
     _run_in_one_transaction(engine, db_path, script_location, backup)
     return backup
+
+
+@dataclass(frozen=True)
+class Upgraded:
+    """What opening did to an older database's schema, and where the backup taken first is."""
+
+    from_revision: str
+    to_revision: str | None
+    backup: Path | None
+
+    def sentence(self, db_path: Path, release: str) -> str:
+        """What the user and IT are told (CLI stderr, the app's message)."""
+        saved = f"; the database as it was is backed up in {self.backup}" if self.backup else ""
+        return (
+            f"upgraded the database {db_path} from schema {self.from_revision} to "
+            f"{self.to_revision} for cse-screen {release}{saved}"
+        )
+
+    def audit_detail(self, release: str) -> dict[str, Any]:
+        """What the audit trail keeps (the backup's name; its folder is the database's)."""
+        return {
+            "from_schema": self.from_revision,
+            "to_schema": self.to_revision,
+            "release": release,
+            "backup": self.backup.name if self.backup else None,
+        }
+
+
+def upgrade_reporting(engine: Engine, db_path: Path) -> Upgraded | None:
+    """Bring the schema up to date; say what changed when it was an existing database."""
+    with db_errors(db_path):
+        before = current_revision(engine)
+    backup = upgrade(engine, db_path)
+    if before is None:
+        return None
+    after = current_revision(engine)
+    return Upgraded(before, after, backup) if after != before else None
 
 
 def _driver(connection: Connection) -> Any:
@@ -132,11 +155,24 @@ def _run_in_one_transaction(
         try:
             with connection.begin():
                 command.upgrade(alembic_config(connection, script_location), "head")
+                _record_required_release(connection)
                 _require_foreign_keys_intact(connection)
         except Exception as exc:
             raise _migration_error(exc, db_path, backup) from exc
         finally:
             _driver(connection).execute("PRAGMA foreign_keys = ON")
+
+
+def _record_required_release(connection: Connection) -> None:
+    """Stamp the release needed to open the database, for a too-old build's refusal."""
+    needed = release_for(stamped_revision(connection))
+    has_meta = connection.exec_driver_sql(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+    ).scalar()
+    if needed and has_meta:
+        connection.exec_driver_sql(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (REQUIRES_KEY, needed)
+        )
 
 
 def _require_foreign_keys_intact(connection: Connection) -> None:

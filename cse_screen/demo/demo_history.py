@@ -13,7 +13,7 @@ from typing import Any
 
 from cse_screen.core import dates, judgement, scoring
 from cse_screen.core.model import Questionnaire
-from cse_screen.storage.demo_names import FIRST_NAMES, SURNAMES, people
+from cse_screen.demo.demo_names import FIRST_NAMES, SURNAMES, people
 from cse_screen.storage.services.children import name_key
 from cse_screen.storage.services.latest import outcome_rank
 

@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 
 from cse_screen.core import registry
+from cse_screen.demo.demo_history import Generator, Plan
 from cse_screen.errors import UserError
-from cse_screen.storage.demo_history import Generator, Plan
 from cse_screen.storage.models import Base, Child, Event, Screening, User
 from cse_screen.storage.services import audit, roles
 

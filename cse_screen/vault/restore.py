@@ -19,55 +19,22 @@ runs before every unlock, so whoever opens the database next completes the resto
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from pathlib import Path
 from typing import BinaryIO
 
 from cse_screen.errors import BackupFailed, DatabaseTooNew
-from cse_screen.storage.atomic import atomic_write_bytes, fsync_dir, is_disk_full, storage_full
-from cse_screen.storage.backup import BackupInfo, check_backup
-from cse_screen.storage.keyslots import keyslot_path
+from cse_screen.fileowner import keep_owner_and_mode, stat_or_none
+from cse_screen.storage.revisions import known_revisions
+from cse_screen.vault.atomic import atomic_write_bytes, fsync_dir, is_disk_full, storage_full
+from cse_screen.vault.backup import BackupInfo, check_backup
+from cse_screen.vault.journal import Files, unlink
+from cse_screen.vault.journal import finish_interrupted_restore as _finish_interrupted
+from cse_screen.vault.journal import roll_forward as _roll_forward
+from cse_screen.vault.keyslots import keyslot_path
 
-NEW_SUFFIX = ".restore-new"
-ASIDE_SUFFIX = ".before-restore"
-JOURNAL_SUFFIX = ".restore-journal"
 _CHUNK = 1024 * 1024
-
-
-def _with_suffix(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
-
-
-class _Files:
-    """Every name the procedure touches, derived from the database path."""
-
-    def __init__(self, db_path: Path) -> None:
-        self.db = db_path
-        self.keys = keyslot_path(db_path)
-        self.new_db = _with_suffix(self.db, NEW_SUFFIX)
-        self.new_keys = _with_suffix(self.keys, NEW_SUFFIX)
-        self.aside_db = _with_suffix(self.db, ASIDE_SUFFIX)
-        self.aside_keys = _with_suffix(self.keys, ASIDE_SUFFIX)
-        self.journal = _with_suffix(self.db, JOURNAL_SUFFIX)
-
-    def leftovers(self) -> list[Path]:
-        return [self.new_db, self.new_keys]
-
-    def aside(self) -> list[Path]:
-        return [self.aside_keys, *_sqlite_family(self.aside_db)]
-
-
-def _sqlite_family(db: Path) -> list[Path]:
-    return [db, _with_suffix(db, "-wal"), _with_suffix(db, "-shm"), _with_suffix(db, "-journal")]
-
-
-def _unlink(path: Path) -> None:
-    # Check first: on a read-only file system unlink fails even for a name that is absent.
-    if path.exists() or path.is_symlink():
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
 
 
 def _copy_part(source: BinaryIO, offset: int, length: int, target: Path) -> None:
@@ -86,18 +53,21 @@ def _copy_part(source: BinaryIO, offset: int, length: int, target: Path) -> None
         os.fsync(sink.fileno())
 
 
-def _extract(info: BackupInfo, files: _Files) -> None:
+def _extract(info: BackupInfo, files: Files) -> None:
     """Step 2: the new files beside the old ones; on any failure, nothing is left behind."""
     for path in files.leftovers():
-        _unlink(path)
+        unlink(path)
     slots_at = info.header_bytes + info.manifest_bytes
     try:
         with open(info.path, "rb") as source:
             _copy_part(source, slots_at, info.keyslot_bytes, files.new_keys)
             _copy_part(source, slots_at + info.keyslot_bytes, info.database_bytes, files.new_db)
+        # Root restoring a user's database must leave it the user's, as it was.
+        keep_owner_and_mode(files.new_keys, stat_or_none(files.keys))
+        keep_owner_and_mode(files.new_db, stat_or_none(files.db))
     except BaseException as exc:
         for path in files.leftovers():
-            _unlink(path)
+            unlink(path)
         if is_disk_full(exc):
             raise storage_full(files.db) from None
         if isinstance(exc, OSError):
@@ -106,65 +76,13 @@ def _extract(info: BackupInfo, files: _Files) -> None:
     fsync_dir(files.db.parent)
 
 
-def _set_aside_database(files: _Files) -> None:
-    """Move the old database aside, then its WAL; drop its shared-memory index.
-
-    The database moves first: if a kill comes in between, a rerun sees no database at the
-    original name and only moves the WAL after it, keeping the parked pair together.
-    """
-    family, aside = _sqlite_family(files.db), _sqlite_family(files.aside_db)
-    if files.db.exists():
-        for stale in aside:  # a pair parked by an earlier restore that kept it
-            _unlink(stale)
-        files.db.replace(files.aside_db)
-    for current, parked in ((family[1], aside[1]), (family[3], aside[3])):
-        if current.exists():
-            current.replace(parked)
-    _unlink(family[2])
-
-
-def _roll_forward(files: _Files, keep_previous: bool) -> None:
-    """Steps 4 and 5; safe to run again from any point after the journal was written."""
-    if files.new_db.exists():
-        _set_aside_database(files)
-        files.new_db.replace(files.db)
-    if files.new_keys.exists():
-        if files.keys.exists():
-            files.keys.replace(files.aside_keys)
-        files.new_keys.replace(files.keys)
-    fsync_dir(files.db.parent)
-    _unlink(files.journal)
-    fsync_dir(files.db.parent)
-    if not keep_previous:
-        for path in files.aside():
-            _unlink(path)
-
-
 def finish_interrupted_restore(db_path: Path | str) -> bool:
-    """Complete a restore that was killed after it was decided; discard one killed before.
-
-    Returns True when an interrupted restore was completed.
-    """
-    files = _Files(Path(db_path))
-    if files.journal.exists():
-        _roll_forward(files, keep_previous=_journal_says_keep(files.journal))
-        return True
-    for path in files.leftovers():
-        _unlink(path)
-    return False
-
-
-def _journal_says_keep(journal: Path) -> bool:
-    """Whether the interrupted restore was asked to keep the old files (yes, when unsure)."""
-    try:
-        return bool(json.loads(journal.read_text(encoding="utf-8")).get("keep_previous", True))
-    except (OSError, ValueError, AttributeError):
-        return True
+    """Complete a restore of ``db_path`` that was killed after it was decided; discard one
+    killed before. Returns True when an interrupted restore was completed."""
+    return _finish_interrupted(db_path, keyslot_path(db_path))
 
 
 def _require_known_schema(info: BackupInfo, script_location: Path | str | None) -> None:
-    from cse_screen.storage.migrate import known_revisions  # migrate imports backup
-
     revision = info.schema_revision
     if revision is not None and revision not in known_revisions(script_location):
         raise DatabaseTooNew(
@@ -190,7 +108,7 @@ def restore_backup(
     _require_known_schema(info, script_location)
     if not db_path.parent.is_dir():
         raise BackupFailed(f"the folder for the database {db_path} does not exist")
-    files = _Files(db_path)
+    files = Files(db_path, keyslot_path(db_path))
     finish_interrupted_restore(db_path)
     _extract(info, files)
     journal = {"restore": 1, "keep_previous": keep_previous}

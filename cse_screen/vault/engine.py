@@ -37,8 +37,9 @@ from cse_screen.errors import (
     SQLCipherMissing,
     UserError,
 )
+from cse_screen.fileowner import give_to_folder_owner, make_folders
 from cse_screen.paths import default_database
-from cse_screen.storage.atomic import is_disk_full, storage_full, write_error
+from cse_screen.vault.atomic import is_disk_full, storage_full, write_error
 
 # The DB-API module used for every connection. Tests swap it for the stock sqlite3 module to
 # prove that we refuse to run unencrypted.
@@ -183,8 +184,9 @@ def _create_empty(db_path: Path) -> None:
     SQLite gives its -wal and -shm files the permissions of the database file.
     """
     try:
-        db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_folders(db_path.parent)
         fd = os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        give_to_folder_owner(db_path)
     except FileExistsError:
         raise UserError(
             f"the database file {db_path} already exists; it was not overwritten"

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from cse_screen.errors import UserError, WrongPassword
-from cse_screen.storage.atomic import atomic_write_bytes
+from cse_screen.vault.atomic import PRIVATE_FILE_MODE, PUBLIC_FILE_MODE, atomic_write_bytes
 
 SCHEME = "rsa-oaep-sha256"
 KEY_BITS = 3072
@@ -114,6 +114,7 @@ def generate_recovery_keypair(
     public_pem = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    atomic_write_bytes(private_out, private_pem)
-    atomic_write_bytes(public_out, public_pem)
+    atomic_write_bytes(private_out, private_pem, PRIVATE_FILE_MODE)
+    # Readable by all: it is copied to a share for every user's 'recovery enrol' and 'init'.
+    atomic_write_bytes(public_out, public_pem, PUBLIC_FILE_MODE)
     return fingerprint(key.public_key())

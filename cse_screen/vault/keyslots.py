@@ -22,7 +22,6 @@ import hashlib
 import hmac
 import json
 import os
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -31,9 +30,12 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from cse_screen.errors import DatabaseDamaged, UserError, WrongPassword
-from cse_screen.storage import recovery
-from cse_screen.storage.atomic import atomic_write_bytes, remove_stale_temps
-from cse_screen.storage.kdf import SALT_BYTES, KdfParams, current_params, derive_key
+from cse_screen.fileowner import permission_problem
+from cse_screen.storage.usernames import normalise_user
+from cse_screen.vault import recovery
+from cse_screen.vault.atomic import atomic_write_bytes, remove_stale_temps
+from cse_screen.vault.journal import finish_interrupted_restore
+from cse_screen.vault.kdf import SALT_BYTES, KdfParams, current_params, derive_key
 
 FORMAT_NAME = "cse-screen-keyslots"
 FORMAT_VERSION = 1
@@ -53,11 +55,6 @@ def keyslot_path(db_path: Path | str) -> Path:
 
 def new_database_key() -> bytes:
     return os.urandom(KEY_BYTES)
-
-
-def normalise_user(user: str) -> str:
-    """User names compare in NFC form, like passwords, so accents typed differently still match."""
-    return unicodedata.normalize("NFC", user)
 
 
 def key_check(key: bytes) -> str:
@@ -232,8 +229,9 @@ class KeyslotFile:
             raw = path.read_bytes()
         except FileNotFoundError:
             raise _damaged(path, "is missing") from None
-        except OSError:
-            raise _damaged(path, "cannot be read") from None
+        except OSError as exc:
+            refused = permission_problem(exc)  # not damage: say whose it is and the fix
+            raise refused or _damaged(path, "cannot be read") from None
         return cls.from_bytes(path, raw)
 
     @classmethod
@@ -377,9 +375,7 @@ class KeyslotFile:
 def _finish_restore(path: Path) -> None:
     """Complete a restore a kill interrupted, before anyone unlocks with a half-restored pair."""
     if path.name.endswith(SUFFIX):
-        from cse_screen.storage.restore import finish_interrupted_restore  # restore imports us
-
-        finish_interrupted_restore(path.with_name(path.name[: -len(SUFFIX)]))
+        finish_interrupted_restore(path.with_name(path.name[: -len(SUFFIX)]), path)
 
 
 def _require_password(password: str) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from cse_screen.errors import StorageFull, UserError
+from cse_screen.fileowner import keep_owner_and_mode, stat_or_none
 
 # Errors that mean "no room": a full disk, a per-file size limit, a full quota.
 _FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)})
@@ -34,6 +35,8 @@ _TEMP_NAME = re.compile(
     rf"^\.(?P<target>.+)\.(?P<pid>[0-9]+)\.[0-9a-f]{{{2 * _TOKEN_BYTES}}}{re.escape(_TEMP_SUFFIX)}$"
 )
 PRIVATE_FILE_MODE = 0o600
+#: For files meant to be shared, such as the IT recovery public key.
+PUBLIC_FILE_MODE = 0o644
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -90,6 +93,19 @@ def _open_private(path: Path) -> BinaryIO:
     return os.fdopen(fd, "wb")
 
 
+def _settle(temp: Path, target: Path, mode: int | None) -> None:
+    """Give the new file its permissions and owner before it takes ``target``'s name.
+
+    A replaced file keeps its owner and permissions (so root replacing a user's keyslots leaves
+    them the user's); a new file gets ``mode`` (owner-only unless asked) and, as root, the
+    folder's owner. An explicit ``mode`` wins over the replaced file's.
+    """
+    replaced = stat_or_none(target)
+    keep_owner_and_mode(temp, replaced)
+    if mode is not None:
+        temp.chmod(mode)
+
+
 def _discard(temp: Path) -> None:
     """Best effort: the original error matters more than a failure to clean up after it."""
     if temp.exists():
@@ -98,7 +114,7 @@ def _discard(temp: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_writer(target: Path | str) -> Iterator[BinaryIO]:
+def atomic_writer(target: Path | str, mode: int | None = None) -> Iterator[BinaryIO]:
     """Yield a file to write; on a clean exit it replaces ``target`` in one step.
 
     If the body raises (including :class:`cse_screen.errors.Cancelled`), the temporary file is
@@ -112,6 +128,7 @@ def atomic_writer(target: Path | str) -> Iterator[BinaryIO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        _settle(temp, target, mode)
         temp.replace(target)
     except BaseException as exc:
         _discard(temp)
@@ -122,15 +139,16 @@ def atomic_writer(target: Path | str) -> Iterator[BinaryIO]:
     fsync_dir(target.parent)
 
 
-def atomic_write_bytes(target: Path | str, data: bytes) -> None:
+def atomic_write_bytes(target: Path | str, data: bytes, mode: int | None = None) -> None:
     """Replace ``target`` with ``data`` completely or not at all."""
-    with atomic_writer(target) as handle:
+    with atomic_writer(target, mode) as handle:
         handle.write(data)
 
 
 def atomic_replace(source: Path | str, target: Path | str) -> None:
     """Move an already written and flushed file over ``target`` and flush the folder entry."""
     source, target = Path(source), Path(target)
+    keep_owner_and_mode(source, stat_or_none(target))
     source.replace(target)
     fsync_dir(target.parent)
 

@@ -34,15 +34,16 @@ from typing import Any, BinaryIO
 from sqlalchemy import Engine
 
 from cse_screen.errors import BackupFailed, Cancelled, DatabaseDamaged, StorageFull
-from cse_screen.storage import keyslots
-from cse_screen.storage.atomic import (
+from cse_screen.storage.revisions import current_revision
+from cse_screen.vault import keyslots
+from cse_screen.vault.atomic import (
     atomic_writer,
     is_disk_full,
     remove_stale_temps,
     storage_full,
     temp_path_for,
 )
-from cse_screen.storage.engine import (
+from cse_screen.vault.engine import (
     PLAINTEXT_HEADER,
     db_errors,
     driver_connection,
@@ -138,8 +139,6 @@ def _poll(cancel: Cancel | None) -> None:
 
 
 def _manifest(engine: Engine) -> bytes:
-    from cse_screen.storage.migrate import current_revision  # migrate imports this module
-
     data = {
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "schema_revision": current_revision(engine),
@@ -323,19 +322,3 @@ def check_backup(path: Path | str) -> BackupInfo:
         manifest_bytes=manifest_len,
         keyslot_bytes=slots_len,
     )
-
-
-def restore_backup(
-    backup: Path | str,
-    db_path: Path | str,
-    *,
-    keep_previous: bool = False,
-    script_location: Path | str | None = None,
-) -> BackupInfo:
-    """Check ``backup``, then put its database and keyslots in place of ``db_path``'s.
-
-    The work is in ``restore.py``; it lives there to keep this module about the file format.
-    """
-    from cse_screen.storage.restore import restore_backup as _restore
-
-    return _restore(backup, db_path, keep_previous=keep_previous, script_location=script_location)

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from cse_screen.errors import UserError
-from cse_screen.storage.atomic import atomic_write_bytes
 from cse_screen.storage.services.context import utc_now
+from cse_screen.vault.atomic import atomic_write_bytes
 
 SUFFIX = ".pending-audit"
 MAX_NOTES = 1000

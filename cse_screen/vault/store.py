@@ -6,7 +6,7 @@ the services hanging off the store do the rest. The command line, the export and
 app all go through here, so they share the same role checks and audit trail.
 
 Failed logins and restores happen while the database cannot be written; they are noted beside
-it (see :mod:`cse_screen.storage.services.pending`) and audited by the next successful open.
+it (see :mod:`cse_screen.vault.pending`) and audited by the next successful open.
 """
 
 from __future__ import annotations
@@ -21,23 +21,26 @@ from typing import Any
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
+from cse_screen import __version__
 from cse_screen.errors import PermissionDenied, UserError, WrongPassword
-from cse_screen.storage import migrate
-from cse_screen.storage.engine import database_files, open_engine
-from cse_screen.storage.integrity import check_integrity
-from cse_screen.storage.keyslots import KeyslotFile, keyslot_path, normalise_user
 from cse_screen.storage.models import User
 from cse_screen.storage.records import ChainReport, UserRecord
-from cse_screen.storage.recovery import fingerprint, load_public_key
-from cse_screen.storage.services import anchor, audit, pending
+from cse_screen.storage.services import audit
 from cse_screen.storage.services import stats as stats_service
 from cse_screen.storage.services.audit import AuditLog
 from cse_screen.storage.services.children import ChildrenService
-from cse_screen.storage.services.context import ServiceContext, utc_now
+from cse_screen.storage.services.context import utc_now
 from cse_screen.storage.services.events import EventsService
 from cse_screen.storage.services.roles import require_role
 from cse_screen.storage.services.screenings import ScreeningsService
 from cse_screen.storage.services.users import UsersService, check_name, insert_user, user_record
+from cse_screen.storage.usernames import normalise_user
+from cse_screen.vault import anchor, migrate, pending
+from cse_screen.vault.context import local_context
+from cse_screen.vault.engine import database_files, open_engine
+from cse_screen.vault.integrity import check_integrity
+from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault.recovery import fingerprint, load_public_key
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ def tune_engine(engine: Engine) -> Engine:
 
 
 ROLLBACK = "rollback_suspected"
+UPGRADE = "upgrade"
+ANCHOR_RESET = "anchor_reset"
 
 
 class Store:
@@ -80,7 +85,7 @@ class Store:
     ) -> None:
         self.path = db_path
         self.engine = engine
-        self.context = ServiceContext(engine, db_path, user)
+        self.context = local_context(engine, db_path, user)
         self.audit = AuditLog(self.context)
         self.children = ChildrenService(self.context)
         self.screenings = ScreeningsService(self.context)
@@ -91,6 +96,9 @@ class Store:
         self._closed = False
         #: Sentences the user should see after opening (e.g. an older copy of the database).
         self.warnings: tuple[str, ...] = ()
+        #: Sentences that inform without alarming (an upgrade done, a copy recognised).
+        self.notices: tuple[str, ...] = ()
+        self.upgraded: migrate.Upgraded | None = None
 
     # --- opening ----------------------------------------------------------------------------
     @classmethod
@@ -138,7 +146,7 @@ class Store:
         team: str | None,
     ) -> Store:
         placeholder = UserRecord(0, name, full_name, "admin", team, True, utc_now())
-        ctx = ServiceContext(engine, db_path, placeholder)
+        ctx = local_context(engine, db_path, placeholder)
         with ctx.transaction() as session:
             row = insert_user(session, ctx, name, "admin", team, full_name)
             recovery = "yes" if keyslots.has_recovery else "no"
@@ -146,7 +154,7 @@ class Store:
             detail = {"recovery_slot": recovery}
             last = audit.append(session, ctx, audit.CREATE, "database", None, detail)
             record = user_record(row)
-        anchor.remember(db_id, last.seq, last.hash)
+        anchor.remember(db_id, last.seq, last.hash, db_path)
         return cls(db_path, engine, keyslots, key, record)
 
     @classmethod
@@ -168,9 +176,10 @@ class Store:
         """Open with a key already unwrapped (password or IT recovery) as ``user``."""
         engine = tune_engine(open_engine(db_path, key))
         try:
-            migrate.upgrade(engine, db_path)
+            upgraded = migrate.upgrade_reporting(engine, db_path)
             record = _load_user(engine, db_path, normalise_user(user))
             store = cls(db_path, engine, keyslots, key, record)
+            store.upgraded = upgraded
             store._audit_login()
         except BaseException:
             engine.dispose()
@@ -206,26 +215,55 @@ class Store:
         return store
 
     def _audit_login(self) -> None:
-        """Write the pending notes and the login; warn if the database went back in time."""
+        """Write the pending notes, an upgrade and the login; warn if the database went back in
+        time, and tell a copy that it is one."""
         notes = pending.read_notes(self.path)
         restored = any(n.get("action") == audit.RESTORE for n in notes)
         with self.context.transaction() as session:
             db_id = anchor.database_id(session)
             entries = audit.chain_head(session)[0]
-            warning = None if restored else anchor.rollback_warning(session, db_id)
+            copy = anchor.is_copy(db_id, self.path)
+            warning = None if restored or copy else anchor.rollback_warning(session, db_id)
             for entry in notes:
                 action = str(entry.pop("action", "unknown"))
                 audit.append(session, self.context, action, "database", None, entry, actor="-")
+            if self.upgraded is not None:
+                detail = self.upgraded.audit_detail(__version__)
+                audit.append(session, self.context, UPGRADE, "database", None, detail)
             if warning:
                 detail = {"entries_found": entries}
                 audit.append(session, self.context, ROLLBACK, "database", None, detail)
             last = audit.append(session, self.context, audit.LOGIN, "user", self.user.id)
         if notes:
             pending.clear(self.path)
+        self.notices = self._notices(copy)
         if warning:
             self.warnings = (warning,)
-        else:
-            anchor.remember(db_id, last.seq, last.hash)
+        elif not copy:
+            anchor.remember(db_id, last.seq, last.hash, self.path)
+
+    def _notices(self, copy: bool) -> tuple[str, ...]:
+        found = []
+        if self.upgraded is not None:
+            found.append(self.upgraded.sentence(self.path, __version__))
+        if copy:
+            found.append(anchor.copy_notice(self.path))
+        return tuple(found)
+
+    def reset_anchor(self) -> None:
+        """Make this database, at this path and as it is now, the one later opens are checked
+        against (administrators only, audited).
+
+        For a false alarm IT has looked into (a copy now in use, a database moved on purpose):
+        from the next open the rollback check works again, from this point on.
+        """
+        require_role(self.context, ("admin",), "reset the rollback check", "database")
+        with self.context.transaction() as session:
+            db_id = anchor.database_id(session)
+            detail = {"warning_cleared": bool(self.warnings)}
+            last = audit.append(session, self.context, ANCHOR_RESET, "database", None, detail)
+        anchor.remember(db_id, last.seq, last.hash, self.path)
+        self.warnings = ()
 
     # --- the signed-in user -----------------------------------------------------------------
     @property
@@ -259,7 +297,7 @@ class Store:
         cancel: Callable[[], bool] | None = None,
     ) -> Path:
         """An encrypted backup of the database and its keyslots (administrators only)."""
-        from cse_screen.storage import backup as backup_module
+        from cse_screen.vault import backup as backup_module
 
         require_role(self.context, ("admin",), "make backups", "database")
         out = Path(out)
@@ -318,7 +356,7 @@ def restore(backup: Path | str, db_path: Path | str) -> Any:
     The old files are kept beside it as ``.before-restore``; the restore is audited by the
     next successful open.
     """
-    from cse_screen.storage.restore import restore_backup
+    from cse_screen.vault.restore import restore_backup
 
     db_path = Path(db_path)
     info = restore_backup(backup, db_path, keep_previous=True)
@@ -328,7 +366,7 @@ def restore(backup: Path | str, db_path: Path | str) -> Any:
 
 def _load_user(engine: Any, db_path: Path, name: str) -> UserRecord:
     placeholder = UserRecord(0, name, None, "worker", None, True, utc_now())
-    ctx = ServiceContext(engine, db_path, placeholder)
+    ctx = local_context(engine, db_path, placeholder)
     with ctx.reading() as session:
         row = session.scalar(select(User).where(User.name == name))
         if row is None:
