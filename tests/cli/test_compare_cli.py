@@ -11,7 +11,7 @@ from cse_screen.cli import main
 from cse_screen.core import registry
 from cse_screen.core.loader import load_questionnaire
 from cse_screen.storage.services.compare import compare_candidate
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 PASSWORD = "pw"
 
