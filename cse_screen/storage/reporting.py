@@ -39,6 +39,7 @@ from cse_screen.storage.services import roles
 _BATCH = 2000
 #: Child fields that also count as the screening's context (the scorer merges them in).
 _CHILD_CONTEXT = ("gender", "ethnicity", "disability", "placement_type", "legal_status")
+_DEFAULT_OUTCOMES = ("no_current_risk", "low", "moderate", "significant")
 _DEFAULT_COLOURS = ("#2E7D32", "#F9A825", "#EF6C00", "#C62828")
 
 
@@ -76,11 +77,12 @@ def instrument_info(q: Questionnaire, screenings: int = 0) -> InstrumentInfo:
 
 
 def _fallback_outcomes() -> tuple[OutcomeInfo, ...]:
-    from cse_screen.storage.services.latest import OUTCOME_ORDER
-
+    """Only when no definition can be read at all: the contract ids of the default instrument
+    (DESIGN section 3), so an export still names its outcomes. Every other path reads them from
+    the definition."""
     return tuple(
         OutcomeInfo(o, o.replace("_", " ").capitalize(), c, rank)
-        for rank, (o, c) in enumerate(zip(OUTCOME_ORDER, _DEFAULT_COLOURS, strict=True))
+        for rank, (o, c) in enumerate(zip(_DEFAULT_OUTCOMES, _DEFAULT_COLOURS, strict=True))
     )
 
 
@@ -400,7 +402,7 @@ class StoreSource:
 
     def _lowest_outcome(self) -> str:
         outcomes = self.meta().outcomes
-        return min(outcomes, key=lambda o: o.rank).id if outcomes else "no_current_risk"
+        return min(outcomes, key=lambda o: o.rank).id if outcomes else _DEFAULT_OUTCOMES[0]
 
 
 def _screening_row(row: Any, answers: dict[str, str]) -> ScreeningRow:

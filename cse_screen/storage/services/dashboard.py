@@ -19,15 +19,15 @@ from cse_screen.storage.models import Child, Screening
 from cse_screen.storage.records import COMPLETED_STATUSES
 from cse_screen.storage.services import roles, stats
 from cse_screen.storage.services.context import ServiceContext
-from cse_screen.storage.services.latest import OUTCOME_ORDER
+from cse_screen.storage.services.latest import outcome_order
 from cse_screen.storage.services.register import (
     DUE_SOON_DAYS,
-    HIGH_RISK_OUTCOMES,
     attention_order,
+    high_outcomes,
     needs_attention,
 )
 
-__all__ = ["HIGH_RISK_OUTCOMES", "AttentionRow", "DashboardData", "MonthCounts", "compute"]
+__all__ = ["AttentionRow", "DashboardData", "MonthCounts", "compute", "high_outcomes"]
 TREND_MONTHS = 12
 ATTENTION_LIMIT = 50
 
@@ -93,7 +93,7 @@ def _trend(session: Any, ctx: ServiceContext, today: date) -> tuple[MonthCounts,
         )
         .group_by(month, standing)
     )
-    counts = {f"{s:%Y-%m}": dict.fromkeys(OUTCOME_ORDER, 0) for s in starts}
+    counts = {f"{s:%Y-%m}": dict.fromkeys(outcome_order(), 0) for s in starts}
     for key, outcome, count in session.execute(stats._scoped(stmt, ctx)):
         if key in counts and outcome in counts[key]:
             counts[key][outcome] = int(count)

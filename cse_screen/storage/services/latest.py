@@ -13,15 +13,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cse_screen.core.registry import outcome_scale
 from cse_screen.storage.models import Child, Event, Screening
 from cse_screen.storage.records import COMPLETED_STATUSES
 
-#: Outcome ids of the default instrument, lowest to highest (contract).
-OUTCOME_ORDER: tuple[str, ...] = ("no_current_risk", "low", "moderate", "significant")
+
+@cache
+def outcome_order() -> tuple[str, ...]:
+    """Outcome ids lowest to highest, from the shipped definitions (never a list in code);
+    read once, as the register asks for it on every child it refreshes."""
+    return outcome_scale()
 
 #: What the child's latest decided screening is: ``children.outcome_state``.
 SUBMITTED = "submitted"  # submitted at the outcome the rules computed, or raised
@@ -37,7 +43,8 @@ def outcome_rank(outcome: str | None) -> int | None:
     """Severity order of an outcome for sorting; an unknown id sorts as the highest."""
     if outcome is None:
         return None
-    return OUTCOME_ORDER.index(outcome) if outcome in OUTCOME_ORDER else len(OUTCOME_ORDER)
+    order = outcome_order()
+    return order.index(outcome) if outcome in order else len(order)
 
 
 def higher(a: str | None, b: str | None) -> str | None:

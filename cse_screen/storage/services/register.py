@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from cse_screen.core.registry import get_questionnaire
 from cse_screen.errors import ValidationFailed
 from cse_screen.storage.models import Child, Screening
 from cse_screen.storage.records import (
@@ -27,13 +28,21 @@ from cse_screen.storage.records import (
 from cse_screen.storage.services import due as due_words
 from cse_screen.storage.services import roles
 from cse_screen.storage.services.context import ServiceContext
-from cse_screen.storage.services.latest import LOWERED, RETURNED
+from cse_screen.storage.services.latest import LOWERED, RETURNED, outcome_order
 
 MAX_LIMIT = 5000
 DUE_SOON_DAYS = 7
 NOT_SCREENED = "none"
 #: Outcomes that put a child among those needing attention whatever their due date.
-HIGH_RISK_OUTCOMES: tuple[str, ...] = ("moderate", "significant")
+
+
+def high_outcomes() -> tuple[str, ...]:
+    """Latest outcomes that put a child on the attention list whatever their due date: the
+    active definition's upper half, and anything another version ranks above it."""
+    order = outcome_order()
+    lowest = get_questionnaire().high_outcomes[0]
+    return order[order.index(lowest) :] if lowest in order else (lowest,)
+
 
 _SORT_COLUMNS: dict[str, Any] = {
     "ref": Child.case_ref,
@@ -81,7 +90,7 @@ def needs_attention(today: date) -> Any:
     lowering awaiting sign-off, a high effective outcome, or an overdue re-screen."""
     return (
         Child.outcome_state.in_((RETURNED, LOWERED))
-        | Child.latest_outcome.in_(HIGH_RISK_OUTCOMES)
+        | Child.latest_outcome.in_(high_outcomes())
         | (Child.next_due < today)
     )
 
