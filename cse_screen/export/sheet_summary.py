@@ -223,20 +223,7 @@ def _period_block(
             before.children,
         ),
     ]
-    for label, key, a, b, base, base_a, base_b in lines:
-        ka, kb = f"p0:{key}", f"p1:{key}"
-        ba, bb = (f"p0:{base}", f"p1:{base}") if base else ("", "")
-        ws.append(
-            [
-                label,
-                ctx.count(a, ka),
-                ctx.share(a, base_a, ka, ba) if base else None,
-                ctx.count(b, kb),
-                ctx.share(b, base_b, kb, bb) if base else None,
-                _change(ctx, (a, ka), (b, kb)),
-                _points(ctx, (a, ka), (base_a, ba), (b, kb), (base_b, bb)) if base else None,
-            ]
-        )
+    _comparison_rows(ws, ctx, lines, ("p0", "p1"))
     ws.append([])
 
 
@@ -415,20 +402,7 @@ def _position_block(
                 before.screened,
             )
         )
-    for label, key, a, b, base, base_a, base_b in lines:
-        ka, kb = f"kids:{key}", f"prev:{key}"
-        ba, bb = (f"kids:{base}", f"prev:{base}") if base else ("", "")
-        ws.append(
-            [
-                label,
-                ctx.count(a, ka),
-                ctx.share(a, base_a, ka, ba) if base else None,
-                ctx.count(b, kb),
-                ctx.share(b, base_b, kb, bb) if base else None,
-                _change(ctx, (a, ka), (b, kb)),
-                _points(ctx, (a, ka), (base_a, ba), (b, kb), (base_b, bb)) if base else None,
-            ]
-        )
+    _comparison_rows(ws, ctx, lines, ("kids", "prev"))
     ws.append([])
 
 
@@ -448,3 +422,31 @@ def write_summary(
     _screenings_block(ws, cm, ctx, screenings)
     for title, dimension, _ in BREAKDOWNS:
         _group_block(ws, cm, ctx, title, dimension, kids.groups(dimension), kids)
+
+
+def _comparison_rows(
+    ws: Any,
+    ctx: BuildContext,
+    lines: list[tuple[Any, str, int, int, str, int, int]],
+    prefixes: tuple[str, str],
+) -> None:
+    """One row per figure, now against before: counts, shares, change and percentage points.
+
+    Each count and base is keyed (``prefix:key``) so disclosure control withholds it the same
+    way wherever the same figure appears in the workbook.
+    """
+    now, before = prefixes
+    for label, key, a, b, base, base_a, base_b in lines:
+        ka, kb = f"{now}:{key}", f"{before}:{key}"
+        ba, bb = (f"{now}:{base}", f"{before}:{base}") if base else ("", "")
+        ws.append(
+            [
+                label,
+                ctx.count(a, ka),
+                ctx.share(a, base_a, ka, ba) if base else None,
+                ctx.count(b, kb),
+                ctx.share(b, base_b, kb, bb) if base else None,
+                _change(ctx, (a, ka), (b, kb)),
+                _points(ctx, (a, ka), (base_a, ba), (b, kb), (base_b, bb)) if base else None,
+            ]
+        )
