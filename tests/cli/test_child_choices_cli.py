@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_run import run
 
-from cse_screen.cli import main
 from cse_screen.vault.store import Store
 
 PASSWORD = "cli pässword"
@@ -17,12 +17,6 @@ PASSWORD = "cli pässword"
 def _env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CSE_SCREEN_KDF", "test")
     monkeypatch.setenv("CSE_SCREEN_PASSWORD", PASSWORD)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_child_add_refuses_a_typed_disability_and_stores_a_listed_one(tmp_path: Path, capsys):

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_run import run
 
 from cse_screen.cli import main
 from cse_screen.core import registry
@@ -20,12 +21,6 @@ PASSWORD = "pw"
 def _env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CSE_SCREEN_KDF", "test")
     monkeypatch.setenv("CSE_SCREEN_PASSWORD", PASSWORD)
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

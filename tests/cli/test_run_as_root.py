@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_run import run
 
-from cse_screen.cli import main
 from cse_screen.fileowner import permission_problem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,15 +72,6 @@ def user_home() -> Iterator[tuple[str, Path]]:
             check=False,
             capture_output=True,
         )
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def not_the_users(home: Path, uid: int) -> list[str]:

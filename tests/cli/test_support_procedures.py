@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from cli_run import run
 
-from cse_screen.cli import main
 from cse_screen.storage import revisions
 from cse_screen.vault import migrate
 from cse_screen.vault.engine import open_engine
@@ -31,15 +31,6 @@ def _env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CSE_SCREEN_KDF", "test")
     monkeypatch.setenv("CSE_SCREEN_PASSWORD", PASSWORD)
     monkeypatch.setenv("CSE_SCREEN_RECOVERY_PASSPHRASE", "it passphrase")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def make_db(capsys, path: Path) -> Path:
