@@ -11,6 +11,8 @@ QT_DEBS := libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3 
            libxcb-randr0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1
 # Debian packages the tests use: libfaketime sets a process's clock back for the clock tests.
 TEST_DEBS := faketime
+# The tests start throwaway PostgreSQL clusters of their own (as the postgres user when run as root).
+SERVER_DEBS := postgresql
 
 .PHONY: all venv system-deps run test lint bench dist screenshots forms clean
 
@@ -28,6 +30,7 @@ system-deps:
 
 $(STAMP): pyproject.toml
 	$(MAKE) system-deps
+	$(MAKE) system-deps QT_DEBS="$(SERVER_DEBS)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'

@@ -194,7 +194,7 @@ def _fill_store(db: Path) -> None:
     from sqlalchemy import insert
 
     from cse_screen.storage.models import Answer, Child, Screening
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     info = _instrument()
     items = [i.id for i in info.items]
@@ -260,7 +260,7 @@ def _fill_store(db: Path) -> None:
 
 def _store(out: Path) -> int:
     from cse_screen.export import ExportOptions, export_workbook
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     db = out.with_suffix(".db")
     with Store.open(db, "admin", "bench-password-1") as store:

@@ -58,7 +58,7 @@ def _build(folder: Path):
     from sqlalchemy import insert
 
     from cse_screen.storage.models import Child
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     store = Store.create(folder / "bench.db", "admin", PASSWORD, team="Team 0")
     rows = _rows(CHILDREN)

@@ -112,7 +112,7 @@ def _make_database(folder: Path, env: dict[str, str]) -> Path:
 
 
 def _kdf_seconds(db: Path) -> float:
-    from cse_screen.storage.keyslots import KeyslotFile, keyslot_path
+    from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
 
     slots = KeyslotFile.load(keyslot_path(db))
     started = time.perf_counter()

@@ -26,14 +26,14 @@ from typing import Any
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event, insert
 
-from cse_screen.storage import migrate
-from cse_screen.storage.engine import key_pragma, open_engine
 from cse_screen.storage.models import Answer
 from cse_screen.storage.records import RegisterQuery, UserRecord
 from cse_screen.storage.services import register
-from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.latest import outcome_rank
-from cse_screen.storage.store import CACHE_KIB, tune_engine
+from cse_screen.vault import migrate
+from cse_screen.vault.context import local_context
+from cse_screen.vault.engine import key_pragma, open_engine
+from cse_screen.vault.store import CACHE_KIB, tune_engine
 
 TEAMS = ("North", "South", "East", "West")
 OUTCOMES = (
@@ -167,7 +167,7 @@ def insert_answers(engine: Engine, rows: list[dict[str, Any]]) -> None:
 
 
 def register_median(engine: Engine, path: Path, query: RegisterQuery, runs: int) -> float:
-    ctx = ServiceContext(engine, path, ADMIN)
+    ctx = local_context(engine, path, ADMIN)
     times = []
     for _ in range(runs):
         with ctx.reading() as session:
@@ -263,7 +263,7 @@ def big_register(folder: Path, key: bytes) -> None:
 
 
 def unlock_cost(folder: Path) -> None:
-    from cse_screen.storage.keyslots import KeyslotFile
+    from cse_screen.vault.keyslots import KeyslotFile
 
     saved = os.environ.pop("CSE_SCREEN_KDF", None)
     try:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import sqlcipher3
 
-from cse_screen.storage.engine import key_pragma, open_engine
-from cse_screen.storage.kdf import DEFAULT_PARAMS, current_params
-from cse_screen.storage.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault.engine import key_pragma, open_engine
+from cse_screen.vault.kdf import DEFAULT_PARAMS, current_params
+from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
 
 UNLOCK_RUNS = 5
 OPEN_RUNS = 7

@@ -56,6 +56,11 @@ class DatabaseInUse(UserError):
     """Another process holds the database."""
 
 
+class KeyslotConflict(UserError):
+    """Another program changed the keyslot file since it was read; nothing was saved, and the
+    file as it is now has been read again, so the same change can simply be tried again."""
+
+
 class SQLCipherMissing(UserError):
     """The SQLite driver in use does not encrypt; we refuse to write plaintext."""
 
@@ -84,6 +89,15 @@ class ValidationFailed(UserError):
     """Input data (a child's details, an import row) is invalid."""
 
 
+class ChildDetailsInvalid(ValidationFailed):
+    """A child's details have one or more problems; ``problems`` holds each as (field, sentence)
+    so a form can mark every field at once. The message is the first sentence."""
+
+    def __init__(self, message: str, problems: tuple[tuple[str, str], ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems or (("", message),)
+
+
 class ScreeningIncomplete(UserError):
     """A screening cannot be submitted: required items are unanswered."""
 
@@ -93,7 +107,12 @@ class InvalidTransition(UserError):
 
 
 class ImportFailed(UserError):
-    """A children import was refused; nothing was imported."""
+    """A children import was refused; nothing was imported. ``problems`` holds the rows to
+    correct (see :class:`cse_screen.storage.importer.RowProblem`) when rows were the cause."""
+
+    def __init__(self, message: str, problems: tuple[object, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
 
 
 class ExportFailed(UserError):

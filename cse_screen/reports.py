@@ -14,12 +14,16 @@ import traceback
 from pathlib import Path
 
 from cse_screen import __version__
+from cse_screen.diagnose import missing_library
 from cse_screen.paths import log_dir
 
 
 def describe(exc: BaseException) -> str:
     """Exception type and frames, without messages (for chained exceptions too)."""
     lines = [f"cse-screen {__version__} on Python {platform.python_version()} ({sys.platform})"]
+    library = missing_library(exc)
+    if library is not None:  # a file name from the loader: no personal data
+        lines.append(f"missing shared library: {library}")
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:

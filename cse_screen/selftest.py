@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cse_screen import __version__
+from cse_screen.diagnose import library_sentence, missing_library, plugin_sentence
 from cse_screen.errors import UserError
 from cse_screen.paths import log_dir
 from cse_screen.reports import write_crash_report
@@ -80,7 +81,7 @@ class Workspace:
 
 def check_driver(ws: Workspace) -> str:
     """Fail closed unless the driver in this installation encrypts with SQLCipher 4."""
-    from cse_screen.storage.engine import require_sqlcipher
+    from cse_screen.vault.engine import require_sqlcipher
 
     version = require_sqlcipher()
     return f"SQLCipher {version} is the database driver"
@@ -89,8 +90,8 @@ def check_driver(ws: Workspace) -> str:
 def create_database(ws: Workspace) -> str:
     """Create, close and reopen an encrypted database; a wrong password must be refused."""
     from cse_screen.errors import WrongPassword
-    from cse_screen.storage.engine import PLAINTEXT_HEADER
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.engine import PLAINTEXT_HEADER
+    from cse_screen.vault.store import Store
 
     Store.create(ws.db, SELFTEST_USER, ws.password, full_name="Self-test").close()
     if ws.db.read_bytes()[: len(PLAINTEXT_HEADER)] == PLAINTEXT_HEADER:
@@ -219,6 +220,11 @@ def protected_export(ws: Workspace) -> str:
 def open_main_window(ws: Workspace) -> str:
     """Show the main window offscreen, as after an unlock: the register must list the child,
     and the child's record (details, outcome chart, history) must load."""
+    from cse_screen.gui.qt_plugins import missing_platform_plugin
+
+    missing = missing_platform_plugin(os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    if missing is not None:
+        raise SelftestFailed(plugin_sentence(*missing))
     from cse_screen.gui.app import Shell, make_app, make_context
 
     app = make_app(["cse-screen"])
@@ -307,6 +313,11 @@ def _run_step(what: str, step: Callable[[Workspace], str], ws: Workspace, report
     except Exception as exc:  # the unexpected: a report without personal data, then one line
         report = write_crash_report(exc, report_to)
         where = f" (report: {report})" if report else ""
+        library = missing_library(exc)
+        if library is not None:
+            raise SelftestFailed(
+                f"selftest failed while {what}: {library_sentence(library)}{where}"
+            ) from None
         raise SelftestFailed(
             f"selftest failed while {what}: an unexpected {type(exc).__name__} occurred{where}"
         ) from None

@@ -147,7 +147,7 @@ def prepare_draft(db: Path) -> int:
     after sign-in and the wizard resumes it. Returns the child's id."""
     from cse_screen.core import registry
     from cse_screen.storage.records import RegisterQuery
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     with Store.open(db, "demo", PASSWORD) as store:
         rows = store.children.register(RegisterQuery(limit=500)).rows

@@ -14,7 +14,7 @@ from pathlib import Path
 # Runs the command line with the stock (unencrypted) sqlite3 module as the database driver.
 PLAIN_SQLITE = r"""
 import sqlite3, sys
-from cse_screen.storage import engine
+from cse_screen.vault import engine
 engine.DRIVER = sqlite3
 from cse_screen.cli import main
 raise SystemExit(main(["selftest"]))

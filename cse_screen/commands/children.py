@@ -13,7 +13,7 @@ from cse_screen.commands.common import add_user_options
 from cse_screen.commands.store import open_store
 from cse_screen.errors import UsageError, UserError
 from cse_screen.storage.records import ChildInput
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 
 def _iso_date(text: str) -> dt.date:
@@ -38,7 +38,7 @@ def _child_add(args: argparse.Namespace) -> int:
     )
     with open_store(args) as store:
         record = store.children.add(child)
-    print(json.dumps({"id": record.id, "case_ref": record.case_ref}))
+    print(json.dumps({"id": record.public_id, "case_ref": record.case_ref}))
     return 0
 
 
@@ -76,7 +76,7 @@ def _screen(args: argparse.Namespace) -> int:
     print(
         json.dumps(
             {
-                "id": screening.id,
+                "id": screening.public_id,
                 "status": screening.status,
                 "outcome": screening.final_outcome,
                 "computed_outcome": screening.computed_outcome,
@@ -109,7 +109,11 @@ def _register_child(subparsers: argparse._SubParsersAction) -> None:  # type: ig
     add.add_argument("--dob", required=True, type=_iso_date, help="date of birth, YYYY-MM-DD")
     add.add_argument("--gender")
     add.add_argument("--ethnicity")
-    add.add_argument("--disability", help="e.g. none, learning, physical, ASD")
+    add.add_argument(
+        "--disability",
+        help="one of the questionnaire's choices, e.g. none, learning, physical, asd (see "
+        "'cse-screen questionnaire show'); anything else is refused, since scoring reads it",
+    )
     add.add_argument("--placement-type", help="e.g. foster_inhouse, residential_home")
     add.add_argument("--legal-status", help="e.g. S20, S31 Care Order")
     add.add_argument("--worker", help="allocated worker's user name (a worker: yourself)")

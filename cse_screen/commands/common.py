@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from cse_screen.errors import UsageError, UserError
+from cse_screen.fileowner import acting_for_message
 from cse_screen.paths import default_database
 
 
@@ -40,9 +41,19 @@ def add_user_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+_ANNOUNCED: set[Path] = set()
+
+
 def db_path(args: argparse.Namespace) -> Path:
+    """The database named by --db (or the default); as root, says whose files these are."""
     value = getattr(args, "db", None)
-    return Path(value) if value else default_database()
+    path = Path(value) if value else default_database()
+    if path not in _ANNOUNCED:
+        _ANNOUNCED.add(path)
+        message = acting_for_message(path)
+        if message:
+            sys.stderr.write(f"cse-screen: note: {message}\n")
+    return path
 
 
 def user_name(args: argparse.Namespace) -> str:

@@ -55,14 +55,22 @@ class ProgressBar:
 
 def _run(args: argparse.Namespace) -> int:
     from cse_screen.export import ExportOptions, export_workbook
-    from cse_screen.storage.store import Store
+    from cse_screen.export.periods import quarter_bounds
+    from cse_screen.vault.store import Store
 
+    date_from = _day(args.date_from, "--from") if args.date_from else None
+    date_to = _day(args.date_to, "--to") if args.date_to else None
+    if args.quarter:
+        if date_from or date_to:
+            raise UsageError("give either --quarter or --from/--to, not both")
+        date_from, date_to = quarter_bounds(args.quarter)
     options = ExportOptions(
-        date_from=_day(args.date_from, "--from") if args.date_from else None,
-        date_to=_day(args.date_to, "--to") if args.date_to else None,
+        date_from=date_from,
+        date_to=date_to,
         team=args.team,
         worker=args.worker,
         pseudonymise=args.pseudonymise,
+        row_level=args.row_level,
     )
     options.validate()
     path, name = db_path(args), user_name(args)
@@ -70,6 +78,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.encrypt:
         options = replace(options, password=export_password(args))
         options.validate()
+    if options.row_level:
+        print(
+            "warning: row-level sheets can re-identify children from their combination of "
+            "age band, gender, ethnicity, team and dates; do not circulate this file",
+            file=sys.stderr,
+        )
     bar = ProgressBar(sys.stderr)
     with Store.open(path, name, secret) as store:
         try:
@@ -105,6 +119,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--to", dest="date_to", metavar="YYYY-MM-DD", help="only screenings on or before this date"
     )
+    parser.add_argument(
+        "--quarter",
+        metavar="YYYY-Qn",
+        help="a calendar quarter (e.g. 2026-Q3): screenings dated within it, positions as at its "
+        "last day, compared with the quarter before",
+    )
     parser.add_argument("--team", help="only children of this team")
     parser.add_argument("--worker", help="only children allocated to this worker")
     parser.add_argument(
@@ -112,6 +132,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="store_true",
         help="no names, case references, dates of birth or free text; "
         "small counts suppressed (for boards)",
+    )
+    parser.add_argument(
+        "--row-level",
+        action="store_true",
+        help="with --pseudonymise: add the children and screenings rows (shuffled, dates as "
+        "months) for analysts; rows can re-identify children, so keep the file internal",
     )
     parser.add_argument(
         "--encrypt",

@@ -1,4 +1,4 @@
-"""``cse-screen questionnaire validate|show``: check and read questionnaire definitions.
+"""``cse-screen questionnaire validate|show|compare``: check, read and try definitions.
 
 ``validate`` is how the CSE team checks an edited instrument before it is installed: each file
 gets ``ok`` or one ``FILE:LINE:`` sentence saying what to fix.
@@ -7,9 +7,13 @@ gets ``ok`` or one ``FILE:LINE:`` sentence saying what to fix.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+from cse_screen.commands.common import add_user_options
 from cse_screen.core import registry
 from cse_screen.core.loader import load_questionnaire
 from cse_screen.core.model import Questionnaire
@@ -30,6 +34,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     show.add_argument("--version", help="instrument version (default: the newest active)")
     show.set_defaults(func=run_show)
+    compare = actions.add_parser(
+        "compare",
+        help="re-score the stored history under a candidate definition (writes nothing)",
+        description=run_compare.__doc__,
+    )
+    add_user_options(compare)
+    compare.add_argument(
+        "--candidate", required=True, type=Path, metavar="FILE.yaml", help="candidate definition"
+    )
+    compare.add_argument("--json", action="store_true", help="print the report as JSON")
+    compare.set_defaults(func=run_compare)
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -45,6 +60,47 @@ def run_validate(args: argparse.Namespace) -> int:
         risk = len(q.risk_items)
         print(f"{name}: ok ({q.label}, {q.status}, {len(q.items)} items, {risk} indicators)")
     return status
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """How many stored outcomes a candidate definition would keep, raise or lower, and why.
+
+    For team leads and administrators; every submitted or signed-off screening they may see is
+    re-scored under the candidate (item ids matched) and nothing is written to the database.
+    """
+    from cse_screen.commands.store import open_store  # opening a database is only needed here
+    from cse_screen.storage.services.compare import compare_candidate
+
+    candidate = load_questionnaire(args.candidate)
+    with open_store(args) as store:
+        report = compare_candidate(store.context, candidate).to_dict()
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return EXIT_OK
+    sys.stdout.write("\n".join(describe_compare(report)) + "\n")
+    return EXIT_OK
+
+
+def describe_compare(report: dict[str, Any]) -> Iterator[str]:
+    """The compare report as a reader would want it at a glance."""
+    c = report["candidate"]
+    yield f"Candidate {c['id']} {c['version']} on {report['screenings']} stored screening(s):"
+    yield (
+        f"  same {report['same']}, up {report['up']}, down {report['down']}, "
+        f"not comparable {report['not_comparable']}"
+    )
+    for old, row in report["table"].items():
+        moved = ", ".join(f"{new} {n}" for new, n in row.items() if n)
+        yield f"  from {old}: {moved}"
+    for what in ("rules", "items"):
+        if report[what]:
+            changes = ", ".join(
+                f"{k} (up {v['up']}, down {v['down']})" for k, v in report[what].items()
+            )
+            yield f"  {what} behind the changes: {changes}"
+    if report["missing_items"]:
+        missing = ", ".join(f"{k} ({n})" for k, n in report["missing_items"].items())
+        yield f"  never asked, so not comparable: {missing}"
 
 
 def run_show(args: argparse.Namespace) -> int:

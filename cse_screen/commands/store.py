@@ -18,7 +18,7 @@ from cse_screen.commands.common import (
     user_name,
 )
 from cse_screen.errors import DatabaseDamaged, UsageError, UserError
-from cse_screen.storage.store import Store, restore
+from cse_screen.vault.store import Store, restore
 
 # A damaged b-tree makes SQLite report every page under it; the first few tell IT enough.
 LISTED_DAMAGE = 8
@@ -42,9 +42,16 @@ def open_store(args: argparse.Namespace) -> Store:
     """Unlock the database named by --db as --user with the password from env, file or prompt;
     anything the user should know about the database (an older copy) goes to stderr."""
     store = Store.open(db_path(args), user_name(args), password(args))
+    tell(store)
+    return store
+
+
+def tell(store: Store) -> None:
+    """What opening found (an upgrade done, a copy, an older copy put back), on stderr."""
+    for notice in store.notices:
+        sys.stderr.write(f"cse-screen: note: {notice}\n")
     for warning in (*store.warnings, *filter(None, [store.clock_warning])):
         sys.stderr.write(f"cse-screen: warning: {warning}\n")
-    return store
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -152,7 +159,7 @@ def _passphrase(args: argparse.Namespace, confirm: bool) -> str:
 
 
 def _keygen(args: argparse.Namespace) -> int:
-    from cse_screen.storage.recovery import generate_recovery_keypair
+    from cse_screen.vault.recovery import generate_recovery_keypair
 
     fingerprint = generate_recovery_keypair(
         args.private_out, args.public_out, _passphrase(args, confirm=True)
@@ -169,12 +176,13 @@ def _recover(args: argparse.Namespace) -> int:
     pem = _read_file(args.private_key, "recovery private key")
     phrase = _passphrase(args, confirm=False)
     with Store.recover(db_path(args), user_name(args), pem, phrase, new_password(args)) as store:
+        tell(store)
         print(f"a new password was set for user '{store.user.name}' using the recovery key")
     return 0
 
 
 def _enrol(args: argparse.Namespace) -> int:
-    from cse_screen.storage.recovery import load_public_key
+    from cse_screen.vault.recovery import load_public_key
 
     pem = _read_file(args.recovery_key, "recovery public key")
     try:  # refuse a wrong file before unlocking, naming it
@@ -196,7 +204,7 @@ def _enrol(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from cse_screen.storage.demo import DEMO_USER, populate
+    from cse_screen.demo.demo import DEMO_USER, populate
 
     if args.children < 0:
         raise UsageError("--children must be 0 or more")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from cse_screen.core.model import Questionnaire
+from cse_screen.core.model import Questionnaire, Windows
 from cse_screen.errors import AnswersInvalid
 
 
@@ -57,3 +57,25 @@ def next_due(q: Questionnaire, outcome_id: str, screen_date: dt.date | str) -> d
     except KeyError:
         raise AnswersInvalid(f"{q.label} has no outcome '{outcome_id}'.") from None
     return day + dt.timedelta(days=outcome.review_after_days)
+
+
+#: Days in an average month, for saying a window in the words a worker would use.
+_MONTH_DAYS = 30.4375
+
+
+def period_words(days: int) -> str:
+    """180 → "6 months", 365 → "12 months"; a window that is no whole number of months (give
+    or take a week) stays in days, so the words never stretch what the definition says."""
+    months = round(days / _MONTH_DAYS)
+    if months >= 1 and abs(months * _MONTH_DAYS - days) <= 7:
+        return f"{months} month{'s' if months != 1 else ''}"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def windows_legend(windows: Windows) -> str:
+    """One line saying what "current" and "previous" mean under a definition's windows."""
+    current = period_words(windows.current_days)
+    previous = period_words(windows.previous_days)
+    unit = current.split(" ", 1)[1]
+    since = current.split(" ", 1)[0] if previous.endswith(unit) else current
+    return f"Current: now or in the last {current}. Previous: {since} to {previous} ago."

@@ -48,3 +48,12 @@ def apply_judgement(
         )
     lowered = q.outcome_rank(final) < q.outcome_rank(computed)
     return Judgement(computed, final, reason, lowered=lowered, needs_signoff=lowered)
+
+
+def outcome_in_force(q: Questionnaire, computed: str, final: str, signed_off: bool) -> str:
+    """The outcome the child's plan follows now: a lowered judgement takes effect only once a
+    team lead has signed it off; until then the higher, computed outcome stands (due date,
+    actions, register and dashboard alike)."""
+    if signed_off:
+        return final
+    return final if q.outcome_rank(final) >= q.outcome_rank(computed) else computed

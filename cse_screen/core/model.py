@@ -216,6 +216,17 @@ class Questionnaire:
         """Position from lowest (0) to highest, so outcomes compare by severity."""
         return self.outcome(outcome_id).rank
 
+    @property
+    def outcome_ids(self) -> tuple[str, ...]:
+        """Outcome ids lowest to highest, as the definition lists them."""
+        return tuple(o.id for o in self.outcomes)
+
+    @property
+    def high_outcomes(self) -> tuple[str, ...]:
+        """The upper half of the outcome scale (moderate and significant of the default's four):
+        the outcomes that put a child on a team's attention list whatever their due date."""
+        return self.outcome_ids[len(self.outcomes) // 2 :]
+
     def context_field(self, field_id: str) -> ContextField:
         for context_field in self.context_fields:
             if context_field.id == field_id:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from cse_screen.core.candidate import merge_scales
 from cse_screen.core.loader import load_questionnaire
 from cse_screen.core.model import Questionnaire
 from cse_screen.errors import NotFound, QuestionnaireInvalid
@@ -80,6 +81,20 @@ def get_questionnaire(
     if not active:
         raise NotFound(f"Questionnaire '{id}' has no active version.")
     return active[-1]
+
+
+def outcome_scale(id: str = DEFAULT_ID, folder: Path | str | None = None) -> tuple[str, ...]:
+    """Every outcome id of every shipped version of the instrument, lowest to highest.
+
+    The newest active version's order comes first; an outcome only another version has (a
+    candidate's "harm identified", say) goes straight after the outcome it follows there, so
+    stored screenings of any version sort and count on one scale without a list in the code.
+    """
+    versions = [q for q in list_questionnaires(folder) if q.id == id]
+    if not versions:
+        raise NotFound(f"There is no questionnaire '{id}'.")
+    versions.sort(key=lambda q: (q.status == "active", version_key(q.version)), reverse=True)
+    return merge_scales(q.outcome_ids for q in versions)
 
 
 def get_by_hash(

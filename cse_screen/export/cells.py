@@ -30,6 +30,8 @@ UK_DATE = "DD/MM/YYYY"
 UK_DATETIME = "DD/MM/YYYY HH:MM"
 MONTH = "MMM YYYY"
 PERCENT = "0.0%"
+#: A change in a share, in percentage points, with its sign.
+POINTS = '+0.0" pp";-0.0" pp";0.0" pp"'
 HEADER_FILL = "1F3864"
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -73,6 +75,7 @@ class CellMaker:
         self._define("datetime", number_format=UK_DATETIME)
         self._define("month", number_format=MONTH)
         self._define("percent", number_format=PERCENT)
+        self._define("points", number_format=POINTS)
         self._define("quoted", quotePrefix=True)
         self._define("flag", font=Font(bold=True, color="C00000"))
         self._define("wrap", alignment=Alignment(wrap_text=True, vertical="top"))

@@ -14,15 +14,26 @@ def outcomes_by_month(
     last_row: int,
     outcomes: tuple[OutcomeInfo, ...],
     first_col: int,
+    label_col: int,
     anchor: str,
+    withheld: bool = False,
 ) -> None:
-    """Stacked columns: completed screenings per month, one colour per outcome."""
+    """Columns stacked to 100%: each month's completed screenings as shares by outcome.
+
+    Reads hidden columns: month labels that mark part months, and counts left empty where a
+    board file withholds them (an empty cell draws nothing; text would draw as zero).
+    """
     chart = BarChart()
     chart.type = "col"
-    chart.grouping = "stacked"
+    chart.grouping = "percentStacked"
     chart.overlap = 100
-    chart.title = "Completed screenings by month and outcome"
-    chart.y_axis.title = "Screenings"
+    chart.title = "Completed screenings by month: share by outcome" + (
+        " (withheld counts are not drawn)" if withheld else ""
+    )
+    chart.y_axis.title = "Share of the month's screenings"
+    chart.y_axis.number_format = "0%"
+    chart.plotVisOnly = False
+    chart.display_blanks = "gap"
     chart.y_axis.majorGridlines = None
     chart.x_axis.number_format = "mmm yyyy"
     chart.x_axis.delete = False
@@ -35,7 +46,7 @@ def outcomes_by_month(
         max_row=last_row,
     )
     chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    chart.set_categories(Reference(ws, min_col=label_col, min_row=header_row + 1, max_row=last_row))
     for series, outcome in zip(chart.series, outcomes, strict=False):
         series.graphicalProperties.solidFill = outcome.colour.lstrip("#").upper()
         series.graphicalProperties.line.solidFill = "FFFFFF"
@@ -45,25 +56,34 @@ def outcomes_by_month(
 
 
 def indicator_prevalence(
-    ws: WriteOnlyWorksheet, header_row: int, last_row: int, value_col: int, anchor: str
+    ws: WriteOnlyWorksheet,
+    first_row: int,
+    last_row: int,
+    value_col: int,
+    label_col: int,
+    title: str,
+    anchor: str,
 ) -> None:
-    """Horizontal bars: share of completed screenings in which each indicator is present."""
+    """Horizontal bars, one per indicator labelled with its text, of the shares in
+    ``value_col`` (a hidden column: empty cells, withheld ones, draw no bar)."""
     chart = BarChart()
     chart.type = "bar"
-    chart.title = "How often each indicator is present"
+    chart.title = title
     chart.x_axis.scaling.orientation = "maxMin"
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.y_axis.number_format = "0%"
     chart.y_axis.majorGridlines = None
+    chart.plotVisOnly = False
+    chart.display_blanks = "gap"
     chart.add_data(
-        Reference(ws, min_col=value_col, min_row=header_row, max_row=last_row),
-        titles_from_data=True,
+        Reference(ws, min_col=value_col, min_row=first_row, max_row=last_row),
+        titles_from_data=False,
     )
-    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    chart.set_categories(Reference(ws, min_col=label_col, min_row=first_row, max_row=last_row))
     chart.series[0].graphicalProperties.solidFill = "2F5597"
     chart.legend = None
     chart.gapWidth = 40
-    chart.width = 16
-    chart.height = max(8.0, 0.45 * (last_row - header_row) + 2)
+    chart.width = 28
+    chart.height = max(8.0, 0.45 * (last_row - first_row + 1) + 2)
     ws.add_chart(chart, anchor)

@@ -7,12 +7,14 @@ iterables, which the benchmarks use to time the writer on its own.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from cse_screen.export.rows import (
     ChildRow,
+    EventRow,
     ExportMeta,
+    HistoryRow,
     InstrumentInfo,
     PeriodCounts,
     ScreeningRow,
@@ -30,6 +32,7 @@ class ListSource:
     screening_rows: Callable[[], Iterable[ScreeningRow]]
     n_children: int
     n_screenings: int
+    event_rows: Sequence[EventRow] = field(default_factory=tuple)
 
     @classmethod
     def from_lists(
@@ -38,9 +41,16 @@ class ListSource:
         instruments: list[InstrumentInfo],
         children: Sequence[ChildRow],
         screenings: Sequence[ScreeningRow],
+        events: Sequence[EventRow] = (),
     ) -> ListSource:
         return cls(
-            meta, instruments, lambda: children, lambda: screenings, len(children), len(screenings)
+            meta,
+            instruments,
+            lambda: children,
+            lambda: screenings,
+            len(children),
+            len(screenings),
+            tuple(events),
         )
 
     def meta(self) -> ExportMeta:
@@ -80,3 +90,14 @@ class ListSource:
         return PeriodCounts(
             start, end, screenings, len(children), by_outcome, len(at_risk), overridden
         )
+
+    def history(self, up_to: date) -> Iterator[HistoryRow]:
+        for row in self.screening_rows():
+            if row.status in COMPLETED and row.final_outcome and row.screen_date <= up_to:
+                submitted = row.submitted_at.date() if row.submitted_at else None
+                yield HistoryRow(
+                    row.child_id, row.screen_date, row.final_outcome, row.next_due, submitted
+                )
+
+    def events(self, start: date, end: date) -> Iterator[EventRow]:
+        return (e for e in self.event_rows if start <= e.on_date <= end)

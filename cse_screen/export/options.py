@@ -18,7 +18,9 @@ class ExportOptions:
 
     ``date_from``/``date_to`` bound the screen dates of the screenings reported (inclusive);
     ``team``/``worker`` select children by their current allocation. ``pseudonymise`` removes
-    every direct identifier; ``password`` encrypts the whole file (never stored or logged).
+    every direct identifier and leaves only aggregate tables under disclosure control, unless
+    ``row_level`` asks for the (shuffled, month-dated) list sheets as well, for analysts;
+    ``password`` encrypts the whole file (never stored or logged).
     """
 
     date_from: date | None = None
@@ -26,6 +28,7 @@ class ExportOptions:
     team: str | None = None
     worker: str | None = None
     pseudonymise: bool = False
+    row_level: bool = False
     password: str | None = field(default=None, repr=False)
 
     @property
@@ -38,6 +41,11 @@ class ExportOptions:
             raise UsageError(
                 f"the export start date {self.date_from:%d/%m/%Y} is after its end date "
                 f"{self.date_to:%d/%m/%Y}"
+            )
+        if self.row_level and not self.pseudonymise:
+            raise UsageError(
+                "row-level sheets are an option of the pseudonymised export only: "
+                "add --pseudonymise (the named export always lists every row)"
             )
         if self.password is not None:
             check_export_password(self.password)

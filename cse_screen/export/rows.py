@@ -118,6 +118,28 @@ class PeriodCounts:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """A completed screening of a child in scope, whatever its date: enough to know each
+    child's position on any day and whether each re-screen came by its due date."""
+
+    child_id: int
+    screen_date: date
+    final_outcome: str
+    next_due: date | None
+    submitted: date | None = None
+    signed_off: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """An event recorded for a child in scope (``missing_episode``, ``placement_move``...)."""
+
+    child_id: int
+    kind: str
+    on_date: date
+
+
+@dataclass(frozen=True, slots=True)
 class ExportMeta:
     """Who exported, when, and the outcome scale the report is laid out on."""
 
@@ -143,3 +165,11 @@ class ExportSource(Protocol):
     def screenings(self) -> Iterator[ScreeningRow]: ...
 
     def period_counts(self, start: date, end: date) -> PeriodCounts: ...
+
+    def history(self, up_to: date) -> Iterator[HistoryRow]:
+        """Completed screenings dated up to ``up_to`` of the children in scope (any date range)."""
+        ...
+
+    def events(self, start: date, end: date) -> Iterator[EventRow]:
+        """Events dated ``start``..``end`` of the children in scope."""
+        ...

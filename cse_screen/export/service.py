@@ -17,7 +17,7 @@ from cse_screen.export.context import Cancel, Progress
 from cse_screen.export.memory import ChunkedBuffer
 from cse_screen.export.options import ExportOptions, ExportSummary
 from cse_screen.export.workbook import build_workbook
-from cse_screen.storage.atomic import atomic_writer, remove_stale_temps_in
+from cse_screen.vault.atomic import atomic_writer, remove_stale_temps_in
 
 EXPORT_ROLES = ("lead", "admin")
 EXPORT_SUFFIX = ".xlsx"
@@ -112,6 +112,7 @@ def audit_detail(summary: ExportSummary, options: ExportOptions) -> dict[str, An
         "file": summary.path.name,
         "filters": options.filters(),
         "pseudonymised": summary.pseudonymised,
+        "row_level": options.row_level or not options.pseudonymise,
         "encrypted": summary.encrypted,
         "rows": {"children": summary.children, "screenings": summary.screenings},
         "sheets": list(summary.sheets),

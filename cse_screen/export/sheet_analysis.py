@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from cse_screen.export.cells import CellMaker, fit_row
-from cse_screen.export.charts import indicator_prevalence, outcomes_by_month
+from cse_screen.export.cells import CellMaker
+from cse_screen.export.charts import outcomes_by_month
 from cse_screen.export.context import BuildContext, set_filter
 from cse_screen.export.privacy import SUPPRESSION_NOTE
 from cse_screen.export.rows import InstrumentInfo, ItemInfo
@@ -35,129 +34,6 @@ def _all_items(instruments: list[InstrumentInfo]) -> list[ItemInfo]:
     return list(seen.values())
 
 
-def write_indicators(
-    ws: WriteOnlyWorksheet,
-    ctx: BuildContext,
-    tally: ScreeningTally,
-    instruments: list[InstrumentInfo],
-) -> None:
-    outcomes = ctx.meta.outcomes
-    heads = [
-        "Indicator",
-        "Section",
-        "Text",
-        "Tier",
-        "Present",
-        "% of completed screenings",
-        "Current",
-        "Unknown",
-        *(f"Present when {o.label}" for o in outcomes),
-    ]
-    cm = ctx.sheet(
-        ws,
-        [10, 36, TEXT_WIDTH, 13, 10, 13, 10, 10] + [13] * len(outcomes),
-        freeze="D4",
-        header_row=3,
-    )
-    _heading(ws, cm, ctx, "Indicators: how often each one is present")
-    ws.append(cm.header_row(heads))
-    items = _all_items(instruments)
-    for row, item in enumerate(items, start=4):
-        c = tally.items.get(item.id)
-        present, current, unknown = (c.present, c.current, c.unknown) if c else (0, 0, 0)
-        by = c.by_outcome if c else {}
-        fit_row(ws, row, item.text, TEXT_WIDTH)
-        ws.append(
-            [
-                cm.text(item.id),
-                cm.text(item.section),
-                cm.text(item.text, "wrap"),
-                cm.text(item.tier),
-                ctx.count(present),
-                ctx.share(present, tally.completed),
-                ctx.count(current),
-                ctx.count(unknown),
-                *(ctx.count(by.get(o.id, 0)) for o in outcomes),
-            ]
-        )
-    last = 3 + len(items)
-    set_filter(ws, 3, len(heads), last)
-    ws.append([])
-    ws.append([cm.text("Completed screenings with at least one indicator of each tier", "section")])
-    ws.append(
-        cm.header_row(
-            [
-                "Tier",
-                "",
-                "",
-                "",
-                "Screenings",
-                "% of completed screenings",
-                "",
-                "",
-                *(f"When {o.label}" for o in outcomes),
-            ]
-        )
-    )
-    for tier in _TIERS:
-        counts: Mapping[str, int] = tally.tiers.get(tier, {})
-        n = sum(counts.values())
-        ws.append(
-            [
-                cm.text(tier.capitalize()),
-                None,
-                None,
-                None,
-                ctx.count(n),
-                ctx.share(n, tally.completed),
-                None,
-                None,
-                *(ctx.count(counts.get(o.id, 0)) for o in outcomes),
-            ]
-        )
-    # The tier table ends 3 + len(_TIERS) rows after the last item; the rules table's own blank
-    # row, section title and header come next.
-    _rules_table(ws, cm, ctx, tally, instruments, first_row=last + 3 + len(_TIERS) + 4)
-    if items:
-        anchor = f"{get_column_letter(len(heads) + 2)}3"
-        indicator_prevalence(ws, 3, last, value_col=6, anchor=anchor)
-
-
-def _rules_table(
-    ws: WriteOnlyWorksheet,
-    cm: CellMaker,
-    ctx: BuildContext,
-    tally: ScreeningTally,
-    instruments: list[InstrumentInfo],
-    first_row: int,
-) -> None:
-    """Which scoring rules and floors decided the outcomes (floors: under-13s, disability)."""
-    described: dict[str, str] = {}
-    for instrument in instruments:
-        for rule_id, text in instrument.rules:
-            described.setdefault(rule_id, text)
-    for rule_id in tally.rules_fired:
-        described.setdefault(rule_id, "")
-    ws.append([])
-    ws.append([cm.text("Scoring rules and floors that fired (completed screenings)", "section")])
-    ws.append(
-        cm.header_row(["Rule", "", "Description", "", "Screenings", "% of completed screenings"])
-    )
-    for row, (rule_id, text) in enumerate(described.items(), start=first_row):
-        n = tally.rules_fired.get(rule_id, 0)
-        fit_row(ws, row, text, TEXT_WIDTH)
-        ws.append(
-            [
-                cm.text(rule_id),
-                None,
-                cm.text(text, "wrap"),
-                None,
-                ctx.count(n),
-                ctx.share(n, tally.completed),
-            ]
-        )
-
-
 def _months(ctx: BuildContext, tally: ScreeningTally) -> list[date]:
     seen = sorted(tally.months)
     first = ctx.options.date_from.replace(day=1) if ctx.options.date_from else None
@@ -171,6 +47,19 @@ def _months(ctx: BuildContext, tally: ScreeningTally) -> list[date]:
     return months
 
 
+def month_label(month: date, ctx: BuildContext) -> str:
+    """``Sep 2026``, marked when the date range or the export date cuts the month short."""
+    last = date(month.year + month.month // 12, month.month % 12 + 1, 1) - timedelta(days=1)
+    start, end = ctx.options.date_from, ctx.options.date_to or ctx.meta.today
+    end = min(end, ctx.meta.today)
+    label = f"{month:%b %Y}"
+    if end < last:
+        return f"{label} (to {end:%d/%m})"
+    if start and start > month:
+        return f"{label} (from {start:%d/%m})"
+    return label
+
+
 def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTally) -> None:
     outcomes = ctx.meta.outcomes
     heads = [
@@ -180,26 +69,72 @@ def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTall
         "Children at risk",
         "Outcome changed by judgement",
     ]
-    cm = ctx.sheet(ws, [12, 13] + [14] * len(outcomes) + [12, 14], freeze="B4", header_row=3)
+    helper = len(heads) + 1  # hidden chart columns: month label, then a share per outcome
+    last_col = get_column_letter(len(heads))
+    cm = ctx.sheet(
+        ws,
+        [12, 13] + [14] * len(outcomes) + [12, 14] + [16] + [8] * len(outcomes),
+        freeze="B4",
+        header_row=3,
+        print_area=f"A1:{last_col}{4 + len(_months(ctx, tally)) + 40}",
+    )
+    for col in range(helper, helper + 1 + len(outcomes)):
+        ws.column_dimensions[get_column_letter(col)].hidden = True
     _heading(ws, cm, ctx, "Trends by month")
-    ws.append(cm.header_row(heads))
+    ws.append(cm.header_row([*heads, "Chart: month", *(f"Chart: {o.label}" for o in outcomes)]))
     months = _months(ctx, tally)
+    overridden = []
     for month in months:
         m = tally.months.get(month)
         by = m.by_outcome if m else {}
+        k = f"month:{month:%Y-%m}"
+        n = m.screenings if m else 0
         ws.append(
             [
                 cm.styled(month, "month"),
-                ctx.count(m.screenings if m else 0),
-                *(ctx.count(by.get(o.id, 0)) for o in outcomes),
-                ctx.count(len(m.at_risk_children) if m else 0),
-                ctx.count(m.overridden if m else 0),
+                ctx.count(n, f"{k}:scr"),
+                *(ctx.count(by.get(o.id, 0), f"{k}:o:{o.id}") for o in outcomes),
+                ctx.count(len(m.at_risk_children) if m else 0, f"{k}:risk"),
+                ctx.count(m.overridden if m else 0, f"{k}:over"),
+                cm.text(month_label(month, ctx)),
+                *(by.get(o.id, 0) if ctx.shown(f"{k}:o:{o.id}") else None for o in outcomes),
             ]
         )
+        ctx.equation([f"{k}:o:{o.id}" for o in outcomes], f"{k}:scr")
+        if ctx.pseudonymise:
+            rest = ctx.hidden(f"{k}:over~rest", n - (m.overridden if m else 0))
+            ctx.equation([f"{k}:over", rest], f"{k}:scr")
+        overridden.append(f"{k}:over")
+    in_months = sum(tally.months[m].screenings for m in months if m in tally.months)
+    ws.append(
+        [
+            cm.text("Total", "label"),
+            ctx.count(in_months, "scr:completed" if in_months == tally.completed else None),
+            *(ctx.count(tally.by_outcome.get(o.id, 0), f"scr:o:{o.id}") for o in outcomes),
+            None,
+            ctx.count(tally.overridden, "scr:overridden"),
+        ]
+    )
+    if in_months == tally.completed:
+        for o in outcomes:
+            ctx.equation([f"month:{m:%Y-%m}:o:{o.id}" for m in months], f"scr:o:{o.id}")
+        ctx.equation([f"scr:o:{o.id}" for o in outcomes], "scr:completed")
+        ctx.equation([f"month:{m:%Y-%m}:scr" for m in months], "scr:completed")
+        ctx.equation(overridden, "scr:overridden")
     set_filter(ws, 3, len(heads), 3 + len(months))
     if months:
         anchor = f"{get_column_letter(len(heads) + 2)}3"
-        outcomes_by_month(ws, 3, 3 + len(months), outcomes, first_col=3, anchor=anchor)
+        anchor = f"A{3 + len(months) + 3}"
+        outcomes_by_month(
+            ws,
+            3,
+            3 + len(months),
+            outcomes,
+            first_col=helper + 1,
+            label_col=helper,
+            anchor=anchor,
+            withheld=ctx.pseudonymise,
+        )
 
 
 def write_data_quality(
@@ -214,23 +149,37 @@ def write_data_quality(
     ws.append([])
     ws.append(cm.header_row(["Measure", "Count", "% of screenings"]))
     total = tally.total
-    for label, n in (
-        ("Screenings in the date range (any status)", total),
-        ("Screenings with at least one answer 'unknown'", tally.with_unknown),
-        ("Screenings missing required context", tally.missing_context),
-        ("Screenings returned to the worker", tally.by_status.get("returned", 0)),
-        ("Drafts not yet submitted", tally.by_status.get("draft", 0)),
-        ("Outcome changed by professional judgement", tally.overridden),
+    for label, key, n in (
+        ("Screenings in the date range (any status)", "scr:all", total),
+        ("Screenings with at least one answer 'unknown'", "scr:with_unknown", tally.with_unknown),
+        ("Screenings missing required context", "scr:missing", tally.missing_context),
+        ("Screenings returned to the worker", "scr:returned", tally.by_status.get("returned", 0)),
+        ("Drafts not yet submitted", "scr:drafts", tally.by_status.get("draft", 0)),
+        ("Outcome changed by professional judgement", "scr:overridden", tally.overridden),
     ):
-        ws.append([cm.text(label), ctx.count(n), ctx.share(n, total)])
-    ws.append([cm.text("Answers 'unknown' (all indicators)"), ctx.count(tally.unknown_answers)])
-    ws.append([cm.text("Children overdue for re-screening"), ctx.count(overdue_children)])
+        ws.append([cm.text(label), ctx.count(n, key), ctx.share(n, total, key, "scr:all")])
+        if ctx.pseudonymise and key != "scr:all":
+            rest = ctx.hidden(f"{key}~all", total - n)
+            ctx.equation([key, rest], "scr:all")
+    ws.append(
+        [
+            cm.text("Answers 'unknown' (all indicators)"),
+            ctx.count(tally.unknown_answers, "scr:unknown_answers"),
+        ]
+    )
+    ws.append(
+        [
+            cm.text("Children overdue for re-screening"),
+            ctx.count(overdue_children, "kids:overdue"),
+        ]
+    )
     ws.append([])
     ws.append([cm.text("Context not recorded", "section")])
     ws.append(cm.header_row(["Context field", "Not recorded", "% of screenings"]))
     for name, n in sorted(tally.missing_by_field.items()):
         label = tally.field_labels.get(name, name)
-        ws.append([cm.text(label), ctx.count(n), ctx.share(n, total)])
+        key = f"context:{name}"
+        ws.append([cm.text(label), ctx.count(n, key), ctx.share(n, total, key, "scr:all")])
     ws.append([])
     _assessors(ws, cm, ctx, tally)
     _top_unknown(ws, cm, ctx, tally, instruments)
@@ -253,20 +202,29 @@ def _assessors(
             ]
         )
     )
+    columns: dict[str, list[str]] = {}
     for name in sorted(tally.assessors):
         a = tally.assessors[name]
         shown = ctx.pseudonyms.staff(name) if ctx.pseudonyms is not None else name
-        ws.append(
-            [
-                cm.text(shown),
-                ctx.count(a.screenings),
-                ctx.count(a.with_unknown),
-                ctx.count(a.unknown_answers),
-                ctx.count(a.overridden),
-                ctx.count(a.returned),
-                ctx.count(a.missing_context),
-            ]
-        )
+        k = f"assessor:{name}"
+        cells = {
+            "all": a.screenings,
+            "with_unknown": a.with_unknown,
+            "unknown_answers": a.unknown_answers,
+            "overridden": a.overridden,
+            "returned": a.returned,
+            "missing": a.missing_context,
+        }
+        ws.append([cm.text(shown), *(ctx.count(v, f"{k}:{c}") for c, v in cells.items())])
+        for column in cells:
+            columns.setdefault(column, []).append(f"{k}:{column}")
+        if ctx.pseudonymise:
+            for column in ("with_unknown", "overridden", "returned", "missing"):
+                rest = ctx.hidden(f"{k}:{column}~all", a.screenings - cells[column])
+                ctx.equation([f"{k}:{column}", rest], f"{k}:all")
+    if ctx.pseudonymise:
+        for column, members in columns.items():
+            ctx.equation(members, f"scr:{column}")
     ws.append([])
 
 
@@ -282,4 +240,10 @@ def _top_unknown(
     ws.append([cm.text("Indicators most often answered 'unknown'", "section")])
     ws.append(cm.header_row(["Indicator", "Unknown answers", "Text"]))
     for n, item_id in ranked[:15]:
-        ws.append([cm.text(item_id), ctx.count(n), cm.text(texts.get(item_id, ""))])
+        ws.append(
+            [
+                cm.text(item_id),
+                ctx.count(n, f"item:{item_id}:unknown"),
+                cm.text(texts.get(item_id, "")),
+            ]
+        )

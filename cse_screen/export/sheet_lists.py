@@ -7,15 +7,44 @@ blanking them: names, case references, dates of birth, free text and staff names
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import secrets
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any, TypeVar
 
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cse_screen.export.context import BuildContext, set_filter
 from cse_screen.export.privacy import age_band, age_on
 from cse_screen.export.rows import ChildRow, InstrumentInfo, ScreeningRow
 from cse_screen.export.tally import ChildTally, ScreeningTally
+
+T = TypeVar("T")
+
+
+def shuffled(rows: Iterable[T]) -> Iterator[T]:
+    """The rows in an order no one can reproduce, so row N of a board file is not row N of the
+    named one (held in memory only: the rows never touch the disk)."""
+    kept = list(rows)
+    secrets.SystemRandom().shuffle(kept)
+    return iter(kept)
+
+
+def as_month(cm: Any, day: date | None) -> Any:
+    """A date reduced to its month, for the row-level sheets of a board file."""
+    return None if day is None else cm.styled(day.replace(day=1), "month")
+
+
+def tally_only(rows: Iterable[T], add: Any, ctx: BuildContext) -> int:
+    """Feed the tallies without writing a list sheet (a board file holds no rows)."""
+    count = 0
+    for row in rows:
+        add(row)
+        count += 1
+        ctx.step()
+    return count
+
 
 _CHILD_HEAD_PLAIN = [("Case reference", 16), ("Name", 24), ("Date of birth", 13), ("Age", 6)]
 _CHILD_HEAD_PSEUDO = [("Child ID", 13), ("Age band", 11)]
@@ -46,10 +75,18 @@ def write_children(
 ) -> int:
     """The Children sheet; returns the number of children written."""
     heads = (_CHILD_HEAD_PSEUDO if ctx.pseudonymise else _CHILD_HEAD_PLAIN) + _CHILD_HEAD_COMMON
-    cm = ctx.sheet(ws, [w for _, w in heads], freeze="C2", header_row=1, stream_rows=expected)
+    cm = ctx.sheet(
+        ws,
+        [w for _, w in heads],
+        freeze="C2",
+        header_row=1,
+        stream_rows=expected,
+        title_cols="A:A" if ctx.pseudonymise else "A:B",
+    )
     ws.append(cm.header_row([h for h, _ in heads]))
     today, count = ctx.meta.today, 0
-    for child in rows:
+    day = as_month if ctx.pseudonymise else (lambda cm, d: cm.date(d))
+    for child in shuffled(rows) if ctx.pseudonymise else rows:
         tally.add(child)
         overdue = tally.is_overdue(child)
         if ctx.pseudonyms is not None:
@@ -73,11 +110,13 @@ def write_children(
                 cm.text(child.legal_status),
                 cm.text(child.team),
                 cm.text(worker),
-                cm.date(child.last_screened),
+                day(cm, child.last_screened),
                 cm.outcome(child.latest_outcome, ctx.label(child.latest_outcome)),
-                cm.date(child.next_due),
+                day(cm, child.next_due),
                 cm.text("Yes", "flag") if overdue else None,
-                (today - child.next_due).days if overdue and child.next_due else None,
+                (today - child.next_due).days
+                if overdue and child.next_due and not ctx.pseudonymise
+                else None,
                 child.completed_screenings,
                 "Yes" if child.has_draft else None,
             ]
@@ -128,6 +167,7 @@ def _screening_cells(ctx: BuildContext, cm: Any, row: ScreeningRow) -> list[Any]
     overridden = bool(row.computed_outcome and row.final_outcome) and (
         row.computed_outcome != row.final_outcome
     )
+    day = as_month if ctx.pseudonymise else (lambda cm, d: cm.date(d))
     if ctx.pseudonyms is not None:
         staff = ctx.pseudonyms.staff
         first: list[Any] = [ctx.pseudonyms.child(row.child_id), age_band(row.dob, row.screen_date)]
@@ -140,7 +180,7 @@ def _screening_cells(ctx: BuildContext, cm: Any, row: ScreeningRow) -> list[Any]
         *first,
         cm.text(row.team),
         *people,
-        cm.date(row.screen_date),
+        day(cm, row.screen_date),
         cm.text(row.instrument_id),
         cm.text(row.instrument_version),
         cm.text(row.trigger),
@@ -156,7 +196,7 @@ def _screening_cells(ctx: BuildContext, cm: Any, row: ScreeningRow) -> list[Any]
             cm.text(row.signed_off_by),
         ]
     awaiting = row.needs_signoff and row.status == "submitted"
-    return [*cells, "Yes" if awaiting else None, cm.date(row.next_due)]
+    return [*cells, "Yes" if awaiting else None, day(cm, row.next_due)]
 
 
 def write_screenings(
@@ -181,10 +221,13 @@ def write_screenings(
         header_row=1,
         fit_width=False,
         stream_rows=expected,
+        title_cols="A:A" if ctx.pseudonymise else "A:B",
+        # Too wide to print usefully (a column per indicator): only its headings print.
+        print_area=f"A1:{get_column_letter(len(widths))}1",
     )
     ws.append(cm.header_row([h for h, _ in heads] + items))
     count = 0
-    for row in rows:
+    for row in shuffled(rows) if ctx.pseudonymise else rows:
         tally.add(row)
         answers = row.answers
         values = [answers.get(i) for i in items]

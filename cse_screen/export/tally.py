@@ -29,8 +29,22 @@ class GroupCounts:
     children: int = 0
     overdue: int = 0
     due_soon: int = 0
+    no_due: int = 0
     never_screened: int = 0
     by_outcome: Counter[str] = field(default_factory=Counter)
+
+
+#: The breakdowns of children on the Summary: (title, dimension key, field of :class:`ChildRow`).
+BREAKDOWNS: tuple[tuple[str, str, str], ...] = (
+    ("By team", "team", "team"),
+    ("By worker", "worker", "worker"),
+    ("By age band", "age", "dob"),
+    ("By gender", "gender", "gender"),
+    ("By ethnicity", "ethnicity", "ethnicity"),
+    ("By disability", "disability", "disability"),
+    ("By placement type", "placement", "placement_type"),
+)
+_MISSING = {"team": "(no team)", "worker": "(unallocated)", "age": "(unknown)"}
 
 
 @dataclass
@@ -43,11 +57,27 @@ class ChildTally:
     never_screened: int = 0
     due_soon: int = 0
     overdue: int = 0
+    no_due: int = 0
     by_outcome: Counter[str] = field(default_factory=Counter)
     by_team: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
     by_worker: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
     by_age_band: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
     by_gender: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
+    by_ethnicity: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
+    by_disability: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
+    by_placement: dict[str, GroupCounts] = field(default_factory=lambda: defaultdict(GroupCounts))
+
+    def groups(self, dimension: str) -> dict[str, GroupCounts]:
+        """The children of one breakdown (``team``, ``age``, ``ethnicity``...) by group."""
+        return {
+            "team": self.by_team,
+            "worker": self.by_worker,
+            "age": self.by_age_band,
+            "gender": self.by_gender,
+            "ethnicity": self.by_ethnicity,
+            "disability": self.by_disability,
+            "placement": self.by_placement,
+        }[dimension]
 
     def is_overdue(self, child: ChildRow) -> bool:
         return child.next_due is not None and child.next_due < self.today
@@ -58,6 +88,7 @@ class ChildTally:
 
     def add(self, child: ChildRow) -> None:
         self.total += 1
+        self.no_due += child.next_due is None
         overdue, soon = self.is_overdue(child), self.is_due_soon(child)
         self.overdue += overdue
         self.due_soon += soon
@@ -69,19 +100,25 @@ class ChildTally:
             age_days = (self.today - child.last_screened).days
             self.screened_3m += age_days <= 91
             self.screened_12m += age_days <= 365
-        for group in (
-            self.by_team[child.team or "(no team)"],
-            self.by_worker[child.worker or "(unallocated)"],
-            self.by_age_band[age_band(child.dob, self.today) or "(unknown)"],
-            self.by_gender[child.gender or "(not recorded)"],
-        ):
+        for _, dimension, attr in BREAKDOWNS:
+            value = age_band(child.dob, self.today) if dimension == "age" else getattr(child, attr)
+            group = self.groups(dimension)[value or _MISSING.get(dimension, "(not recorded)")]
             group.children += 1
+            group.no_due += child.next_due is None
             group.overdue += overdue
             group.due_soon += soon
-            if child.latest_outcome is None:
+            if child.last_screened is None or child.latest_outcome is None:
                 group.never_screened += 1
             else:
                 group.by_outcome[child.latest_outcome] += 1
+
+
+@dataclass(frozen=True)
+class Position:
+    """Children as at the period's last day, and as at the previous period's last day."""
+
+    now: ChildTally
+    before: ChildTally
 
 
 @dataclass
@@ -150,6 +187,10 @@ class ScreeningTally:
         self.rules_fired: Counter[str] = Counter()
         #: per child, the (date, id, outcome) of its latest two completed screenings.
         self._latest_two: dict[int, tuple[tuple[date, int, str], ...]] = {}
+        #: per child, a bit per indicator ever present in its completed screenings (one int
+        #: per child, so prevalence can count children without a set per indicator).
+        self._bits: dict[str, int] = {}
+        self._present_bits: dict[int, int] = {}
 
     def add(self, row: ScreeningRow) -> None:
         key = (row.instrument_id, row.instrument_version, row.instrument_hash)
@@ -178,6 +219,7 @@ class ScreeningTally:
         outcome = row.final_outcome or ""
         unknown = 0
         tiers_present: set[str] = set()
+        bits = 0
         for item_id, value in row.answers.items():
             info = items.get(item_id) or self._fallback.get(item_id)
             if info is None:
@@ -188,11 +230,14 @@ class ScreeningTally:
             elif completed and value in info.present:
                 counts = self.items[item_id]
                 counts.present += 1
+                bits |= 1 << self._bits.setdefault(item_id, len(self._bits))
                 counts.current += value in info.current
                 counts.by_outcome[outcome] += 1
                 tiers_present.add(info.tier)
         for tier in tiers_present:
             self.tiers[tier][outcome] += 1
+        if completed:
+            self._present_bits[row.child_id] = self._present_bits.get(row.child_id, 0) | bits
         return unknown
 
     def _tally_completed(self, row: ScreeningRow) -> bool:
@@ -217,6 +262,19 @@ class ScreeningTally:
             else:
                 self.raised += 1
         return overridden
+
+    @property
+    def children_screened(self) -> int:
+        """Children with at least one completed screening in the date range."""
+        return len(self._present_bits)
+
+    def children_with(self) -> Counter[str]:
+        """Per indicator, the children with it present in at least one completed screening."""
+        found: Counter[str] = Counter()
+        for item_id, bit in self._bits.items():
+            mask = 1 << bit
+            found[item_id] = sum(1 for bits in self._present_bits.values() if bits & mask)
+        return found
 
     @property
     def overridden(self) -> int:

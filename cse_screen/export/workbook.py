@@ -7,8 +7,9 @@ workbook) are written from those. Every sheet writes into memory, never into a t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -17,13 +18,40 @@ from cse_screen.export.context import BuildContext, Cancel, Progress
 from cse_screen.export.encrypt import encrypt_workbook
 from cse_screen.export.memory import ChunkedBuffer
 from cse_screen.export.options import ExportOptions
-from cse_screen.export.rows import ExportSource, InstrumentInfo, PeriodCounts
-from cse_screen.export.sheet_analysis import write_data_quality, write_indicators, write_trends
-from cse_screen.export.sheet_lists import write_children, write_screenings
-from cse_screen.export.sheet_summary import write_about, write_summary
-from cse_screen.export.tally import ChildTally, ScreeningTally
+from cse_screen.export.periods import History, period_bounds
+from cse_screen.export.questions import Questions, answer_questions
+from cse_screen.export.rows import ChildRow, ExportSource, InstrumentInfo, PeriodCounts
+from cse_screen.export.sheet_about import write_about
+from cse_screen.export.sheet_analysis import write_data_quality, write_trends
+from cse_screen.export.sheet_indicators import write_indicators
+from cse_screen.export.sheet_lists import tally_only, write_children, write_screenings
+from cse_screen.export.sheet_notes import write_notes
+from cse_screen.export.sheet_questions import write_questions
+from cse_screen.export.sheet_summary import write_summary
+from cse_screen.export.tally import ChildTally, Position, ScreeningTally
 
-SHEETS = ("Summary", "Children", "Screenings", "Indicators", "Trends", "Data quality", "About")
+SHEETS = (
+    "Summary",
+    "Key questions",
+    "Children",
+    "Screenings",
+    "Indicators",
+    "Trends",
+    "Data quality",
+    "Notes",
+    "About",
+)
+LIST_SHEETS = ("Children", "Screenings")
+AGGREGATE_SHEETS = tuple(name for name in SHEETS if name not in LIST_SHEETS)
+
+
+def sheet_names(options: ExportOptions) -> tuple[str, ...]:
+    """A board file holds aggregate tables only, unless an analyst asked for rows."""
+    if options.pseudonymise and not options.row_level:
+        return AGGREGATE_SHEETS
+    return SHEETS
+
+
 NEUTRAL_NAME = "cse-screen"
 #: Rows in an Excel sheet, the header included.
 EXCEL_MAX_ROWS = 1_048_576
@@ -37,15 +65,6 @@ class BuiltWorkbook:
     children: int
     screenings: int
     sheets: tuple[str, ...]
-
-
-def period_bounds(options: ExportOptions, today: date) -> tuple[tuple[date, date], ...]:
-    """This period (the date range, or the twelve months to its end) and the one before it."""
-    end = options.date_to or today
-    start = options.date_from or (end - timedelta(days=364))
-    length = end - start
-    before_end = start - timedelta(days=1)
-    return (start, end), (before_end - length, before_end)
 
 
 def _neutral_properties(wb: Workbook) -> None:
@@ -88,7 +107,7 @@ def build_workbook(
     if options.password:
         data = encrypt_workbook(data, options.password)
     ctx.step(_FINISHING_STEPS - _FINISHING_STEPS // 2)
-    return BuiltWorkbook(data, counts["children"], counts["screenings"], SHEETS)
+    return BuiltWorkbook(data, counts["children"], counts["screenings"], sheet_names(options))
 
 
 def _fill(
@@ -100,23 +119,74 @@ def _fill(
 ) -> dict[str, int]:
     meta, options = ctx.meta, ctx.options
     _neutral_properties(wb)
-    ws = {name: wb.create_sheet(name) for name in SHEETS}
-    kids = ChildTally(meta.today)
-    n_children = write_children(ws["Children"], ctx, source.children(), kids, expected["children"])
+    names = sheet_names(options)
+    ws = {name: wb.create_sheet(name) for name in names}
+    now, before = period_bounds(options.date_from, options.date_to, meta.today)
+    ctx.period_text = f"{now[0]:%d/%m/%Y} to {now[1]:%d/%m/%Y}"
+    as_at, before_at = min(now[1], meta.today), before[1]
+    history = History(source.history(max(meta.today, now[1])))
+    recorded = ChildTally(meta.today)
+    kids = Position(ChildTally(as_at), ChildTally(before_at))
+
+    def positions(rows: Iterable[ChildRow]) -> Iterator[ChildRow]:
+        for child in rows:
+            # On the export date the register's own state holds (events make a child due).
+            kids.now.add(child if as_at >= meta.today else history.as_at(child, as_at))
+            kids.before.add(history.as_at(child, before_at))
+            yield child
+
     tally = ScreeningTally(instruments, meta.outcomes)
-    n_screenings = write_screenings(
-        ws["Screenings"], ctx, source.screenings(), instruments, tally, expected["screenings"]
-    )
-    now, before = period_bounds(options, meta.today)
+    if "Children" in ws:
+        n_children = write_children(
+            ws["Children"], ctx, positions(source.children()), recorded, expected["children"]
+        )
+        n_screenings = write_screenings(
+            ws["Screenings"], ctx, source.screenings(), instruments, tally, expected["screenings"]
+        )
+    else:
+        n_children = tally_only(positions(source.children()), recorded.add, ctx)
+        n_screenings = tally_only(source.screenings(), tally.add, ctx)
     periods: tuple[PeriodCounts, PeriodCounts] = (
         source.period_counts(*now),
         source.period_counts(*before),
     )
-    write_summary(ws["Summary"], ctx, kids, periods, tally)
-    write_indicators(ws["Indicators"], ctx, tally, instruments)
-    write_trends(ws["Trends"], ctx, tally)
-    write_data_quality(ws["Data quality"], ctx, tally, kids.overdue, instruments)
+    ranks = {o.id: o.rank for o in meta.outcomes}
+    questions = answer_questions(history, source.events(*now), now[0], as_at, ranks)
     counts = {"children": n_children, "screenings": n_screenings}
-    write_about(ws["About"], ctx, instruments, counts, tally.instrument_use)
+    sheets = Aggregates(kids, tally, periods, questions, instruments, counts)
+    if options.pseudonymise:
+        # Lay the aggregate sheets out once on scratch sheets (in memory, never saved) to learn
+        # every count and total, decide what may be shown, then write them for real.
+        ctx.start_pass(planning=True)
+        scratch = Workbook()
+        plan = {name: scratch.create_sheet(name) for name in AGGREGATE_SHEETS}
+        _aggregates(plan, ctx, sheets)
+        ctx.disclosure.protect()
+        ctx.start_pass(planning=False)
+    _aggregates(ws, ctx, sheets)
     ctx.step(_FINISHING_STEPS // 2)
     return counts
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """Everything the aggregate sheets are written from."""
+
+    kids: Position
+    tally: ScreeningTally
+    periods: tuple[PeriodCounts, PeriodCounts]
+    questions: Questions
+    instruments: list[InstrumentInfo]
+    counts: dict[str, int]
+
+
+def _aggregates(ws: dict[str, Any], ctx: BuildContext, a: Aggregates) -> None:
+    """Write every aggregate sheet from the tallies."""
+    write_summary(ws["Summary"], ctx, a.kids, a.periods, a.tally)
+    now = a.periods[0]
+    write_questions(ws["Key questions"], ctx, a.questions, now.start, a.kids.now.today)
+    write_indicators(ws["Indicators"], ctx, a.tally, a.instruments)
+    write_trends(ws["Trends"], ctx, a.tally)
+    write_data_quality(ws["Data quality"], ctx, a.tally, a.kids.now.overdue, a.instruments)
+    write_notes(ws["Notes"], ctx, a.periods, a.kids)
+    write_about(ws["About"], ctx, a.instruments, a.counts, a.tally.instrument_use)

@@ -24,24 +24,26 @@ from cse_screen.gui.context import AppContext
 from cse_screen.gui.errors import as_sentence, install_error_hooks, show_error
 from cse_screen.gui.lock import LockController
 from cse_screen.gui.main_window import MainWindow
+from cse_screen.gui.qt_settings import keep_qt_settings_off_disk
 from cse_screen.gui.settings import SettingsDialog, load_settings
 from cse_screen.gui.setup import SetupWidget
 from cse_screen.gui.theme import ThemeFollower
 from cse_screen.gui.unlock import UnlockWidget
 from cse_screen.gui.worker import Runner
 from cse_screen.paths import default_database, resource
+from cse_screen.storage.services.outcome_words import returned_sentence
 
 
 def database_exists(db_path: Path) -> bool:
     """Either half of a database (file or keyslots) means "unlock", never "set up over it"."""
-    from cse_screen.storage.keyslots import keyslot_path
+    from cse_screen.vault.keyslots import keyslot_path
 
     return db_path.exists() or keyslot_path(db_path).exists()
 
 
 def open_store(db_path: Path) -> Callable[[str, str], object]:
     def attempt(user: str, password: str) -> object:
-        from cse_screen.storage.store import Store
+        from cse_screen.vault.store import Store
 
         return Store.open(db_path, user, password)
 
@@ -50,7 +52,7 @@ def open_store(db_path: Path) -> Callable[[str, str], object]:
 
 def create_store(db_path: Path) -> Callable[[str, str, str, bytes | None], object]:
     def create(full_name: str, user: str, password: str, recovery: bytes | None) -> object:
-        from cse_screen.storage.store import Store
+        from cse_screen.vault.store import Store
 
         return Store.create(
             db_path, user, password, full_name=full_name, recovery_public_key=recovery
@@ -64,8 +66,9 @@ def verify_password(db_path: Path) -> Callable[[str, str], object]:
 
     def attempt(user: str, password: str) -> object:
         from cse_screen.errors import WrongPassword
-        from cse_screen.storage.keyslots import KeyslotFile, keyslot_path
-        from cse_screen.storage.services import audit, pending
+        from cse_screen.storage.services import audit
+        from cse_screen.vault import pending
+        from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
 
         try:
             KeyslotFile.load(keyslot_path(db_path)).unlock(user, password)
@@ -80,7 +83,7 @@ def verify_password(db_path: Path) -> Callable[[str, str], object]:
 # Imported while the unlock screen waits for the password, so that pressing Enter costs only
 # the password check and opening the database, not half a second of imports.
 WARM_MODULES = (
-    "cse_screen.storage.store",
+    "cse_screen.vault.store",
     "cse_screen.gui.register",
     "cse_screen.gui.review",
     "cse_screen.gui.child_record",
@@ -104,6 +107,16 @@ def drafts_message(drafts: list[Any]) -> str:
         today = datetime.now().astimezone().date()
         return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
 
+    returned = [d for d in drafts if d.status == "returned"]
+    if returned:
+        # Who sent it back, when and why: the worker must not read it as their own draft.
+        first = returned[0]
+        text = returned_sentence(
+            first.child_ref, first.returned_by, first.returned_at, first.returned_reason
+        )
+        if len(returned) > 1:
+            text += f"; {len(returned) - 1} more returned to you (Register: Returned to me)"
+        return text + "."
     latest = sorted(drafts, key=lambda d: d.updated_at, reverse=True)
     first = latest[0]
     text = f"Draft screening for {first.child_ref} from {when(first.updated_at)} recovered"
@@ -190,6 +203,7 @@ class Shell(QObject):
         ctx.run(lambda s, _c: s.screenings.drafts(), on_success=self._show_drafts)
         self.show_store_warnings(list(getattr(store, "warnings", ())))
         self.show_clock_warning(getattr(store, "clock_warning", None))
+        self.show_store_notices(list(getattr(store, "notices", ())))
 
     def _show_drafts(self, drafts: list[Any]) -> None:
         message = drafts_message(drafts)
@@ -235,6 +249,22 @@ class Shell(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
+    def show_store_notices(self, notices: list[str]) -> None:
+        """What opening did that the user and IT should know (an upgrade and where its backup
+        is, a copy recognised as one), in one information box."""
+        if not notices or self.main is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "cse-screen",
+            "\n\n".join(as_sentence(n) for n in notices),
+            QMessageBox.StandardButton.Ok,
+            self.main,
+        )
+        box.setObjectName("storeNoticeBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
     def _lock_changed(self, locked: bool) -> None:
         signal = self.ctx.signals.locked if locked else self.ctx.signals.unlocked
         signal.emit()
@@ -273,6 +303,7 @@ class Shell(QObject):
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
+    keep_qt_settings_off_disk()  # before any file dialog: no folder history on disk
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing

@@ -3,8 +3,9 @@
 The trail grows with every sign-in and every record opened, so after a few years it holds far
 more entries than anyone scrolls through: the model holds one page at a time and the view pulls
 further pages through ``fetchMore``, as the children register does. Entries hold ids, field names
-and outcomes only (the services keep names and dates of birth out of them), so nothing shown
-here identifies a child.
+and outcomes only (the services keep names and dates of birth out of them); what is shown is in
+the words a reader knows: the child's case reference rather than a row id, and UK dates in
+local time rather than ISO timestamps in UTC.
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ FetchPage = Callable[[AuditQuery], AuditPage]
 #: The row record itself, for the page (e.g. to copy an entry's hash).
 EntryRole = Qt.ItemDataRole.UserRole + 1
 
-COLUMNS = ("When", "Who", "Action", "Entity", "Entity id", "Detail")
+COLUMNS = ("When", "Who", "Action", "Record", "Case reference", "Detail")
 DETAIL_COLUMN = 5
 SUMMARY_LENGTH = 140
+
+#: Detail keys the "Case reference" column already says in words (a row id says nothing).
+SHOWN_AS_CASE_REF = frozenset({"child_id", "case_ref"})
 
 #: Actions in the words people use; anything else is shown with underscores as spaces.
 ACTION_WORDS = {
@@ -61,7 +65,7 @@ def local_time(at: str) -> str:
         moment = datetime.fromisoformat(at.removesuffix("Z")).replace(tzinfo=UTC)
     except ValueError:
         return at
-    return moment.astimezone().strftime("%d %b %Y %H:%M:%S")
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
 
 
 def _value(value: Any) -> str:
@@ -94,10 +98,16 @@ class AuditModel(PagedTableModel[AuditQuery, AuditEntry]):
     """
 
     def __init__(self, fetch_page: FetchPage, page_size: int = 200, parent: Any = None) -> None:
+        self._case_refs: dict[int, str] = {}
         super().__init__(fetch_page, AuditQuery(limit=page_size), parent)
 
     def page_rows(self, page: AuditPage) -> Sequence[AuditEntry]:
+        self._case_refs.update(page.case_refs)
         return page.entries
+
+    def case_ref(self, entry: AuditEntry) -> str | None:
+        """The case reference of the child the entry is about, as storage looked it up."""
+        return self._case_refs.get(entry.seq)
 
     def next_query(self) -> AuditQuery:
         """Keyset paging from the last entry held: entries appended while the user scrolls do
@@ -136,22 +146,28 @@ class AuditModel(PagedTableModel[AuditQuery, AuditEntry]):
             return self._text(entry, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
             if index.column() == DETAIL_COLUMN:
-                return detail_summary(entry.detail, limit=None) or None
+                return detail_summary(self._detail(entry), limit=None) or None
             if index.column() == 0:
-                return f"Entry {entry.seq}, {entry.at} (UTC)"
+                return f"Entry {entry.seq} of the audit trail"
+            if index.column() in (3, 4) and entry.entity_id:
+                return f"Record number {entry.entity_id} in the database"
             return None
         if role == EntryRole:
             return entry
         return None
 
-    @staticmethod
-    def _text(entry: AuditEntry, column: int) -> str:
+    def _detail(self, entry: AuditEntry) -> Mapping[str, Any]:
+        if self.case_ref(entry) is None:
+            return entry.detail
+        return {k: v for k, v in entry.detail.items() if k not in SHOWN_AS_CASE_REF}
+
+    def _text(self, entry: AuditEntry, column: int) -> str:
         values = (
             local_time(entry.at),
             entry.actor,
             action_words(entry.action),
-            entry.entity,
-            entry.entity_id or "—",
-            detail_summary(entry.detail),
+            entry.entity.replace("_", " "),
+            self.case_ref(entry) or "—",
+            detail_summary(self._detail(entry)),
         )
         return values[column]

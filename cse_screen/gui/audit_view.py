@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.errors import UserError
+from cse_screen.gui.a11y import mark_heading, one_tab_stop
 from cse_screen.gui.audit_model import AuditModel, action_words
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.errors import as_sentence
@@ -35,8 +37,8 @@ from cse_screen.gui.theme import set_tone
 from cse_screen.storage.services.audit import AuditPage as QueryPage
 from cse_screen.storage.services.audit import AuditQuery
 
-DATE_FORMAT = "dd MMM yyyy"
-COLUMN_WIDTHS = (160, 110, 130, 90, 80)
+DATE_FORMAT = "dd/MM/yyyy"
+COLUMN_WIDTHS = (140, 110, 130, 90, 120)
 
 
 def local_midnight(day: QDate) -> datetime:
@@ -82,6 +84,7 @@ class AuditPage(QWidget):
         layout = QVBoxLayout(self)
         heading = QLabel("<b>Audit trail</b>", self)
         heading.setObjectName("auditHeading")
+        mark_heading(heading)
         layout.addWidget(heading)
         self.scope_label = QLabel(self._scope_text(), self)
         self.scope_label.setObjectName("auditScopeLabel")
@@ -118,7 +121,10 @@ class AuditPage(QWidget):
                 f"Newest first. As a team lead you see the part of the trail about {team}: "
                 "its children, screenings and events, and what its members did."
             )
-        return "Newest first. Entries hold record ids and field names, never a child's details."
+        return (
+            "Newest first, in local time. Entries name a child by case reference and list "
+            "field names, never a child's details."
+        )
 
     def _build_filters(self) -> QHBoxLayout:
         """Mnemonics avoid the sidebar's (B, C, D, H, I, K, L, Q, R, S, X), which stay live."""
@@ -126,7 +132,7 @@ class AuditPage(QWidget):
         self.action_filter = self._combo("actionFilter", "Action filter", "Actio&n:", row)
         self.user_filter = self._combo("userFilter", "User filter", "&Who:", row)
         self.from_check, self.from_date = self._date_filter("from", "&From", row)
-        self.to_check, self.to_date = self._date_filter("to", "&To", row)
+        self.to_check, self.to_date = self._date_filter("to", "Un&til", row)
         self.count = QLabel(self)
         self.count.setObjectName("auditCountLabel")
         row.addWidget(self.count, 1, Qt.AlignmentFlag.AlignRight)
@@ -156,6 +162,7 @@ class AuditPage(QWidget):
         edit.setCalendarPopup(True)
         edit.setDisplayFormat(DATE_FORMAT)
         edit.setMaximumDate(QDate.currentDate())
+        one_tab_stop(edit)
         edit.setEnabled(False)
         check.toggled.connect(edit.setEnabled)
         check.toggled.connect(lambda _on: self._filters_changed())
@@ -179,6 +186,9 @@ class AuditPage(QWidget):
         header.setAccessibleName("Column headings")
         table.verticalHeader().setObjectName("auditRowHeader")
         table.verticalHeader().setAccessibleName("Entry numbers")
+        corner = table.findChild(QAbstractButton, "qt_tableview_cornerbutton")
+        if corner is not None:  # the square where the headers meet selects every entry
+            corner.setAccessibleName("Select all entries")
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for column, width in enumerate(COLUMN_WIDTHS):
@@ -190,7 +200,7 @@ class AuditPage(QWidget):
         row = QHBoxLayout()
         self.verify_label = QLabel(self)
         self.verify_label.setObjectName("verifyLabel")
-        self.verify_label.setAccessibleName("Audit trail check result")
+        self.verify_label.setAccessibleDescription("Audit trail check result")
         self.verify_label.setWordWrap(True)
         # The damage tone draws a border; keep the sentence off it (style padding is lost on
         # a word-wrapped label re-polished after it was laid out).

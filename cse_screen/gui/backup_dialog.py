@@ -1,6 +1,6 @@
 """Backing up the open database (administrators), with progress and Cancel.
 
-The backup is :meth:`cse_screen.storage.store.Store.backup`: an encrypted, self-checking copy of
+The backup is :meth:`cse_screen.vault.store.Store.backup`: an encrypted, self-checking copy of
 the database and its keyslots, written completely or not at all (also on Cancel), and audited.
 Restoring is deliberately not offered here: it replaces the database everyone is using, so it is
 IT's job, done from the command line with the app closed, and the dialog says so.

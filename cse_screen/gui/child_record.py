@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from cse_screen.core.compare import compare_answers
 from cse_screen.core.model import Questionnaire
+from cse_screen.gui.a11y import mark_heading
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.event_dialog import kind_words
 from cse_screen.gui.screening_view import STATUS_WORDS, ScreeningViewDialog, questionnaire_for
@@ -41,6 +42,8 @@ from cse_screen.storage.records import (
     ScreeningRecord,
     ScreeningSummary,
 )
+from cse_screen.storage.services.latest import LOWERED, effective_outcome
+from cse_screen.storage.services.outcome_words import standing_words
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ def _table(parent: QWidget, name: str, headers: list[str], stretch: int) -> QTab
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setTabKeyNavigation(False)
     table.verticalHeader().hide()
+    table.horizontalHeader().setAccessibleName("Column headings")
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
@@ -121,6 +125,8 @@ class ChildRecordPage(QScrollArea):
     def __init__(self, ctx: AppContext, child_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("childRecordPage")
+        self.setAccessibleName("Child record")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its buttons and tables take Tab
         self.setWidgetResizable(True)
         self.ctx = ctx
         self.child_id = child_id
@@ -147,6 +153,7 @@ class ChildRecordPage(QScrollArea):
         row = QHBoxLayout()
         self.title = QLabel(body)
         self.title.setObjectName("recordTitle")
+        mark_heading(self.title)
         row.addWidget(self.title, 1)
         self.buttons: dict[str, QPushButton] = {}
         for name, text, slot in (
@@ -248,7 +255,7 @@ class ChildRecordPage(QScrollArea):
             "legal_status": child.legal_status,
             "worker": child.worker,
             "team": child.team,
-            "latest_outcome": self._outcome_label(child.latest_outcome) or "Not screened",
+            "latest_outcome": self._standing(data),
             "last_screened": _day(child.last_screened),
             "next_due": self._due_text(child.next_due),
         }
@@ -259,14 +266,30 @@ class ChildRecordPage(QScrollArea):
         self._fill_events(data.events)
         self.timeline.set_points(
             [
-                (s.screen_date, s.final_outcome)
+                (s.screen_date, standing)
                 for s in data.history
-                if s.status in COMPLETED_STATUSES and s.final_outcome
+                if s.status in COMPLETED_STATUSES
+                and (
+                    standing := effective_outcome(
+                        s.status, s.computed_outcome, s.final_outcome, s.needs_signoff
+                    ).outcome
+                )
             ]
         )
         self.changes.setText(changes_html(data))
         has_draft = any(s.status in ("draft", "returned") for s in data.history)
         self.buttons["screenButton"].setText("Resu&me screening" if has_draft else "Scree&n now")
+
+    def _standing(self, data: RecordData) -> str:
+        """The effective outcome in the shared words (a lowering shows both outcomes)."""
+        child = data.child
+        judged = None
+        if child.outcome_state == LOWERED:
+            row = next((s for s in data.history if s.id == child.latest_screening_id), None)
+            judged = self._outcome_label(row.final_outcome) if row else None
+        return standing_words(
+            child.outcome_state, self._outcome_label(child.latest_outcome), judged
+        )
 
     def _outcome_label(self, outcome: str | None) -> str:
         if not outcome:
@@ -279,6 +302,9 @@ class ChildRecordPage(QScrollArea):
     def _due_text(self, due: date | None) -> str:
         if due is None:
             return "Due now" if self.data and not self.data.child.last_screened else "—"
+        reason = self.data.child.due_reason if self.data else ""
+        if reason:
+            return f"{_day(due)}: {reason}"
         if due < date.today():
             return f"{_day(due)} · overdue"
         return _day(due)

@@ -30,7 +30,7 @@ from cse_screen.gui.worker import FailureFn, Op, OpControl, ProgressFn, Runner, 
 
 if TYPE_CHECKING:
     from cse_screen.core.model import Questionnaire
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
 T = TypeVar("T")
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cse_screen.gui.a11y import mark_heading
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.dashboard_charts import (
     MonthlyTrendChart,
@@ -36,9 +37,10 @@ from cse_screen.gui.dashboard_charts import (
     legend_html,
 )
 from cse_screen.gui.outcome_badge import OutcomeBadgeDelegate
-from cse_screen.gui.register_model import OutcomeRole
+from cse_screen.gui.register_model import OVERDUE_TINT, OutcomeRole
 from cse_screen.storage.services import dashboard as dashboard_service
 from cse_screen.storage.services.dashboard import DashboardData
+from cse_screen.storage.services.outcome_words import standing_words
 
 ChildIdRole = Qt.ItemDataRole.UserRole + 1
 #: (key, caption, tooltip) of each tile, in reading order (two rows of four).
@@ -53,6 +55,10 @@ TILES: tuple[tuple[str, str, str], ...] = (
     ("returned", "Returned for changes", "Screenings sent back to their worker"),
 )
 COLUMNS = ("Case reference", "Name", "Latest outcome", "Next due")
+ATTENTION_TITLE = (
+    "Children needing &attention (returned, lowering awaiting sign-off, moderate or "
+    "significant, or overdue):"
+)
 WIDE_ENOUGH = 1000  # page width (px) from which the two charts sit side by side
 
 
@@ -102,7 +108,7 @@ class Tile(QFrame):
         shown = "–" if value is None else f"{value:,}"
         self.value_label.setText(shown)
         self.setAccessibleName(f"{self.caption}: {shown}")
-        self.value_label.setAccessibleName(f"{self.caption}: {shown}")
+        self.value_label.setAccessibleDescription(self.caption)  # its name stays the number
 
     def value(self) -> int | None:
         text = self.value_label.text().replace(",", "")
@@ -165,9 +171,10 @@ class DashboardPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         title.setFont(font)
+        mark_heading(title)
         self.scope_label = QLabel(self)
         self.scope_label.setObjectName("dashboardScope")
-        self.scope_label.setEnabled(False)
+        self.scope_label.setProperty("tone", "info")  # muted, never drawn as disabled
         self.refresh_button = QPushButton("Re&fresh", self)
         self.refresh_button.setObjectName("dashboardRefreshButton")
         self.refresh_button.setAccessibleName("Refresh the dashboard")
@@ -225,7 +232,11 @@ class DashboardPage(QWidget):
     def _build_list(self, colours: dict[str, str]) -> QVBoxLayout:
         column = QVBoxLayout()
         header = QHBoxLayout()
-        label = QLabel("Children needing &attention (moderate or significant, or overdue):", self)
+        label = QLabel(
+            "Children needing &attention (returned, lowering awaiting sign-off, moderate or "
+            "significant, or overdue):",
+            self,
+        )
         label.setObjectName("attentionTitle")
         self.attention_count = QLabel(self)
         self.attention_count.setObjectName("attentionCount")
@@ -248,10 +259,11 @@ class DashboardPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setAccessibleName("Column headings")
         self.table.setMinimumHeight(160)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for index, width in enumerate((150, 220, 200)):
+        for index, width in enumerate((150, 220, 320)):
             self.table.setColumnWidth(index, width)
         self.table.setItemDelegateForColumn(2, OutcomeBadgeDelegate(colours, self.table))
         self.table.activated.connect(self.open_selected)
@@ -317,12 +329,14 @@ class DashboardPage(QWidget):
     def _list_row(self, row: dashboard_service.AttentionRow) -> list[QStandardItem]:
         ref = QStandardItem(row.case_ref)
         ref.setData(row.child_id, ChildIdRole)
-        outcome = QStandardItem(self._labels.get(row.latest_outcome or "", "Not screened"))
+        label = self._labels.get(row.latest_outcome or "")
+        outcome = QStandardItem(standing_words(row.outcome_state, label))
         outcome.setData(row.latest_outcome, OutcomeRole)
         due_text = f"{row.next_due:%d %b %Y}" if row.next_due else ""
         due = QStandardItem(f"{due_text}  overdue" if row.overdue else due_text)
         if row.overdue:
-            due.setData(self.palette().brightText(), Qt.ItemDataRole.ForegroundRole)
+            # A tint, as in the register: the palette's bright text was white on white.
+            due.setData(OVERDUE_TINT, Qt.ItemDataRole.BackgroundRole)
         return [ref, QStandardItem(row.name), outcome, due]
 
     def changeEvent(self, event: QEvent) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHan
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from cse_screen.errors import Cancelled, UserError
+from cse_screen.fileowner import permission_problem
 from cse_screen.reports import write_crash_report
 
 # Message boxes without a parent would be garbage-collected the moment show_error returns.
@@ -42,6 +43,9 @@ def describe_error(exc: BaseException) -> tuple[str, Path | None]:
     """The sentence to show, and the report written for an unexpected error (else None)."""
     if isinstance(exc, UserError):
         return as_sentence(exc.message), None
+    refused = permission_problem(exc)
+    if refused is not None:
+        return as_sentence(refused.message), None
     report = write_crash_report(exc)
     where = (
         f" A report without personal data was saved for IT as {report.name} in {report.parent}."

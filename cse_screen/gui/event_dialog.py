@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.errors import PermissionDenied, ValidationFailed
+from cse_screen.gui.a11y import one_tab_stop
 from cse_screen.gui.context import AppContext
+from cse_screen.gui.theme import set_tone
 from cse_screen.storage.records import EVENT_KINDS, EventRecord
 
 KIND_WORDS = {
@@ -56,7 +58,6 @@ class EventDialog(QDialog):
         self.error = QLabel(self)
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("QLabel { color: #c62828; font-weight: bold; }")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.hide()
         layout.addWidget(self.error)
@@ -83,6 +84,7 @@ class EventDialog(QDialog):
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("dd/MM/yyyy")
         self.day.setMaximumDate(QDate.currentDate())
+        one_tab_stop(self.day)
         self.note = QPlainTextEdit(self)
         self.note.setObjectName("eventNoteEdit")
         self.note.setAccessibleName("Note about the event")
@@ -106,8 +108,7 @@ class EventDialog(QDialog):
             event = self.ctx.read(lambda s: s.events.record(self.child_id, kind, day, note))
         except (ValidationFailed, PermissionDenied) as exc:
             sentence = str(exc)
-            self.error.setText(sentence[:1].upper() + sentence[1:])
-            self.error.show()
+            set_tone(self.error, sentence[:1].upper() + sentence[1:], "error")
             return
         except Exception as exc:
             self.ctx.show_error(self, exc)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
 
 from cse_screen.errors import UsageError
 from cse_screen.export.options import ExportOptions, ExportSummary, check_export_password
+from cse_screen.gui.a11y import one_tab_stop
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.errors import as_sentence
 from cse_screen.gui.forms.ui_export_dialog import Ui_ExportDialogForm
@@ -127,6 +128,7 @@ class ExportDialog(OperationDialog):
         today = QDate.currentDate()
         for edit in (self.form.fromDateEdit, self.form.toDateEdit):
             edit.setMaximumDate(today)
+        one_tab_stop(self.form.fromDateEdit, self.form.toDateEdit)
         self.form.fromDateEdit.setDate(today.addDays(-DEFAULT_SPAN_DAYS))
         self.form.toDateEdit.setDate(today)
 

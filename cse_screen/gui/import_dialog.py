@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cse_screen.errors import Cancelled
+from cse_screen.errors import Cancelled, ImportFailed
 from cse_screen.gui.context import AppContext
+from cse_screen.gui.import_problems import ImportProblemsPanel
 from cse_screen.gui.progress_dialog import OperationDialog
 from cse_screen.gui.worker import OpControl
 
@@ -111,8 +112,10 @@ class ImportDialog(OperationDialog):
         self.file_edit, self.browse = self.add_file_row(
             layout, "&File:", "fileEdit", "File to import", "Choose a .csv or .xlsx file"
         )
-        layout.addStretch(1)
         self.status, self.bar = self.add_status_area(layout, "Import")
+        self.problems = ImportProblemsPanel(self.ctx, self)
+        layout.addWidget(self.problems, 1)
+        layout.addStretch(0)
         row, self.import_button, self.cancel_button = self.action_row(
             "&Import", "importButton", "Import now"
         )
@@ -142,6 +145,7 @@ class ImportDialog(OperationDialog):
         if path is None:
             self.show_problem("Choose the file to import first.", self.browse)
             return
+        self.problems.clear()
         self.start(lambda store, control: run_import(store, control, path), "Importing…")
 
     def succeeded(self, result: Any) -> None:
@@ -157,6 +161,24 @@ class ImportDialog(OperationDialog):
         if self.ctx.nav is not None:
             self.ctx.nav.notify(f"Imported {count} children from {source}")
         self.cancel_button.setFocus()
+
+    def failed(self, exc: BaseException) -> None:
+        """Rows to correct go in a table (row, case reference, problem) that can be saved."""
+        rows = exc.problems if isinstance(exc, ImportFailed) else ()
+        if not rows:
+            super().failed(exc)
+            return
+        source = self._source.name if self._source else "the file"
+        numbers = len({getattr(r, "row", None) for r in rows})
+        count = f"{numbers} row{'s' if numbers != 1 else ''}"
+        self.say(
+            f"Nothing was imported from {source}: {count} need correcting, listed below. "
+            "Correct them in the file (or save the list) and import it again.",
+            "error",
+        )
+        self.problems.show_problems(rows, source)
+        self.resize(max(self.width(), 720), max(self.height(), 460))
+        self.problems.table.setFocus()
 
     def cancelling_text(self) -> str:
         return "Cancelling… an import already being saved finishes whole or adds nothing."

@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QDialog, QMainWindow, QPushButton, QWidget
 
+from cse_screen.gui.a11y import announce
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.forms.ui_main_window import Ui_MainWindow
 
@@ -108,6 +109,8 @@ class MainWindow(QMainWindow):
         f.actionQuit.triggered.connect(self.close)
         f.settingsButton.clicked.connect(f.actionSettings.trigger)
         f.lockButton.clicked.connect(f.actionLock.trigger)
+        # A reader that visits the status bar hears its message, not just "Status messages".
+        f.statusBar.messageChanged.connect(f.statusBar.setAccessibleDescription)
         self._show_user()
         self._build_roots()
         self._build_operations()
@@ -222,7 +225,9 @@ class MainWindow(QMainWindow):
             self.close_page(self._stack[-1])
 
     def notify(self, message: str, msecs: int = 8000) -> None:
+        """Show ``message`` in the status bar and read it out (focus is never on the bar)."""
         self.form.statusBar.showMessage(message, msecs)
+        announce(self.form.statusBar, message)
 
     def current_page(self) -> QWidget | None:
         return self.form.pageStack.currentWidget()

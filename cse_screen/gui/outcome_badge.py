@@ -8,13 +8,13 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from cse_screen.core import contrast
 from cse_screen.gui.register_model import OutcomeRole
 
 
 def text_colour_on(colour: QColor) -> QColor:
-    """Black or white, whichever reads better on the badge colour."""
-    luma = (colour.red() * 299 + colour.green() * 587 + colour.blue() * 114) / 1000
-    return QColor("#000000") if luma > 140 else QColor("#ffffff")
+    """Black or white, whichever has the higher contrast ratio on the badge colour."""
+    return QColor(contrast.text_colour_on(colour.name()))
 
 
 class OutcomeBadgeDelegate(QStyledItemDelegate):

@@ -35,7 +35,7 @@ from cse_screen.gui.theme import set_tone
 if TYPE_CHECKING:
     from cse_screen.gui.context import AppContext
     from cse_screen.gui.worker import Op, OpControl
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
 Work = Callable[["Store", "OpControl"], Any]
 
@@ -72,7 +72,7 @@ class OperationDialog(QDialog):
         """The sentence at the top that says what the operation does and what it needs."""
         label = QLabel(text, self)
         label.setObjectName(object_name)
-        label.setAccessibleName(accessible)
+        label.setAccessibleDescription(accessible)  # its name stays the words it shows
         label.setWordWrap(True)
         layout.addWidget(label)
 
@@ -104,7 +104,7 @@ class OperationDialog(QDialog):
         """The status sentence and progress bar every operation dialog shows under its inputs."""
         status = QLabel(self)
         status.setObjectName("statusLabel")
-        status.setAccessibleName(f"{what} status")
+        status.setAccessibleDescription(f"{what} status")  # read as what it says
         status.setWordWrap(True)
         layout.addWidget(status)
         bar = QProgressBar(self)

@@ -25,19 +25,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cse_screen.gui.a11y import keyboard_sort
 from cse_screen.gui.context import AppContext
+from cse_screen.gui.flow_layout import FlowLayout
 from cse_screen.gui.outcome_badge import OutcomeBadgeDelegate
-from cse_screen.gui.register_model import OUTCOME_COLUMN, RegisterModel
+from cse_screen.gui.register_model import OUTCOME_COLUMN, REASON_COLUMN, RegisterModel
 from cse_screen.storage.records import RegisterPage as QueryPage
 from cse_screen.storage.records import RegisterQuery, RegisterRow
+from cse_screen.storage.services.outcome_words import standing_words
+from cse_screen.storage.services.register import opening_view
 
 SEARCH_DELAY_MS = 150
+LEGEND = (
+    "Next due says overdue or due soon in words; those rows are also tinted (red overdue, "
+    "amber due within 7 days). “draft” after a case reference: a screening is in progress."
+)
 SCOPES = (("My caseload", "mine"), ("My team", "team"), ("Everyone I can see", "all"))
 DUES = (
     ("Any due date", None),
     ("Overdue", "overdue"),
     ("Due within 7 days", "7d"),
     ("Due within 30 days", "30d"),
+)
+SHOWS = (
+    ("All children", None),
+    ("Needing attention", "attention"),
+    ("Returned to me", "returned_to_me"),
+)
+EMPTY_NONE = (
+    "No children yet. Add a child with “Add child…”, or import your caseload from the case "
+    "system (Import in the sidebar); each child is then due for a first screening."
+)
+EMPTY_FILTERED = (
+    "No child matches the search and filters. Clear the search, or choose “All children”, "
+    "“Any outcome” and “Any due date”."
 )
 
 
@@ -70,6 +91,12 @@ class RegisterPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_filters(q))
         self.table = self._build_table({o.id: o.colour for o in q.outcomes})
+        self.empty = QLabel(self)
+        self.empty.setObjectName("registerEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("QLabel { padding: 12px; font-size: 11pt; }")
+        self.empty.hide()
+        layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         layout.addLayout(self._build_actions())
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -94,19 +121,23 @@ class RegisterPage(QWidget):
         search_label.setBuddy(self.search)
         row.addWidget(search_label)
         row.addWidget(self.search, 2)
-        default_scope = self.ctx.settings.register_filter
+        store = self.ctx.store
+        role = store.user.role if store is not None else "worker"
+        team = store.user.team if store is not None else None
+        preferred = self.ctx.settings.register_filter
+        default_scope, self._opening_sort = opening_view(role, team, preferred)
         self.scope = _combo(self, "scopeFilter", "Whose children", SCOPES)
         self.scope.setCurrentIndex(self.scope.findData(default_scope))
         outcomes = [("Any outcome", None), ("Not screened", "none")]
         outcomes += [(o.label, o.id) for o in q.outcomes]
         self.outcome = _combo(self, "outcomeFilter", "Outcome filter", outcomes)
         self.due = _combo(self, "dueFilter", "Due filter", DUES)
-        for combo in (self.scope, self.outcome, self.due):
+        self.show_filter = _combo(self, "showFilter", "Which children to show", SHOWS)
+        for combo in (self.scope, self.show_filter, self.outcome, self.due):
             combo.currentIndexChanged.connect(lambda _i: self.requery())
             row.addWidget(combo)
-        self.count = QLabel(self)
+        self.count = QLabel(self)  # shown under the table, beside the legend (room at 200 %)
         self.count.setObjectName("countLabel")
-        row.addWidget(self.count)
         return row
 
     def _build_table(self, colours: dict[str, str]) -> QTableView:
@@ -114,18 +145,24 @@ class RegisterPage(QWidget):
         table.setObjectName("registerTable")
         table.setAccessibleName("Children register")
         table.setModel(self.model)
+        if self._opening_sort == "attention":
+            self.model.use_sort("attention")
+            table.horizontalHeader().setSortIndicator(REASON_COLUMN, Qt.SortOrder.AscendingOrder)
+        else:
+            table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
-        table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        keyboard_sort(table)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(False)
         table.setTabKeyNavigation(False)
         table.verticalHeader().hide()
+        table.horizontalHeader().setAccessibleName("Column headings")
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((110, 200, 50, 110, 110, 190, 110)):
+        for column, width in enumerate(self._column_widths(colours)):
             table.setColumnWidth(column, width)
         table.setItemDelegateForColumn(OUTCOME_COLUMN, OutcomeBadgeDelegate(colours, table))
         table.doubleClicked.connect(lambda _index: self.open_selected())
@@ -133,11 +170,33 @@ class RegisterPage(QWidget):
         table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         return table
 
-    def _build_actions(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        legend = QLabel("Rows tinted red are overdue, amber due within 7 days.  ✎ = draft", self)
-        legend.setEnabled(False)
-        row.addWidget(legend, 1)
+    def _column_widths(self, colours: dict[str, str]) -> list[int]:
+        """Widths that fit the words they hold, at any scale: an outcome is never elided."""
+        metrics = self.fontMetrics()
+        labels = [*self.model.outcome_labels(), "Not screened"]
+        # The effective-outcome words are the longest a badge holds.
+        labels += [standing_words("lowered", t) for t in self.model.outcome_labels()]
+        labels += [standing_words("returned", t) for t in self.model.outcome_labels()]
+        badge = max(metrics.horizontalAdvance(text) for text in labels) + 40
+        ref = metrics.horizontalAdvance("LAC0000000 · draft") + 16
+        date_width = metrics.horizontalAdvance("00 Sep 0000") + 16
+        due_width = metrics.horizontalAdvance("00 Sep 0000 · overdue") + 16
+        age = metrics.horizontalAdvance("Age") + 24
+        return [ref, 160, age, 100, 100, badge, date_width, due_width]
+
+    def _build_actions(self) -> QVBoxLayout:
+        """The legend above a row of actions that wraps rather than leave the screen."""
+        column = QVBoxLayout()
+        legend = QLabel(LEGEND, self)
+        legend.setObjectName("registerLegend")
+        legend.setWordWrap(True)
+        legend.setProperty("tone", "info")  # muted, never drawn as disabled
+        under = QHBoxLayout()
+        under.addWidget(self.count, 0, Qt.AlignmentFlag.AlignTop)
+        under.addWidget(legend, 1)
+        column.addLayout(under)
+        row = FlowLayout(align_right=True)
+        column.addLayout(row)
         self.buttons: dict[str, QPushButton] = {}
         for name, text, slot in (
             ("addChildButton", "&Add child…", self.add_child),
@@ -151,7 +210,7 @@ class RegisterPage(QWidget):
             button.clicked.connect(slot)
             row.addWidget(button)
             self.buttons[name] = button
-        return row
+        return column
 
     # -- querying -----------------------------------------------------------------------------
     def current_query(self) -> RegisterQuery:
@@ -165,6 +224,8 @@ class RegisterPage(QWidget):
             team=user.team if scope == "team" else None,
             outcome=self.outcome.currentData(),
             due=self.due.currentData(),
+            attention=self.show_filter.currentData() == "attention",
+            returned_to_me=self.show_filter.currentData() == "returned_to_me",
             offset=0,
         )
 
@@ -191,12 +252,30 @@ class RegisterPage(QWidget):
         selected = self.selected_row()
         self.model.reset_with(query, page)
         self.count.setText(f"{page.total:,} {'child' if page.total == 1 else 'children'}")
+        self._show_empty(query, page.total)
         if selected is not None:
             row = self.model.row_of_child(selected.child_id)
             if row >= 0:
                 self.table.selectRow(row)
         self._update_buttons()
         self.updated.emit(page.total)
+
+    def _show_empty(self, query: RegisterQuery, total: int) -> None:
+        """Nothing to list: say what to do next instead of showing a blank table."""
+        if total:
+            self.empty.hide()
+            return
+        filtered = bool(
+            query.search
+            or query.outcome
+            or query.due
+            or query.attention
+            or query.returned_to_me
+            or query.mine_only
+            or query.team
+        )
+        self.empty.setText(EMPTY_FILTERED if filtered else EMPTY_NONE)
+        self.empty.show()
 
     # -- actions ------------------------------------------------------------------------------
     def selected_row(self) -> RegisterRow | None:

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor
 
 from cse_screen.gui.paged_model import Index, PagedTableModel
 from cse_screen.storage.records import RegisterPage, RegisterQuery, RegisterRow
+from cse_screen.storage.services.outcome_words import standing_words
 
 FetchPage = Callable[[RegisterQuery], RegisterPage]
 
@@ -36,9 +37,11 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("Outcome", "outcome", False),
     ("Last screened", "last_screened", False),
     ("Next due", "next_due", False),
+    ("Why due", "attention", False),
 )
 OUTCOME_COLUMN = 5
 DUE_COLUMN = 7
+REASON_COLUMN = 8
 
 #: Translucent tints read on light and dark palettes alike.
 OVERDUE_TINT = QColor(214, 40, 40, 70)
@@ -82,6 +85,9 @@ class RegisterModel(PagedTableModel[RegisterQuery, RegisterRow]):
         #: When set, sorting hands the new query to this (the page runs it off the GUI thread).
         self.requery: Callable[[RegisterQuery], None] | None = None
 
+    def outcome_labels(self) -> list[str]:
+        return list(self._labels.values())
+
     def page_rows(self, page: RegisterPage) -> Sequence[RegisterRow]:
         return page.rows
 
@@ -121,8 +127,8 @@ class RegisterModel(PagedTableModel[RegisterQuery, RegisterRow]):
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == DUE_COLUMN:
-            return due_text(row)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (DUE_COLUMN, REASON_COLUMN):
+            return row.due_reason or due_text(row)
         if role == Qt.ItemDataRole.BackgroundRole:
             if row.overdue:
                 return OVERDUE_TINT
@@ -137,18 +143,24 @@ class RegisterModel(PagedTableModel[RegisterQuery, RegisterRow]):
 
     def _text(self, row: RegisterRow, column: int) -> str:
         if column == 0:
-            return row.case_ref + (" ✎" if row.has_draft else "")
+            return row.case_ref + (" · draft" if row.has_draft else "")
         values = (
             None,
             row.name,
             str(row.age),
             row.worker or "—",
             row.team or "—",
-            self._labels.get(row.latest_outcome or "", "Not screened"),
+            standing_words(row.outcome_state, self._labels.get(row.latest_outcome or "")),
             _when(row.last_screened),
             due_text(row),
+            row.due_reason or "—",
         )
         return values[column] or ""
+
+    def use_sort(self, key: str) -> None:
+        """Sort the next query by ``key`` without running it (the page runs it off the GUI
+        thread): the view a lead opens on."""
+        self._query = dataclasses.replace(self._query, sort=key, descending=False)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by asking the query again: the held rows are only a window on the whole list."""

@@ -1,20 +1,22 @@
 """The review queue for team leads: submitted screenings awaiting sign-off.
 
 Storage orders the queue (lowered outcomes first) and enforces who may sign off (a lead, never
-the screening's own submitter); returning a screening needs a reason the worker will read.
+the screening's own submitter, and a lowered screening only from its screening view, where the
+lowering was shown); returning a screening needs a reason the worker will read. Each row says
+whose screening it is, how far and below which floor an outcome was lowered, why, and how long
+it has waited.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -23,44 +25,37 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.errors import UserError
+from cse_screen.gui.a11y import announce, mark_heading
 from cse_screen.gui.context import AppContext
+from cse_screen.gui.return_dialog import ReturnDialog
 from cse_screen.gui.screening_view import ScreeningViewDialog
+from cse_screen.gui.theme import set_tone
 from cse_screen.storage.records import ScreeningSummary
+from cse_screen.storage.services.outcome_words import waited_words
 
-HEADERS = ["Case ref", "Screened", "Outcome", "Computed", "Sign-off", "By"]
-ERROR_STYLE = "QLabel { color: #c62828; font-weight: bold; }"
+__all__ = ["ReturnDialog", "ReviewPage"]
+
+HEADERS = [
+    "Case ref",
+    "Child",
+    "Age",
+    "Screened",
+    "Tool",
+    "Worker's judgement",
+    "Lowered",
+    "Reason",
+    "Waiting",
+    "By",
+]
+REASON_CHARS = 60
 
 
-class ReturnDialog(QDialog):
-    """Asks for the reason a screening goes back to its worker; storage refuses a blank one."""
-
-    def __init__(self, case_ref: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("returnDialog")
-        self.setWindowTitle("Return for changes")
-        layout = QVBoxLayout(self)
-        label = QLabel(f"Why is the screening for {case_ref} going back? The worker reads this.")
-        label.setWordWrap(True)
-        layout.addWidget(label)
-        self.reason = QPlainTextEdit(self)
-        self.reason.setObjectName("returnReason")
-        self.reason.setAccessibleName("Reason for returning the screening")
-        self.reason.setTabChangesFocus(True)
-        label.setBuddy(self.reason)
-        layout.addWidget(self.reason)
-        self.error = QLabel(self)
-        self.error.setObjectName("errorLabel")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Return")
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("returnButton")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+def _short(text: str | None, limit: int = REASON_CHARS) -> str:
+    """A reason on one line, cut to fit a table cell (the full text is the tooltip)."""
+    line = " ".join((text or "").split())
+    if not line:
+        return "—"
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 class ReviewPage(QWidget):
@@ -74,6 +69,7 @@ class ReviewPage(QWidget):
         self.q = ctx.questionnaire()
         layout = QVBoxLayout(self)
         title = QLabel("<h2>Screenings awaiting sign-off</h2>", self)
+        mark_heading(title)
         layout.addWidget(title)
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setObjectName("reviewTable")
@@ -84,6 +80,7 @@ class ReviewPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setAccessibleName("Column headings")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.cellActivated.connect(lambda _r, _c: self.open_selected())
@@ -127,20 +124,40 @@ class ReviewPage(QWidget):
         except KeyError:
             return outcome
 
+    def _lowered(self, s: ScreeningSummary) -> str:
+        """'2 levels down, below O2' for a lowering; '' otherwise."""
+        if not (s.needs_signoff and s.computed_outcome and s.final_outcome):
+            return ""
+        try:
+            steps = self.q.outcome_rank(s.computed_outcome) - self.q.outcome_rank(s.final_outcome)
+        except KeyError:
+            return "Lowered"
+        text = f"{steps} level{'s' if steps != 1 else ''} down"
+        if s.floors_below:
+            text += ", below floor " + ", ".join(s.floors_below)
+        return text
+
     def _fill(self) -> None:
         self.table.setRowCount(len(self.rows))
+        now = datetime.now(UTC).replace(tzinfo=None)
         for row, s in enumerate(self.rows):
             values = (
                 s.child_ref,
+                s.child_name,
+                "" if s.child_age is None else str(s.child_age),
                 f"{s.screen_date:%d %b %Y}",
-                self._label(s.final_outcome),
                 self._label(s.computed_outcome),
-                "Lowered: needs sign-off" if s.needs_signoff else "Routine",
+                self._label(s.final_outcome) if s.final_outcome != s.computed_outcome else "Agrees",
+                self._lowered(s) or "—",
+                _short(s.override_reason),
+                waited_words(s.submitted_at, now),
                 s.created_by,
             )
             for column, value in enumerate(values):
                 cell = QTableWidgetItem(value)
                 cell.setData(Qt.ItemDataRole.UserRole, s.id)
+                if HEADERS[column] == "Reason" and s.override_reason:
+                    cell.setToolTip(s.override_reason)
                 self.table.setItem(row, column, cell)
         if self.rows:
             self.table.selectRow(0)
@@ -155,14 +172,16 @@ class ReviewPage(QWidget):
         chosen = self.selected()
         if chosen is not None:
             record = self.ctx.read(lambda store: store.screenings.get(chosen.id))
-            ScreeningViewDialog(record, self).open()
+            ScreeningViewDialog(record, self, ctx=self.ctx).open()
 
     def sign_off_selected(self) -> None:
         chosen = self.selected()
         if chosen is None:
             return
+        # No lowering is passed: storage refuses a lowered screening here, which must be opened.
         if self._decide(lambda store: store.screenings.sign_off(chosen.id)):
             self.message.setText(f"Screening for {chosen.child_ref} signed off.")
+            announce(self.message, self.message.text())
 
     def return_selected(self) -> None:
         chosen = self.selected()
@@ -177,8 +196,9 @@ class ReviewPage(QWidget):
         done = self._decide(lambda store: store.screenings.return_to_worker(chosen.id, reason))
         if done:
             self.message.setText(f"Screening for {chosen.child_ref} returned to its worker.")
+            announce(self.message, self.message.text())
         else:
-            dialog.error.setText(self.message.text())
+            set_tone(dialog.error, self.message.text(), "error")
             dialog.open()
 
     def _decide(self, action: object) -> bool:
@@ -186,6 +206,7 @@ class ReviewPage(QWidget):
             self.ctx.read(action)  # type: ignore[arg-type]
         except UserError as exc:
             self.message.setText(str(exc)[:1].upper() + str(exc)[1:])
+            announce(self.message, self.message.text(), assertive=True)
             return False
         except Exception as exc:
             self.ctx.show_error(self, exc)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.errors import UserError
+from cse_screen.gui.a11y import mark_heading
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.errors import as_sentence
 from cse_screen.gui.theme import set_tone
@@ -108,6 +109,7 @@ class UsersPage(QWidget):
         layout = QVBoxLayout(self)
         heading = QLabel("<b>Users</b>", self)
         heading.setObjectName("usersHeading")
+        mark_heading(heading)
         layout.addWidget(heading)
         intro = QLabel(
             "Who may open this database. Deactivating someone stops them signing in at once; "

@@ -1,7 +1,6 @@
-"""Encrypted storage: SQLCipher through SQLAlchemy, keyslots, migrations, backups, records.
+"""The records and their services: models, role checks, audit chain, children, screenings.
 
-The low level (the "vault") is ``engine`` (open the encrypted database with a raw key),
-``keyslots`` (passwords unwrap the database key), ``kdf``, ``recovery`` (IT's recovery key),
-``atomic`` (crash-safe file writes), ``integrity``, ``migrate`` and ``backup``. Submodules are not
+They run on any SQLAlchemy 2 engine and never import :mod:`cse_screen.vault` (the encrypted
+local file), which calls them. ``migrations`` is the one schema history. Submodules are not
 imported here, so importing one part never drags in the others.
 """

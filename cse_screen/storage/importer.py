@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cse_screen.errors import ImportFailed, UserError, ValidationFailed
+from cse_screen.core import registry
+from cse_screen.core.model import Questionnaire
+from cse_screen.errors import ChildDetailsInvalid, ImportFailed, UserError, ValidationFailed
 from cse_screen.storage.records import ChildInput
 from cse_screen.storage.services.children import validate
 
@@ -41,6 +43,28 @@ HEADINGS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("case_ref", "name", "dob")
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One row to correct: its number in the file (the heading is row 1), its case reference
+    when it has one, and what is wrong, in words that never repeat a value from the file."""
+
+    row: int
+    case_ref: str | None
+    problem: str
+    #: How the problem follows "row N (REF)" in a sentence: "row 3 (X) has no name", or
+    #: "row 4 (X): repeats the case reference of row 2".
+    joiner: str = " "
+
+    def sentence(self) -> str:
+        ref = f" ({self.case_ref})" if self.case_ref else ""
+        return f"row {self.row}{ref}{self.joiner}{self.problem}"
+
+    def as_text(self) -> str:
+        """The problem alone, as a table cell shows it."""
+        text = self.problem
+        return text[:1].upper() + text[1:]
 
 
 @dataclass(frozen=True)
@@ -110,7 +134,9 @@ def _text(value: object) -> str | None:
     return str(value).strip() or None
 
 
-def _child(row: Sequence[object], columns: dict[str, int], today: dt.date) -> ChildInput:
+def _child(
+    row: Sequence[object], columns: dict[str, int], today: dt.date, q: Questionnaire
+) -> ChildInput:
     values = {f: _text(_cell(row, i)) for f, i in columns.items() if f != "dob"}
     ref = values.get("case_ref") or ""
     raw_dob = _cell(row, columns["dob"])
@@ -122,7 +148,7 @@ def _child(row: Sequence[object], columns: dict[str, int], today: dt.date) -> Ch
         raise ValidationFailed(f"child {ref} has {what}" if ref else f"it has {what}")
     values["case_ref"] = ref
     values["name"] = values.get("name") or ""
-    return validate(ChildInput(dob=dob, **values), today)  # type: ignore[arg-type]
+    return validate(ChildInput(dob=dob, **values), today, q=q)  # type: ignore[arg-type]
 
 
 def _data_rows(rows: Iterator[Sequence[object]]) -> Iterator[tuple[int, Sequence[object]]]:
@@ -142,21 +168,29 @@ def plan_rows(
     columns, ignored = _columns(headings, path)
     children: list[ChildInput] = []
     numbers: list[int] = []
-    problems: list[str] = []
+    problems: list[RowProblem] = []
     seen: dict[str, int] = {}
+    q = registry.get_questionnaire()  # once: looking it up is a folder scan
     for number, row in _data_rows(iterator):
         if len(numbers) + len(problems) >= MAX_ROWS:
             raise ImportFailed(f"{path.name} has more than {MAX_ROWS} rows; split it")
         try:
-            child = _child(row, columns, today)
+            child = _child(row, columns, today, q)
+        except ChildDetailsInvalid as exc:
+            problems.extend(_row_problem(number, sentence) for _field, sentence in exc.problems)
+            continue
         except ValidationFailed as exc:
             problems.append(_row_problem(number, exc.message))
             continue
         ref = child.case_ref
         if ref in seen:
-            problems.append(f"row {number} ({ref}): repeats the case reference of row {seen[ref]}")
+            problems.append(
+                RowProblem(number, ref, f"repeats the case reference of row {seen[ref]}", ": ")
+            )
         elif ref in existing:
-            problems.append(f"row {number} ({ref}): a child with this case reference exists")
+            problems.append(
+                RowProblem(number, ref, "a child with this case reference exists", ": ")
+            )
         seen.setdefault(ref, number)
         children.append(child)
         numbers.append(number)
@@ -166,24 +200,24 @@ def plan_rows(
     return ImportPlan(tuple(children), tuple(numbers), ignored)
 
 
-def _row_problem(number: int, message: str) -> str:
-    """'child LAC1 has no name' → 'row 3 (LAC1) has no name'."""
-    match = re.match(r"^(?:child (\S+)|it) (.*)$", message)
-    if match and match[1]:
-        return f"row {number} ({match[1]}) {match[2]}"
+def _row_problem(number: int, message: str) -> RowProblem:
+    """'child LAC1 has no name' → row 3, LAC1, 'has no name'."""
+    match = re.match(r"^(?:child (\S+)|it|the child) (.*)$", message)
     if match:
-        return f"row {number} {match[2]}"
-    return f"row {number}: {message}"
+        return RowProblem(number, match[1], match[2])
+    return RowProblem(number, None, message, ": ")
 
 
-def _refuse_if(problems: list[str], path: Path) -> None:
+def _refuse_if(problems: list[RowProblem], path: Path) -> None:
     if not problems:
         return
-    listed = "; ".join(problems[:MAX_LISTED])
+    listed = "; ".join(p.sentence() for p in problems[:MAX_LISTED])
     more = f"; and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
-    count = f"{len(problems)} row{'s' if len(problems) != 1 else ''}"
+    rows = len({p.row for p in problems})
+    count = f"{rows} row{'s' if rows != 1 else ''}"
     raise ImportFailed(
-        f"nothing was imported from {path.name}: {count} need correcting: {listed}{more}"
+        f"nothing was imported from {path.name}: {count} need correcting: {listed}{more}",
+        tuple(problems),
     )
 
 

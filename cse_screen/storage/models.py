@@ -4,9 +4,13 @@ Only the services in :mod:`cse_screen.storage.services` use these classes; every
 storage package receives the plain records of :mod:`cse_screen.storage.records`. Alembic revisions
 in ``migrations/versions`` create the tables; these models must match them.
 
+Integer keys are internal row ids, local to one copy of the database; what leaves it (the
+command line's JSON, the server's API, sync) names a record by its ``public_id``.
+
 The register is the query people wait on, so ``children`` carries a denormalised copy of its
-latest completed screening (id, final outcome, date) and ``next_due``, maintained whenever a
-screening is submitted, signed off or returned and when an event is recorded.
+latest decided screening (id, effective outcome and its state, date) and ``next_due``,
+maintained whenever a screening is submitted, signed off or returned and when an event is
+recorded.
 """
 
 from __future__ import annotations
@@ -15,10 +19,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -27,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from cse_screen.storage.types import JsonDocument, PublicId, UtcDateTime, new_public_id
+
 
 class Base(DeclarativeBase):
     pass
@@ -34,14 +38,17 @@ class Base(DeclarativeBase):
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (Index("ux_users_public_id", "public_id", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The public id: never changes, the same on every copy (laptop, server, export, audit).
+    public_id: Mapped[str] = mapped_column(PublicId, default=new_public_id)
     name: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     team: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Child(Base):
@@ -53,9 +60,12 @@ class Child(Base):
         Index("ix_children_next_due", "next_due"),
         Index("ix_children_name_key", "name_key"),
         Index("ix_children_rank_ref", "outcome_rank", "case_ref"),
+        Index("ux_children_public_id", "public_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The public id: never changes, the same on every copy (laptop, server, export, audit).
+    public_id: Mapped[str] = mapped_column(PublicId, default=new_public_id)
     case_ref: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     #: casefolded name and reference: what the register's search matches.
@@ -72,10 +82,13 @@ class Child(Base):
     latest_outcome: Mapped[str | None] = mapped_column(String(32))
     #: position of latest_outcome from lowest (0) to highest, for sorting by an index
     outcome_rank: Mapped[int | None] = mapped_column(Integer)
+    #: why latest_outcome is what it is: submitted, signed_off, lowered (awaiting sign-off, the
+    #: higher outcome stands) or returned (not final); see services.latest.effective_outcome
+    outcome_state: Mapped[str | None] = mapped_column(String(16))
     last_screened: Mapped[date | None] = mapped_column(Date)
     next_due: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Screening(Base):
@@ -84,32 +97,37 @@ class Screening(Base):
         Index("ix_screenings_child_status_date", "child_id", "status", "screen_date"),
         Index("ix_screenings_status", "status"),
         Index("ix_screenings_screen_date", "screen_date"),
+        Index("ux_screenings_public_id", "public_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The public id: never changes, the same on every copy (laptop, server, export, audit).
+    public_id: Mapped[str] = mapped_column(PublicId, default=new_public_id)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="RESTRICT"))
     instrument_id: Mapped[str] = mapped_column(String(100))
     instrument_version: Mapped[str] = mapped_column(String(32))
     instrument_hash: Mapped[str] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(16))
     returned_reason: Mapped[str | None] = mapped_column(Text)
+    returned_by: Mapped[str | None] = mapped_column(String(64))
+    returned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     screen_date: Mapped[date] = mapped_column(Date)
     trigger: Mapped[str] = mapped_column(String(32))
-    context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    context: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     computed_outcome: Mapped[str | None] = mapped_column(String(32))
     final_outcome: Mapped[str | None] = mapped_column(String(32))
     override_reason: Mapped[str | None] = mapped_column(Text)
     needs_signoff: Mapped[bool] = mapped_column(Boolean, default=False)
     next_due: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    updated_at: Mapped[datetime] = mapped_column(DateTime)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     #: The order of submission (1, 2, ...): breaks a tie of screening dates without the clock.
     submitted_seq: Mapped[int | None] = mapped_column(Integer, index=True)
     signed_off_by: Mapped[str | None] = mapped_column(String(64))
-    signed_off_at: Mapped[datetime | None] = mapped_column(DateTime)
+    signed_off_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Answer(Base):
@@ -129,15 +147,20 @@ class Answer(Base):
 
 class Event(Base):
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_child_date", "child_id", "on_date"),)
+    __table_args__ = (
+        Index("ix_events_child_date", "child_id", "on_date"),
+        Index("ux_events_public_id", "public_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The public id: never changes, the same on every copy (laptop, server, export, audit).
+    public_id: Mapped[str] = mapped_column(PublicId, default=new_public_id)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="RESTRICT"))
     kind: Mapped[str] = mapped_column(String(32))
     on_date: Mapped[date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class AuditRow(Base):
@@ -161,3 +184,39 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ImportStaging(Base):
+    """Children of an import on their way in, written in batches that each commit (so other
+    writers get the database between them) and moved into ``children`` by one short
+    transaction: an import is added whole or not at all. Rows left by a killed import are
+    invisible to every screen and are cleared by the next import."""
+
+    __tablename__ = "import_staging"
+
+    import_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    public_id: Mapped[str] = mapped_column(PublicId)
+    case_ref: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(300))
+    dob: Mapped[date] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(50))
+    ethnicity: Mapped[str | None] = mapped_column(String(100))
+    disability: Mapped[str | None] = mapped_column(String(50))
+    placement_type: Mapped[str | None] = mapped_column(String(50))
+    legal_status: Mapped[str | None] = mapped_column(String(50))
+    worker: Mapped[str | None] = mapped_column(String(64))
+    team: Mapped[str | None] = mapped_column(String(100))
+    next_due: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: How error messages name the row ("row 4 (LAC1003)").
+    label: Mapped[str] = mapped_column(String(120))
+    #: The child's id and audit entry, worked out before the last transaction from the newest
+    #: id and audit entry then; used only if those are still the newest when it runs.
+    child_id: Mapped[int] = mapped_column(Integer)
+    audit_seq: Mapped[int] = mapped_column(Integer)
+    audit_at: Mapped[str] = mapped_column(String(40))
+    audit_detail: Mapped[str] = mapped_column(Text)
+    audit_prev: Mapped[str] = mapped_column(String(64))
+    audit_hash: Mapped[str] = mapped_column(String(64))

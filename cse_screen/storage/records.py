@@ -36,6 +36,7 @@ SORT_KEYS: tuple[str, ...] = (
     "outcome",
     "last_screened",
     "next_due",
+    "attention",
 )
 
 
@@ -48,6 +49,8 @@ class UserRecord:
     team: str | None
     active: bool
     created_at: datetime
+    #: The public id (a UUID): never changes, the same on every copy; ``id`` is local.
+    public_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,12 @@ class ChildRecord:
     next_due: date | None
     created_at: datetime
     updated_at: datetime
+    #: The public id (a UUID): never changes, the same on every copy; ``id`` is local.
+    public_id: str = ""
+    #: why latest_outcome stands: submitted, signed_off, lowered or returned (None: not screened)
+    outcome_state: str | None = None
+    #: why the child is due or overdue, in words ("placement move on 16 Nov; overdue by 20 days")
+    due_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,10 @@ class RegisterQuery:
     outcome: str | None = None
     due: str | None = None
     mine_only: bool = False
+    #: only children whose latest screening the signed-in user started and a lead returned
+    returned_to_me: bool = False
+    #: only children needing attention: returned, high risk, lowered awaiting sign-off, overdue
+    attention: bool = False
     sort: str = "ref"
     descending: bool = False
     offset: int = 0
@@ -125,6 +138,10 @@ class RegisterRow:
     overdue: bool
     due_soon: bool
     has_draft: bool
+    #: The public id (a UUID): never changes, the same on every copy; ``id`` is local.
+    public_id: str = ""
+    outcome_state: str | None = None
+    due_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,6 +182,12 @@ class ScreeningRecord:
     signed_off_at: datetime | None
     returned_reason: str | None
     result: dict[str, Any] | None = None
+    #: The public id (a UUID): never changes, the same on every copy; ``id`` is local.
+    public_id: str = ""
+    returned_by: str | None = None
+    returned_at: datetime | None = None
+    child_name: str = ""
+    child_dob: date | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +207,17 @@ class ScreeningSummary:
     created_by: str
     updated_at: datetime
     answered: int
+    #: The public id (a UUID): never changes, the same on every copy; ``id`` is local.
+    public_id: str = ""
+    child_name: str = ""
+    child_age: int | None = None
+    submitted_at: datetime | None = None
+    override_reason: str | None = None
+    returned_by: str | None = None
+    returned_at: datetime | None = None
+    returned_reason: str | None = None
+    #: floors the judgement goes below (ids), for a lowered screening awaiting sign-off
+    floors_below: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -195,6 +229,8 @@ class EventRecord:
     note: str | None
     recorded_by: str
     recorded_at: datetime
+    #: The public id (a UUID): never changes, the same on every copy; ``id`` is local.
+    public_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,20 +23,23 @@ from cse_screen.errors import NotFound, UserError
 from cse_screen.export.options import ExportOptions
 from cse_screen.export.rows import (
     ChildRow,
+    EventRow,
     ExportMeta,
+    HistoryRow,
     InstrumentInfo,
     ItemInfo,
     OutcomeInfo,
     PeriodCounts,
     ScreeningRow,
 )
-from cse_screen.storage.models import Answer, Child, Screening
+from cse_screen.storage.models import Answer, Child, Event, Screening
 from cse_screen.storage.records import COMPLETED_STATUSES
 from cse_screen.storage.services import roles
 
 _BATCH = 2000
 #: Child fields that also count as the screening's context (the scorer merges them in).
 _CHILD_CONTEXT = ("gender", "ethnicity", "disability", "placement_type", "legal_status")
+_DEFAULT_OUTCOMES = ("no_current_risk", "low", "moderate", "significant")
 _DEFAULT_COLOURS = ("#2E7D32", "#F9A825", "#EF6C00", "#C62828")
 
 
@@ -74,11 +77,12 @@ def instrument_info(q: Questionnaire, screenings: int = 0) -> InstrumentInfo:
 
 
 def _fallback_outcomes() -> tuple[OutcomeInfo, ...]:
-    from cse_screen.storage.services.latest import OUTCOME_ORDER
-
+    """Only when no definition can be read at all: the contract ids of the default instrument
+    (DESIGN section 3), so an export still names its outcomes. Every other path reads them from
+    the definition."""
     return tuple(
         OutcomeInfo(o, o.replace("_", " ").capitalize(), c, rank)
-        for rank, (o, c) in enumerate(zip(OUTCOME_ORDER, _DEFAULT_COLOURS, strict=True))
+        for rank, (o, c) in enumerate(zip(_DEFAULT_OUTCOMES, _DEFAULT_COLOURS, strict=True))
     )
 
 
@@ -350,9 +354,55 @@ class StoreSource:
             int(overridden or 0),
         )
 
+    def history(self, up_to: date) -> Iterator[HistoryRow]:
+        """Completed screenings up to ``up_to`` of the children in scope, whatever the date
+        range: positions "as at" a day and re-screens "by their due date" need the ones before.
+        """
+        s = Screening
+        stmt = (
+            select(
+                s.child_id,
+                s.screen_date,
+                s.final_outcome,
+                s.next_due,
+                s.submitted_at,
+                s.signed_off_at,
+            )
+            .join(Child, Child.id == s.child_id)
+            .where(
+                self._child_filter(),
+                s.status.in_(COMPLETED_STATUSES),
+                s.final_outcome.is_not(None),
+                s.screen_date <= up_to,
+            )
+            .order_by(s.child_id, s.screen_date, s.id)
+            .execution_options(yield_per=_BATCH)
+        )
+        with self._store.reading() as session:
+            for child_id, day, outcome, due, submitted, signed in session.execute(stmt):
+                yield HistoryRow(
+                    child_id,
+                    day,
+                    outcome,
+                    due,
+                    submitted.date() if submitted else None,
+                    signed.date() if signed else None,
+                )
+
+    def events(self, start: date, end: date) -> Iterator[EventRow]:
+        stmt = (
+            select(Event.child_id, Event.kind, Event.on_date)
+            .join(Child, Child.id == Event.child_id)
+            .where(self._child_filter(), Event.on_date >= start, Event.on_date <= end)
+            .order_by(Event.child_id, Event.on_date)
+        )
+        with self._store.reading() as session:
+            for child_id, kind, day in session.execute(stmt):
+                yield EventRow(child_id, kind, day)
+
     def _lowest_outcome(self) -> str:
         outcomes = self.meta().outcomes
-        return min(outcomes, key=lambda o: o.rank).id if outcomes else "no_current_risk"
+        return min(outcomes, key=lambda o: o.rank).id if outcomes else _DEFAULT_OUTCOMES[0]
 
 
 def _screening_row(row: Any, answers: dict[str, str]) -> ScreeningRow:

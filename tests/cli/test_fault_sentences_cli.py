@@ -128,8 +128,8 @@ def test_a_read_only_folder_is_named_and_exits_1(capsys, mount_point: Path):
 HOLD_LOCK = textwrap.dedent(
     """
     import sys, time
-    from cse_screen.storage.engine import driver_connection
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.engine import driver_connection
+    from cse_screen.vault.store import Store
     with Store.open(sys.argv[1], "admin", sys.argv[2]) as store:
         with driver_connection(store.engine) as raw:
             raw.execute("BEGIN IMMEDIATE")
@@ -143,7 +143,7 @@ HOLD_LOCK = textwrap.dedent(
 def test_a_lock_held_by_another_program_past_the_timeout_is_named(
     capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    from cse_screen.storage import engine
+    from cse_screen.vault import engine
 
     monkeypatch.setattr(engine, "DEFAULT_BUSY_TIMEOUT_MS", 300)
     db = tmp_path / "cse.db"

@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cli_run import run
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from cse_screen.cli import main
 from cse_screen.errors import UserError
-from cse_screen.storage.keyslots import keyslot_path
-from cse_screen.storage.recovery import generate_recovery_keypair
-from cse_screen.storage.store import Store
+from cse_screen.vault.keyslots import keyslot_path
+from cse_screen.vault.recovery import generate_recovery_keypair
+from cse_screen.vault.store import Store
 
 PASSWORD = 'first "pass" @/:'
 NEW = "second pässword"
@@ -46,15 +47,6 @@ def _env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CSE_SCREEN_PASSWORD", PASSWORD)
     monkeypatch.setenv("CSE_SCREEN_NEW_PASSWORD", NEW)
     monkeypatch.setenv("CSE_SCREEN_RECOVERY_PASSPHRASE", PASSPHRASE)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:  # argparse usage errors
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

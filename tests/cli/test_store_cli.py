@@ -7,10 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cli_run import run
 
 from cse_screen.cli import main
 from cse_screen.core import registry
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 PASSWORD = 'first "pass" @/:'
 NEW = "second pässword"
@@ -22,15 +23,6 @@ def _env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CSE_SCREEN_KDF", "test")
     monkeypatch.setenv("CSE_SCREEN_PASSWORD", PASSWORD)
     monkeypatch.setenv("CSE_SCREEN_NEW_PASSWORD", NEW)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:  # argparse usage errors
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ def _answers(q, rng: random.Random, level: int) -> dict[str, str]:
 def _fill(db: Path, canaries: Canaries) -> None:
     from cse_screen.core import registry
     from cse_screen.storage.records import ChildInput
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     rng = random.Random(11)
     q = registry.get_questionnaire()
@@ -117,7 +117,7 @@ def _screen_child(admin, q, child_id: int, i: int, rng: random.Random, canaries:
 
 
 def _as_lead(admin, action: str, screening_id: int, reason: str = "") -> None:
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     with Store.open(admin.path, "lead1", PASSWORD) as lead:
         if action == "return":
@@ -158,7 +158,7 @@ def canaries(export_db_template: tuple[Path, Canaries]) -> Canaries:
 
 @pytest.fixture
 def admin_store(export_db: Path) -> Iterator[object]:
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     with Store.open(export_db, "admin", PASSWORD) as store:
         yield store

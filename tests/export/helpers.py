@@ -44,3 +44,13 @@ def all_parts(path: Path) -> str:
         names = archive.namelist()
         texts = [archive.read(name).decode("utf-8", "replace") for name in names]
     return "\n".join(names + texts)
+
+
+def block(ws: Any, title_prefix: str) -> list[dict[str, Any]]:
+    """The table under the section whose title starts with ``title_prefix`` (title, base line,
+    header, rows up to the next blank row), as dicts by heading."""
+    values = rows(ws)
+    for index, row in enumerate(values):
+        if isinstance(row[0], str) and row[0].startswith(title_prefix):
+            return table(ws, header_row=index + 3)
+    raise AssertionError(f"no section {title_prefix!r} in {ws.title}")

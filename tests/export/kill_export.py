@@ -49,8 +49,8 @@ def _arm(stage: str, memory: Any, atomic: Any) -> Any:
 def main() -> None:
     db, out, stage = sys.argv[1:4]
     from cse_screen.export import ExportOptions, export_workbook, memory
-    from cse_screen.storage import atomic
-    from cse_screen.storage.store import Store
+    from cse_screen.vault import atomic
+    from cse_screen.vault.store import Store
 
     with Store.open(db, "admin", PASSWORD) as store:
         progress = _arm(stage, memory, atomic)

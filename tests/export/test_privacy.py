@@ -27,8 +27,30 @@ def pseudonymised(admin_store, tmp_path):
     return out
 
 
-def test_no_canary_anywhere_in_the_file(pseudonymised, canaries):
-    text = all_parts(pseudonymised)
+@pytest.fixture
+def row_level(admin_store, tmp_path):
+    """The analyst's board file: aggregate tables and the pseudonymised rows."""
+    out = tmp_path / "analyst.xlsx"
+    export_workbook(admin_store, out, ExportOptions(pseudonymise=True, row_level=True))
+    return out
+
+
+def test_the_board_file_holds_no_row_level_sheet(pseudonymised):
+    names = load(pseudonymised).sheetnames
+    assert "Children" not in names and "Screenings" not in names
+    assert "Summary" in names
+
+
+def test_row_level_sheets_are_refused_without_pseudonymising():
+    from cse_screen.errors import UsageError
+
+    with pytest.raises(UsageError, match="pseudonymised export only"):
+        ExportOptions(row_level=True).validate()
+
+
+@pytest.mark.parametrize("which", ["pseudonymised", "row_level"])
+def test_no_canary_anywhere_in_the_file(which, request, canaries):
+    text = all_parts(request.getfixturevalue(which))
     for value in canaries.names + canaries.refs + canaries.free_text + canaries.staff:
         assert value not in text, value
     for part in ("Zephyrine", "Canarywood", "CANREF", "Quillfeather", "Marchbanks", "Tumbledown"):
@@ -41,8 +63,8 @@ def test_no_canary_anywhere_in_the_file(pseudonymised, canaries):
         assert f">{user}<" not in text
 
 
-def test_identifying_columns_are_left_out(pseudonymised):
-    wb = load(pseudonymised)
+def test_identifying_columns_are_left_out(row_level):
+    wb = load(row_level)
     children = table(wb["Children"])
     heads = set(children[0])
     assert not heads & {"Case reference", "Name", "Date of birth", "Age"}
@@ -63,7 +85,7 @@ def test_identifying_columns_are_left_out(pseudonymised):
 def test_pseudonyms_join_within_an_export_and_differ_between_exports(admin_store, tmp_path):
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     for out in (first, second):
-        export_workbook(admin_store, out, ExportOptions(pseudonymise=True))
+        export_workbook(admin_store, out, ExportOptions(pseudonymise=True, row_level=True))
     ids_a = {c["Child ID"] for c in table(load(first)["Children"])}
     ids_b = {c["Child ID"] for c in table(load(second)["Children"])}
     screened_a = {s["Child ID"] for s in table(load(first)["Screenings"])}
@@ -87,7 +109,7 @@ def test_small_counts_are_suppressed_and_marked(pseudonymised):
 
 
 def test_a_worker_is_refused_and_the_refusal_audited(export_db, tmp_path):
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     out = tmp_path / "mine.xlsx"
     worker = Store.open(export_db, "worker1", PASSWORD)

@@ -149,7 +149,7 @@ def test_unwritable_destinations_give_one_sentence(admin_store, tmp_path):
 def test_failed_write_keeps_the_previous_file(admin_store, tmp_path, monkeypatch, code):
     out = tmp_path / "r.xlsx"
     out.write_bytes(b"previous export")
-    from cse_screen.storage import atomic
+    from cse_screen.vault import atomic
 
     def fail(*_args):
         raise OSError(code, os.strerror(code))

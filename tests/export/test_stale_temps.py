@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cse_screen.export import ExportOptions, export_workbook
-from cse_screen.storage.atomic import PRIVATE_FILE_MODE, temp_path_for
+from cse_screen.vault.atomic import PRIVATE_FILE_MODE, temp_path_for
 
 
 def _dead_pid() -> int:

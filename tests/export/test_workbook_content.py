@@ -15,7 +15,17 @@ from cse_screen.storage.models import Answer, Screening
 from cse_screen.storage.records import RegisterQuery
 from tests.export.helpers import all_parts, labelled, load, rows, table
 
-SHEETS = ["Summary", "Children", "Screenings", "Indicators", "Trends", "Data quality", "About"]
+SHEETS = [
+    "Summary",
+    "Key questions",
+    "Children",
+    "Screenings",
+    "Indicators",
+    "Trends",
+    "Data quality",
+    "Notes",
+    "About",
+]
 
 
 @pytest.fixture
@@ -104,19 +114,38 @@ def test_indicator_prevalence_matches_the_answers(exported, admin_store):
             if value in ("current", "previous", "both", "yes")
         )
         completed = len(session.scalars(done).all())
+        children = Counter(
+            item
+            for item, _ in set(
+                session.execute(
+                    select(Answer.item_id, Screening.child_id)
+                    .join(Screening, Screening.id == Answer.screening_id)
+                    .where(
+                        Answer.screening_id.in_(done),
+                        Answer.value.in_(("current", "previous", "both", "yes")),
+                    )
+                )
+            )
+        )
+        screened = len(
+            set(session.scalars(select(Screening.child_id).where(Screening.id.in_(done))))
+        )
     assert len(indicators) == 69
     for item, row in indicators.items():
-        assert row["Present"] == present.get(item, 0), item
+        assert row["Screenings"] == present.get(item, 0), item
+        assert row["Children"] == children.get(item, 0), item
+        assert row["% of children screened"] == pytest.approx(children.get(item, 0) / screened)
         assert row["% of completed screenings"] == pytest.approx(present.get(item, 0) / completed)
 
 
 def test_trends_add_up_to_completed_screenings(exported, admin_store):
     out, _ = exported
     stats = admin_store.stats()["screenings"]["by_status"]
-    months = table(load(out)["Trends"], header_row=3)
-    assert (
-        sum(m["Completed screenings"] for m in months) == stats["submitted"] + stats["signed_off"]
-    )
+    rows_ = table(load(out)["Trends"], header_row=3)
+    months, total = rows_[:-1], rows_[-1]
+    completed = stats["submitted"] + stats["signed_off"]
+    assert sum(m["Completed screenings"] for m in months) == completed
+    assert total["Month"] == "Total" and total["Completed screenings"] == completed
     assert all(isinstance(m["Month"], datetime) and m["Month"].day == 1 for m in months)
 
 
@@ -157,7 +186,7 @@ def test_excel_conventions(exported):
     assert any(c.fill.fgColor.rgb.endswith("C62828") for c in outcome_cells)
     with zipfile.ZipFile(out) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
-        assert len(charts) == 2
+        assert len(charts) == 3  # risk indicators, vulnerabilities, trends
         core = archive.read("docProps/core.xml").decode()
     props = wb.properties
     assert props.creator == "cse-screen" and props.lastModifiedBy == "cse-screen"
@@ -181,7 +210,7 @@ def test_filters_narrow_children_and_screenings(admin_store, tmp_path):
 
 
 def test_a_lead_exports_only_their_team(export_db, tmp_path):
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
     from tests.export.conftest import PASSWORD
 
     with Store.open(export_db, "lead1", PASSWORD) as lead:
@@ -231,7 +260,7 @@ def test_rules_fired_and_changes_match_the_database(exported, admin_store):
     indicators = labelled(wb["Indicators"])
     assert fired, "the test data should fire some rules"
     for rule in (*q.scoring.rules, *q.scoring.floors):
-        assert indicators[rule.id][3] == fired.get(rule.id, 0), rule.id
+        assert indicators[rule.id][5] == fired.get(rule.id, 0), rule.id
         assert indicators[rule.id][1] == rule.description
     summary = labelled(wb["Summary"])
     for label in ("Higher", "Lower", "Unchanged"):
@@ -255,7 +284,7 @@ def test_an_empty_database_still_exports(tmp_path):
     from tests.export import rowfactory
 
     source = ListSource.from_lists(rowfactory.meta(), [rowfactory.instrument()], [], [])
-    built = build_workbook(source, ExportOptions(pseudonymise=True))
+    built = build_workbook(source, ExportOptions(pseudonymise=True, row_level=True))
     out = tmp_path / "empty.xlsx"
     out.write_bytes(built.data.getvalue())
     wb = load(out)

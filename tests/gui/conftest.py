@@ -59,7 +59,7 @@ def _add_known_children(db: Path) -> None:
 
     from cse_screen.core import registry
     from cse_screen.storage.records import ChildInput
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     with Store.open(db, DEMO_USER, DEMO_PASSWORD) as store:
         team = store.user.team
@@ -94,7 +94,7 @@ def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
             code = main([*args, "--seed", str(DEMO_SEED)])
             assert code == 0, "cse-screen demo failed"
         else:
-            from cse_screen.storage.store import Store
+            from cse_screen.vault.store import Store
 
             Store.create(db, DEMO_USER, DEMO_PASSWORD, full_name="Demo Worker").close()
         _add_known_children(db)
@@ -110,7 +110,7 @@ def demo_db(demo_db_template: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def store(demo_db: Path) -> Iterator[object]:
     """The demo database opened as the demo user; closed after the test."""
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     opened = Store.open(demo_db, DEMO_USER, DEMO_PASSWORD)
     try:

@@ -60,7 +60,7 @@ def submit_screening(store, child_id: int, q, day: date, present: Mapping[str, s
 def build_known(folder: Path) -> Known:
     from cse_screen.core import registry
     from cse_screen.storage.records import ChildInput
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     db = folder / "screens.db"
     store = Store.create(db, "admin", PASSWORD, team="North")
@@ -119,7 +119,7 @@ def known(known_template: Known, tmp_path: Path) -> Known:
 
 
 def open_store(known: Known, user: str = "admin"):
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     return Store.open(known.db, user, PASSWORD)
 

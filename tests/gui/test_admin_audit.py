@@ -9,7 +9,7 @@ from screens_fixtures import PASSWORD, admin_ctx, known, known_template, make_co
 
 from cse_screen.errors import PermissionDenied
 from cse_screen.storage.services.audit import AuditQuery
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 __all__ = ["admin_ctx", "known", "known_template"]
 
@@ -117,7 +117,9 @@ def test_the_audit_model_passes_qtmodeltester_while_paging(qtmodeltester, known)
 
 def test_the_detail_shows_changes_and_never_a_childs_name(page):
     texts = [page.model.index(r, 5).data() for r in range(page.model.rowCount())]
-    assert any("case ref: LAC0001" in t for t in texts)
+    refs = [page.model.index(r, 4).data() for r in range(page.model.rowCount())]
+    assert "LAC0001" in refs  # the case reference has a column of its own
+    texts += refs
     for name in ("Amy", "Able", "Ben Brook", "Eve East"):
         assert not any(name in t for t in texts)
 

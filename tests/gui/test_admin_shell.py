@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 
 def test_the_sidebar_opens_both_pages_for_an_administrator(qtbot, shell, demo):

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QLineEdi
 from screens_fixtures import PASSWORD, admin_ctx, known, known_template, make_context, open_store
 
 from cse_screen.errors import PermissionDenied, ValidationFailed, WrongPassword
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 __all__ = ["admin_ctx", "known", "known_template"]
 

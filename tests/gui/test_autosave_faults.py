@@ -95,7 +95,7 @@ def _answer_all(wizard, values: dict[str, str]) -> None:
 def _saved_answers(ctx, screening_id: int) -> dict[str, str]:
     """What the database holds now, read straight from its table (a service read would add
     an audit entry, which a full disk refuses)."""
-    from cse_screen.storage.engine import driver_connection
+    from cse_screen.vault.engine import driver_connection
 
     with ctx.runner.db_lock, driver_connection(ctx.require_store().engine) as raw:
         rows = raw.execute(
@@ -110,8 +110,8 @@ def _given(wizard) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_full_disk_keeps_every_unsaved_answer_marked_and_retried(qtbot, known, runner, tiny_fs):
-    from cse_screen.storage.engine import checkpoint
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.engine import checkpoint
+    from cse_screen.vault.store import Store
 
     db = _copy_known(known, tiny_fs)
     store = Store.open(db, "admin", PASSWORD)
@@ -156,8 +156,8 @@ def test_full_disk_keeps_every_unsaved_answer_marked_and_retried(qtbot, known, r
 HOLD_LOCK = textwrap.dedent(
     """
     import sys, time
-    from cse_screen.storage.engine import driver_connection
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.engine import driver_connection
+    from cse_screen.vault.store import Store
     db, password, hold = sys.argv[1], sys.argv[2], float(sys.argv[3])
     with Store.open(db, "admin", password) as store:
         with driver_connection(store.engine) as raw:
@@ -173,8 +173,8 @@ HOLD_LOCK = textwrap.dedent(
 def test_lock_held_by_another_process_past_the_busy_timeout(
     qtbot, known, runner, monkeypatch, tmp_path
 ):
-    from cse_screen.storage import engine
-    from cse_screen.storage.store import Store
+    from cse_screen.vault import engine
+    from cse_screen.vault.store import Store
 
     monkeypatch.setattr(engine, "DEFAULT_BUSY_TIMEOUT_MS", 300)
     store = Store.open(known.db, "admin", PASSWORD)
@@ -222,7 +222,7 @@ def test_closing_with_unsaved_answers_says_how_many_and_offers_a_retry(
     closing says how many answers would be lost and lets the worker stay."""
     from PySide6.QtWidgets import QMessageBox, QPushButton
 
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     store = Store.open(known.db, "admin", PASSWORD)
     try:

@@ -19,7 +19,7 @@ __all__ = ["known", "known_template"]  # fixtures, used by name
 def _written_tomorrow(db) -> datetime:
     from cse_screen.storage.services import clock
     from cse_screen.storage.services.context import utc_now
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     ahead = utc_now() + timedelta(days=1)
     with Store.open(db, "admin", PASSWORD) as store, store.context.transaction() as session:
@@ -49,7 +49,7 @@ def _answer_everything(wizard) -> None:
 
 
 def test_a_clock_behind_the_database_is_said_and_the_date_is_held(qtbot, known, runner):
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     ahead = _written_tomorrow(known.db)
     store = Store.open(known.db, "admin", PASSWORD)
@@ -75,7 +75,7 @@ def test_a_clock_behind_the_database_is_said_and_the_date_is_held(qtbot, known, 
 
 
 def test_a_screening_dated_before_the_latest_asks_which_is_current(qtbot, known, runner):
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     store = Store.open(known.db, "admin", PASSWORD)
     try:

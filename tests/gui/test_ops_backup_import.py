@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from screens_fixtures import known, known_template, make_context, open_store, out_dir, shown_window
 
 from cse_screen.gui.main_window import MainWindow
-from cse_screen.storage.backup import check_backup
+from cse_screen.vault.backup import check_backup
 
 __all__ = ["known", "known_template", "out_dir"]
 
@@ -149,9 +149,11 @@ def test_a_list_with_bad_rows_adds_none_and_names_the_rows(
     qtbot.waitUntil(lambda: not dialog.running, timeout=20000)
     sentence = dialog.status_text()
     assert sentence.startswith("Nothing was imported from children.csv: 2 rows need correcting")
-    assert "row 3 (LAC3002)" in sentence and "row 4 (LAC3003)" in sentence
+    table = dialog.findChild(QWidget, "importProblemsTable")  # the rows are named in a table
+    cells = [table.item(r, c).text() for r in range(table.rowCount()) for c in range(3)]
+    assert cells[0:2] == ["3", "LAC3002"] and cells[3:5] == ["4", "LAC3003"]
     for private in ("Rosa", "Seth", "Tolhurst", "31/02/2010", "21/06/2013"):
-        assert private not in sentence
+        assert private not in sentence and not any(private in cell for cell in cells)
     assert not {"LAC3001", "LAC3002", "LAC3003"} & _refs(admin)
     assert admin.errors == []
 

@@ -18,13 +18,14 @@ from cse_screen.gui.main_window import OPERATIONS, MainWindow
 
 __all__ = ["known", "known_template", "out_dir"]
 
+#: A board (pseudonymised) file holds aggregate sheets only: no Children or Screenings rows.
 EXPECTED_SHEETS = [
     "Summary",
-    "Children",
-    "Screenings",
+    "Key questions",
     "Indicators",
     "Trends",
     "Data quality",
+    "Notes",
     "About",
 ]
 KNOWN_NAMES = ("Amy Able", "Ben Brook", "Cara Cole", "Dan Dale")
@@ -81,7 +82,7 @@ def _cells(path: Path) -> set[str]:
         book.close()
 
 
-def test_a_lead_exports_a_pseudonymised_workbook_with_every_sheet(
+def test_a_lead_exports_a_pseudonymised_workbook_of_aggregate_sheets(
     qtbot, ctx_for, out_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ctx = ctx_for("lee")

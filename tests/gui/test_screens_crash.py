@@ -20,7 +20,7 @@ CHILD = textwrap.dedent(
     from pathlib import Path
     from cse_screen.core import registry
     from cse_screen.storage.services.drafts import DraftController
-    from cse_screen.storage.store import Store
+    from cse_screen.vault.store import Store
 
     db, password, child_id = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     store = Store.open(db, "sam", password)

@@ -86,7 +86,9 @@ def test_lead_signs_off_and_a_return_needs_a_reason(qtbot, known, runner):
         wizard = ScreeningWizard(DraftController.resume(store.screenings, second.id))
         qtbot.addWidget(wizard)
         shown = wizard.findChild(QLabel, "returnedReason").text()
-        assert shown == "Returned for changes: Please add the school's view of the absences"
+        # Who returned it and why, never "draft recovered".
+        assert shown.startswith(f"Screening for {second.child_ref} was returned to you by lee on ")
+        assert shown.endswith(": Please add the school's view of the absences.")
         runner.wait(5000)
     finally:
         store.close()

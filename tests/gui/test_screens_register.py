@@ -51,7 +51,13 @@ def test_register_model_passes_qtmodeltester_while_paging(qtmodeltester, known):
 
 
 def test_search_as_you_type_and_filters_match_known_children(qtbot, register):
-    assert refs(register) == ["LAC0001", "LAC0002", "LAC0003", "LAC0004"]  # the team's
+    # An administrator opens on the team, sorted by what needs attention; then by reference.
+    assert sorted(refs(register)) == ["LAC0001", "LAC0002", "LAC0003", "LAC0004"]
+    assert register.model.query.sort == "attention"
+    wait_for_query(
+        qtbot, register, lambda: register.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    )
+    assert refs(register) == ["LAC0001", "LAC0002", "LAC0003", "LAC0004"]
     scope = register.findChild(QComboBox, "scopeFilter")
     wait_for_query(qtbot, register, lambda: scope.setCurrentIndex(scope.findData("all")))
     assert refs(register) == ["LAC0001", "LAC0002", "LAC0003", "LAC0004", "LAC0005"]
@@ -120,6 +126,7 @@ def test_add_child_shows_storage_refusal_inline_then_saves(qtbot, register, admi
     dialog.show()
     qtbot.keyClicks(dialog.findChild(QLineEdit, "caseRefEdit"), "LAC0001")
     qtbot.keyClicks(dialog.findChild(QLineEdit, "nameEdit"), "Finn Ford")
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "dobEdit"), "04/03/2012")  # starts blank
     dialog.findChild(type(dialog.form.buttonBox.buttons()[0]), "saveButton").click()
     error = dialog.findChild(QLabel, "errorLabel")
     assert error.isVisible()
@@ -145,6 +152,7 @@ def test_empty_name_is_refused_with_storages_sentence(qtbot, admin_ctx):
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.findChild(QLineEdit, "caseRefEdit"), "LAC0100")
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "dobEdit"), "04/03/2012")  # starts blank
     dialog.save()
     assert dialog.findChild(QLabel, "errorLabel").text() == "Child LAC0100 has no name."
     assert admin_ctx.read(lambda s: s.children.register().total) == 5

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWid
 from cse_screen.gui.app import Shell, make_context
 from cse_screen.gui.setup import SetupWidget, password_strength
 from cse_screen.gui.unlock import WRONG_PASSWORD, UnlockWidget
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 STRONG = "Tangerine-viaduct-93-moss"
 

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton
 
 from cse_screen.gui.app import Shell, make_context
 from cse_screen.gui.unlock import UnlockWidget
-from cse_screen.storage.keyslots import keyslot_path
-from cse_screen.storage.store import Store
+from cse_screen.vault.keyslots import keyslot_path
+from cse_screen.vault.store import Store
 
 
 def _put_back_an_older_copy(db: Path, user: str, password: str, tmp_path: Path) -> None:

@@ -15,10 +15,9 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QDateEdit,
-    QDialog, QDialogButtonBox, QFormLayout, QLabel,
-    QLineEdit, QSizePolicy, QSpacerItem, QVBoxLayout,
-    QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QDialog,
+    QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+    QSizePolicy, QSpacerItem, QVBoxLayout, QWidget)
 
 class Ui_ChildDialogForm(object):
     def setupUi(self, ChildDialogForm):
@@ -64,9 +63,9 @@ class Ui_ChildDialogForm(object):
 
         self.fieldsLayout.setWidget(2, QFormLayout.ItemRole.LabelRole, self.dobLabel)
 
-        self.dobEdit = QDateEdit(ChildDialogForm)
+        self.dobEdit = QLineEdit(ChildDialogForm)
         self.dobEdit.setObjectName(u"dobEdit")
-        self.dobEdit.setCalendarPopup(True)
+        self.dobEdit.setMaxLength(10)
 
         self.fieldsLayout.setWidget(2, QFormLayout.ItemRole.FieldRole, self.dobEdit)
 
@@ -77,8 +76,7 @@ class Ui_ChildDialogForm(object):
 
         self.genderCombo = QComboBox(ChildDialogForm)
         self.genderCombo.setObjectName(u"genderCombo")
-        self.genderCombo.setEditable(True)
-        self.genderCombo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.genderCombo.setEditable(False)
 
         self.fieldsLayout.setWidget(3, QFormLayout.ItemRole.FieldRole, self.genderCombo)
 
@@ -89,8 +87,7 @@ class Ui_ChildDialogForm(object):
 
         self.ethnicityCombo = QComboBox(ChildDialogForm)
         self.ethnicityCombo.setObjectName(u"ethnicityCombo")
-        self.ethnicityCombo.setEditable(True)
-        self.ethnicityCombo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.ethnicityCombo.setEditable(False)
 
         self.fieldsLayout.setWidget(4, QFormLayout.ItemRole.FieldRole, self.ethnicityCombo)
 
@@ -101,8 +98,7 @@ class Ui_ChildDialogForm(object):
 
         self.disabilityCombo = QComboBox(ChildDialogForm)
         self.disabilityCombo.setObjectName(u"disabilityCombo")
-        self.disabilityCombo.setEditable(True)
-        self.disabilityCombo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.disabilityCombo.setEditable(False)
 
         self.fieldsLayout.setWidget(5, QFormLayout.ItemRole.FieldRole, self.disabilityCombo)
 
@@ -113,8 +109,7 @@ class Ui_ChildDialogForm(object):
 
         self.placementCombo = QComboBox(ChildDialogForm)
         self.placementCombo.setObjectName(u"placementCombo")
-        self.placementCombo.setEditable(True)
-        self.placementCombo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.placementCombo.setEditable(False)
 
         self.fieldsLayout.setWidget(6, QFormLayout.ItemRole.FieldRole, self.placementCombo)
 
@@ -125,8 +120,7 @@ class Ui_ChildDialogForm(object):
 
         self.legalStatusCombo = QComboBox(ChildDialogForm)
         self.legalStatusCombo.setObjectName(u"legalStatusCombo")
-        self.legalStatusCombo.setEditable(True)
-        self.legalStatusCombo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.legalStatusCombo.setEditable(False)
 
         self.fieldsLayout.setWidget(7, QFormLayout.ItemRole.FieldRole, self.legalStatusCombo)
 
@@ -159,7 +153,6 @@ class Ui_ChildDialogForm(object):
 
         self.errorLabel = QLabel(ChildDialogForm)
         self.errorLabel.setObjectName(u"errorLabel")
-        self.errorLabel.setStyleSheet(u"QLabel { color: #c62828; font-weight: bold; }")
         self.errorLabel.setWordWrap(True)
         self.errorLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -206,7 +199,7 @@ class Ui_ChildDialogForm(object):
 #if QT_CONFIG(accessibility)
         ChildDialogForm.setAccessibleName(QCoreApplication.translate("ChildDialogForm", u"Child details", None))
 #endif // QT_CONFIG(accessibility)
-        self.introLabel.setText(QCoreApplication.translate("ChildDialogForm", u"Fields marked * are required. The case reference must be unique.", None))
+        self.introLabel.setText(QCoreApplication.translate("ChildDialogForm", u"Fields marked * are required. The case reference must be unique. Choices are made from their lists: a detail that is not listed is left blank, never typed.", None))
         self.caseRefLabel.setText(QCoreApplication.translate("ChildDialogForm", u"Case &reference: *", None))
 #if QT_CONFIG(accessibility)
         self.caseRefEdit.setAccessibleName(QCoreApplication.translate("ChildDialogForm", u"Case reference", None))
@@ -225,7 +218,10 @@ class Ui_ChildDialogForm(object):
 #if QT_CONFIG(accessibility)
         self.dobEdit.setAccessibleName(QCoreApplication.translate("ChildDialogForm", u"Date of birth", None))
 #endif // QT_CONFIG(accessibility)
-        self.dobEdit.setDisplayFormat(QCoreApplication.translate("ChildDialogForm", u"dd/MM/yyyy", None))
+#if QT_CONFIG(tooltip)
+        self.dobEdit.setToolTip(QCoreApplication.translate("ChildDialogForm", u"Day, month and year, e.g. 04/03/2012. Age decides the under-13 floor", None))
+#endif // QT_CONFIG(tooltip)
+        self.dobEdit.setPlaceholderText(QCoreApplication.translate("ChildDialogForm", u"dd/mm/yyyy", None))
         self.genderLabel.setText(QCoreApplication.translate("ChildDialogForm", u"&Gender:", None))
 #if QT_CONFIG(accessibility)
         self.genderCombo.setAccessibleName(QCoreApplication.translate("ChildDialogForm", u"Gender", None))
@@ -261,7 +257,7 @@ class Ui_ChildDialogForm(object):
         self.teamCombo.setAccessibleName(QCoreApplication.translate("ChildDialogForm", u"Team", None))
 #endif // QT_CONFIG(accessibility)
 #if QT_CONFIG(accessibility)
-        self.errorLabel.setAccessibleName(QCoreApplication.translate("ChildDialogForm", u"Problem with the details", None))
+        self.errorLabel.setAccessibleDescription(QCoreApplication.translate("ChildDialogForm", u"Problem with the details", None))
 #endif // QT_CONFIG(accessibility)
     # retranslateUi
 

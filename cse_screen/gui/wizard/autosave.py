@@ -64,6 +64,12 @@ class AutosaveQueue(QObject):
         self.retry_in = None
         self._pump()
 
+    def stop(self) -> None:
+        """Drop what is queued and any planned retry (the draft was discarded)."""
+        self._queued.clear()
+        self._retry_timer.stop()
+        self.retry_in = None
+
     def busy(self) -> bool:
         """Whether a save is running or waiting its turn (including a planned retry)."""
         return self._in_flight is not None or bool(self._queued)

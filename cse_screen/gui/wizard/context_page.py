@@ -38,8 +38,12 @@ NO_DATE = QDate(1900, 1, 1)
 MAX_COUNT = 999
 
 
-def field_label(field: ContextField) -> str:
-    return f"{field.label} *" if field.required else field.label
+#: The empty first entry of a choice that must be made: no option is picked for the worker.
+CHOOSE = "Choose…"
+
+
+def field_label(field: ContextField, required: bool | None = None) -> str:
+    return f"{field.label} *" if (field.required if required is None else required) else field.label
 
 
 class DateField(QDateEdit):
@@ -75,7 +79,7 @@ class ContextPage(QScrollArea):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         for field in controller.asked_context():
             control = self._build_control(field, body)
-            label = QLabel(field_label(field), body)
+            label = QLabel(field_label(field, controller.must_ask(field)), body)
             label.setObjectName(f"contextLabel_{field.id}")
             label.setBuddy(self._focus_target(field.id, control))
             form.addRow(label, control)
@@ -83,6 +87,7 @@ class ContextPage(QScrollArea):
         layout.addLayout(form)
         layout.addStretch(1)
         self.setWidget(body)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields take Tab, not the page
 
     # -- construction -------------------------------------------------------------------------
     def _build_intro(self, body: QWidget, layout: QVBoxLayout) -> None:
@@ -95,7 +100,7 @@ class ContextPage(QScrollArea):
         layout.addWidget(title)
         from_record = ", ".join(f.label for f in self._controller.record_context())
         lines = []
-        if any(f.required for f in self._controller.asked_context()):
+        if any(self._controller.must_ask(f) for f in self._controller.asked_context()):
             lines.append("Fields marked * must be given before the screening is submitted.")
         if from_record:
             lines.append(f"Taken from the child's record, not asked again: {from_record}.")
@@ -105,6 +110,7 @@ class ContextPage(QScrollArea):
         intro.setProperty("tone", "info")
         intro.setVisible(bool(lines))
         layout.addWidget(intro)
+        self._build_unmapped_note(body, layout)
         self.trigger_note = QLabel(body)
         self.trigger_note.setObjectName("triggerNote")
         self.trigger_note.setWordWrap(True)
@@ -117,6 +123,26 @@ class ContextPage(QScrollArea):
                 self.count_notes[field.id] = self._info_note(body, f"countNote_{field.id}")
                 layout.addWidget(self.count_notes[field.id])
         self.changed.connect(self._show_count_note)
+
+    def _build_unmapped_note(self, body: QWidget, layout: QVBoxLayout) -> None:
+        """Say which record details matched none of the choices, so the worker chooses here
+        (and knows to correct the record) rather than the screening guessing."""
+        unmapped = self._controller.unmapped_record_context()
+        self.unmapped_note = QLabel(body)
+        self.unmapped_note.setObjectName("unmappedNote")
+        self.unmapped_note.setWordWrap(True)
+        self.unmapped_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.unmapped_note.setProperty("tone", "warn")
+        lines = [
+            f"The child's record gives the {f.label.lower()} as “"
+            f"{self._controller.recorded_value(f.id)}”, which is none of this questionnaire's "
+            f"choices. Choose the {f.label.lower()} below; it counts in the score, so the "
+            "screening cannot be submitted until it is chosen. Correct the child's record too."
+            for f in unmapped
+        ]
+        self.unmapped_note.setText("\n".join(lines))
+        self.unmapped_note.setVisible(bool(lines))
+        layout.addWidget(self.unmapped_note)
 
     def _info_note(self, body: QWidget, name: str) -> QLabel:
         note = QLabel(body)
@@ -137,13 +163,16 @@ class ContextPage(QScrollArea):
         control = builders.get(field.type, self._text)(field, parent)
         control.setObjectName(f"context_{field.id}")
         control.setAccessibleName(field.label)
-        if field.required:
+        if self._controller.must_ask(field):
             control.setAccessibleDescription("Required before submitting")
         return control
 
     def _choice(self, field: ContextField, parent: QWidget) -> QWidget:
         combo = QComboBox(parent)
-        if self._controller.context_clearable(field):
+        unmapped = field in self._controller.unmapped_record_context()
+        if unmapped:
+            combo.addItem(CHOOSE, None)
+        elif self._controller.context_clearable(field):
             combo.addItem(NOT_GIVEN, None)
         for option in field.options:
             combo.addItem(option_words(option), option)

@@ -37,8 +37,8 @@ def context_rows(record: ScreeningRecord, q: Questionnaire) -> list[tuple[str, s
     """(label, value in words) for each context field the screening itself answers."""
     rows = []
     for field in q.context_fields:
-        if field.id in CHILD_RECORD_FIELDS:
-            continue
+        if field.id in CHILD_RECORD_FIELDS and field.id not in record.context:
+            continue  # the record's detail; kept here only when the screening had to ask it
         if field.id == "screen_date":
             value: object = record.screen_date
         else:

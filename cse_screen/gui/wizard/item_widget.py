@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.core.model import Item, Windows
+from cse_screen.gui.a11y import announce
 
 _WORDS = {
     "none": "Not present",
@@ -71,6 +72,7 @@ class ItemWidget(QFrame):
         self.setObjectName(f"item_{item.id}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(f"Question {item.id}")
+        self.setAccessibleDescription(item.guidance or "")
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_question())
         layout.addLayout(self._build_answers(windows))
@@ -89,7 +91,7 @@ class ItemWidget(QFrame):
         self.unsaved.setWordWrap(True)
         self.unsaved.setTextFormat(Qt.TextFormat.PlainText)
         self.unsaved.setContentsMargins(34, 0, 0, 0)
-        self.unsaved.setStyleSheet("QLabel { color: #c62828; font-weight: bold; }")
+        self.unsaved.setProperty("tone", "error")  # the theme's error words, in either theme
         self.unsaved.hide()
         layout.addWidget(self.unsaved)
         self._update_tab_stop()
@@ -126,8 +128,8 @@ class ItemWidget(QFrame):
             radio = QRadioButton(f"{number}  {answer_words(value)}", self)
             radio.setObjectName(f"answer_{self.item.id}_{value}")
             radio.setProperty("answerValue", value)
-            radio.setAccessibleName(f"{answer_words(value)}")
-            radio.setAccessibleDescription(f"{self.item.id}: {self.item.text}")
+            radio.setAccessibleName(f"{number} {answer_words(value)}")  # the key that picks it
+            radio.setAccessibleDescription(self._description())
             radio.setToolTip(answer_tooltip(value, windows))
             radio.installEventFilter(self)
             self.group.addButton(radio, number - 1)
@@ -137,15 +139,17 @@ class ItemWidget(QFrame):
         self.group.idClicked.connect(self._clicked)
         return row
 
+    def _description(self) -> str:
+        """What a screen reader adds to each answer: the question and its guidance (F1)."""
+        text = f"{self.item.id}: {self.item.text}"
+        return f"{text} Guidance: {self.item.guidance}" if self.item.guidance else text
+
     def _build_evidence(self, layout: QVBoxLayout) -> None:
         self.evidence_box = QWidget(self)
         box = QVBoxLayout(self.evidence_box)
         box.setContentsMargins(34, 0, 0, 0)
-        required = self.item.evidence == "required_if_present"
-        self.evidence_label = QLabel(
-            "Evidence or concern (required):" if required else "Evidence or concern (optional):",
-            self.evidence_box,
-        )
+        self.evidence_label = QLabel(self._evidence_words(False), self.evidence_box)
+        self.evidence_label.setObjectName(f"evidenceLabel_{self.item.id}")
         box.addWidget(self.evidence_label)
         self.evidence = QPlainTextEdit(self.evidence_box)
         self.evidence.setObjectName(f"evidence_{self.item.id}")
@@ -178,10 +182,20 @@ class ItemWidget(QFrame):
     def set_evidence_shown(self, shown: bool) -> None:
         self.evidence_box.setVisible(shown)
 
+    def _evidence_words(self, missing: bool) -> str:
+        """The evidence label says in words, not only in red, that a note is still needed."""
+        if missing:
+            return f"Evidence note needed for {self.item.id} before submitting (required):"
+        required = self.item.evidence == "required_if_present"
+        return f"Evidence or concern ({'required' if required else 'optional'}):"
+
     def set_evidence_missing(self, missing: bool) -> None:
-        self.evidence_label.setStyleSheet(
-            "QLabel { color: #c62828; font-weight: bold; }" if missing else ""
-        )
+        self.evidence_label.setText(self._evidence_words(missing))
+        tone = "error" if missing else ""
+        if self.evidence_label.property("tone") != tone:
+            self.evidence_label.setProperty("tone", tone)
+            self.evidence_label.style().unpolish(self.evidence_label)
+            self.evidence_label.style().polish(self.evidence_label)
 
     def set_unsaved(self, why: str | None) -> None:
         """Mark an answer given but not committed, with a few words on why (None: it is)."""
@@ -202,7 +216,10 @@ class ItemWidget(QFrame):
         (self.group.checkedButton() or self.radios[0]).setFocus(Qt.FocusReason.TabFocusReason)
 
     def show_guidance(self, shown: bool) -> None:
+        opening = shown and not self.guidance.isVisible()
         self.guidance.setVisible(shown)
+        if opening:
+            announce(self.guidance, f"Guidance for {self.item.id}: {self.guidance.text()}")
         if self.help_button.isChecked() != shown:
             self.help_button.setChecked(shown)
 

@@ -88,8 +88,14 @@ def show_wizard(ctx: AppContext, controller: DraftController) -> ScreeningWizard
             ctx.nav.notify(f"Screening for {controller.record.child_ref} submitted")
         closed(_screening_id)
 
+    def discarded(_screening_id: int) -> None:
+        if ctx.nav is not None:
+            ctx.nav.notify(f"Draft screening for {controller.record.child_ref} discarded")
+        closed(_screening_id)
+
     wizard.closed.connect(closed)
     wizard.submitted.connect(submitted)
+    wizard.discarded.connect(discarded)
     if ctx.nav is not None:
         ctx.nav.open_page(wizard)
     return wizard

@@ -1,13 +1,16 @@
 """The last wizard page: the outcome in plain words, the override, and submitting.
 
-Everything shown comes from core (the score result's explanations, the outcome's actions, the
-next due date, the judgement rules) or from storage (what it refuses on submit). The page only
-arranges it, and keeps the user's override reason when something is refused.
+Everything shown comes from core (the score result's explanations, the outcome display rules:
+incomplete, lowered awaiting sign-off, in force; the next due date) or from storage (what it
+refuses on submit). The page only arranges it, and keeps the user's override reason when
+something is refused. Submit and "Go to the first unanswered item" sit in a footer outside the
+scrolled area, so they stay on screen on a 1366x768 laptop.
 """
 
 from __future__ import annotations
 
 import html
+from dataclasses import asdict
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -25,19 +28,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cse_screen.core import dates
+from cse_screen.core import contrast
 from cse_screen.core.model import Questionnaire
+from cse_screen.core.outcome_display import OutcomeDisplay, result_display
 from cse_screen.core.scoring import ScoreResult
+from cse_screen.core.wording import rule_sentence
 from cse_screen.errors import UserError
+from cse_screen.gui.a11y import announce
+from cse_screen.gui.theme import set_tone
 from cse_screen.storage.services.drafts import DraftController
-
-ERROR_STYLE = "QLabel { color: #c62828; font-weight: bold; }"
 
 
 def badge_style(colour: str) -> str:
-    """A filled badge in the outcome's colour with text that stays readable on it."""
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    text = "#000000" if (red * 299 + green * 587 + blue * 114) / 1000 > 140 else "#ffffff"
+    """A filled badge in the outcome's colour with the text colour of higher contrast on it."""
+    text = contrast.text_colour_on(colour)
     return (
         f"QLabel {{ background: {colour}; color: {text}; border-radius: 6px;"
         " padding: 8px 14px; font-weight: bold; }"
@@ -59,27 +63,35 @@ def _label(parent: QWidget, name: str, rich: bool = False) -> QLabel:
     return label
 
 
-class ResultPage(QScrollArea):
+class ResultPage(QWidget):
     """Outcome, reasons, actions, next due date, professional judgement and Submit."""
 
     submit_requested = Signal(str, str)  # final outcome id ('' = computed stands), reason
+    first_unanswered_requested = Signal()
 
     def __init__(self, questionnaire: Questionnaire, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("resultPage")
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
         self._q = questionnaire
         self._result: ScoreResult | None = None
         self._controller: DraftController | None = None
         self._screen_date = date.today()
-        body = QWidget(self)
+        self.display: OutcomeDisplay | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea(self)
+        self.scroll.setObjectName("resultScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(self.scroll)
         layout = QVBoxLayout(body)
         self._build_outcome(body, layout)
         self._build_override(body, layout)
-        self._build_submit(body, layout)
         layout.addStretch(1)
-        self.setWidget(body)
+        self.scroll.setWidget(body)
+        outer.addWidget(self.scroll, 1)
+        self._build_submit(outer)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its controls take Tab
 
     def _build_outcome(self, body: QWidget, layout: QVBoxLayout) -> None:
         row = QHBoxLayout()
@@ -129,22 +141,32 @@ class ResultPage(QScrollArea):
         )
         form.addRow(self.signoff)
         self.override_error = _label(group, "overrideError")
-        self.override_error.setStyleSheet(ERROR_STYLE)
         form.addRow(self.override_error)
+        self.judgement_group = group
         layout.addWidget(group)
 
-    def _build_submit(self, body: QWidget, layout: QVBoxLayout) -> None:
-        self.submit_error = _label(body, "submitError")
-        self.submit_error.setStyleSheet(ERROR_STYLE)
-        layout.addWidget(self.submit_error)
+    def _build_submit(self, layout: QVBoxLayout) -> None:
+        footer = QFrame(self)
+        footer.setObjectName("resultFooter")
+        footer.setFrameShape(QFrame.Shape.StyledPanel)
+        box = QVBoxLayout(footer)
+        box.setContentsMargins(8, 6, 8, 6)
+        self.submit_error = _label(footer, "submitError")
+        self.submit_error.hide()  # shown only with a message: the footer stays one row high
+        box.addWidget(self.submit_error)
         row = QHBoxLayout()
+        self.first_unanswered = QPushButton("Go to the first unanswered item", footer)
+        self.first_unanswered.setObjectName("firstUnansweredButton")
+        self.first_unanswered.clicked.connect(self.first_unanswered_requested)
+        row.addWidget(self.first_unanswered)
         row.addStretch(1)
-        self.submit = QPushButton("S&ubmit screening", body)
+        self.submit = QPushButton("S&ubmit screening", footer)
         self.submit.setObjectName("submitButton")
         self.submit.setAutoDefault(True)
         self.submit.clicked.connect(self._submit_clicked)
         row.addWidget(self.submit)
-        layout.addLayout(row)
+        box.addLayout(row)
+        layout.addWidget(footer)
         self._override_changed()
 
     # -- filling in ---------------------------------------------------------------------------
@@ -153,7 +175,8 @@ class ResultPage(QScrollArea):
         self._controller = controller
         self._result = result = controller.result()
         self._screen_date = controller.screen_date
-        self.why.setText("<b>Why:</b>" + _bullets([f.explanation for f in result.fired]))
+        reasons = [rule_sentence(self._q, asdict(f)) for f in result.fired]
+        self.why.setText("<b>Why:</b>" + _bullets(reasons))
         present = [f"{i} {self._q.item(i).text}" for i in result.present if self._q.has_item(i)]
         self.present.setText("<b>Indicators present:</b>" + _bullets(present))
         counts = ", ".join(f"{tier} {n}" for tier, n in result.counts.items() if n) or "none"
@@ -170,6 +193,12 @@ class ResultPage(QScrollArea):
         self.quality.setText("<b>Completeness:</b>" + _bullets(lines))
         self.clear_errors()
         self._override_changed()
+        self._announce_outcome()
+
+    def _announce_outcome(self) -> None:
+        """Read the outcome and why before focus lands in the judgement box below it."""
+        parts = [f"Result: {self.badge.text()}.", self.computed.text(), self.next_due.text()]
+        announce(self.badge, " ".join(parts))
 
     def final_outcome(self) -> str:
         chosen = str(self.override.currentData() or "")
@@ -178,22 +207,32 @@ class ResultPage(QScrollArea):
     def _override_changed(self) -> None:
         if self._result is None:
             return
-        computed = self._q.outcome(self._result.outcome)
-        final = self._q.outcome(self.final_outcome())
-        self.badge.setText(final.label)
-        self.badge.setStyleSheet(badge_style(final.colour))
-        self.badge.setAccessibleName(f"Outcome: {final.label}")
-        if final.id == computed.id:
-            self.computed.setText(f"Computed by the scoring rules of {self._q.label}.")
-        else:
-            self.computed.setText(
-                f"Professional judgement; the scoring rules computed “{computed.label}”."
-            )
-        needs = self._controller is not None and self._controller.signoff_needed(final.id)
+        missing = len(self._controller.missing_required()) if self._controller else 0
+        chosen = str(self.override.currentData() or "") or None
+        shown = result_display(self._q, self._result.outcome, chosen, missing, self._screen_date)
+        self.display = shown
+        self.badge.setText(shown.badge)
+        self.badge.setStyleSheet(badge_style(shown.colour))
+        self.badge.setAccessibleDescription("Outcome")
+        self.override.setAccessibleDescription(
+            f"The scoring rules computed {self._q.outcome(self._result.outcome).label}; "
+            f"shown: {shown.badge}."
+        )
+        self.computed.setText(shown.note)
+        for widget in (self.why, self.present):
+            widget.setVisible(shown.complete)
+        needs = shown.lowered and self._controller is not None
         self.signoff.setVisible(needs)
-        self.actions.setText("<b>Recommended actions:</b>" + _bullets(list(final.actions)))
-        due = dates.next_due(self._q, final.id, self._screen_date)
-        self.next_due.setText(f"Next screening due: {due:%d %B %Y}.")
+        self.actions.setVisible(shown.complete)
+        self.actions.setText("<b>Recommended actions:</b>" + _bullets(list(shown.actions)))
+        self.next_due.setVisible(shown.next_due is not None)
+        if shown.next_due is not None:
+            self.next_due.setText(f"Next screening due: {shown.next_due:%d %B %Y}.")
+        else:
+            self.next_due.clear()
+        self.first_unanswered.setVisible(missing > 0)
+        # A judgement needs an outcome to differ from: none is chosen before there is one.
+        self.judgement_group.setEnabled(shown.complete)
 
     def _submit_clicked(self) -> None:
         self.clear_errors()
@@ -202,13 +241,17 @@ class ResultPage(QScrollArea):
         )
 
     def clear_errors(self) -> None:
-        self.override_error.clear()
-        self.submit_error.clear()
+        set_tone(self.override_error, "")
+        set_tone(self.submit_error, "")
+        self.submit_error.hide()
 
     def show_override_error(self, error: UserError) -> None:
-        self.override_error.setText(str(error))
+        set_tone(self.override_error, str(error), "error")
         self.reason.setFocus()
+        self.scroll.ensureWidgetVisible(self.reason, 40, 80)
 
     def show_submit_error(self, error: UserError) -> None:
-        self.submit_error.setText(str(error))
+        set_tone(self.submit_error, str(error), "error")
+        self.submit_error.show()
         self.submit.setFocus()
+        self.scroll.ensureWidgetVisible(self.submit_error, 40, 80)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from cse_screen.core.dates import windows_legend
 from cse_screen.core.model import Section, Windows
+from cse_screen.gui.a11y import mark_heading
 from cse_screen.gui.wizard.item_widget import ItemWidget
 
 
@@ -26,7 +28,14 @@ class SectionPage(QScrollArea):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         title.setFont(font)
+        mark_heading(title)
         layout.addWidget(title)
+        self.legend = QLabel(windows_legend(windows), body)
+        self.legend.setObjectName("windowsLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setProperty("tone", "info")
+        self.legend.setAccessibleDescription("What current and previous mean")
+        layout.addWidget(self.legend)
         self.items: dict[str, ItemWidget] = {}
         for item in section.items:
             widget = ItemWidget(item, windows, body)
@@ -34,6 +43,16 @@ class SectionPage(QScrollArea):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.setWidget(body)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the questions take Tab, not the page
+
+    def focus_item(self, item_id: str, evidence: bool = False) -> None:
+        """Put focus on one question (or its evidence note) and scroll it into view."""
+        widget = self.items[item_id]
+        if evidence and widget.evidence.isVisible():
+            widget.evidence.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            widget.focus_answer()
+        self.ensureWidgetVisible(widget, 40, 80)
 
     def visible_items(self) -> list[ItemWidget]:
         return [w for w in self.items.values() if not w.isHidden()]

@@ -10,6 +10,7 @@ until a retry commits it.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -26,15 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.errors import OverrideInvalid, ScreeningIncomplete, UserError
+from cse_screen.gui.a11y import announce, mark_heading
+from cse_screen.gui.theme import set_tone
 from cse_screen.gui.wizard.autosave import AutosaveQueue
 from cse_screen.gui.wizard.close_prompt import unsaved_summary
 from cse_screen.gui.wizard.context_page import ContextPage
 from cse_screen.gui.wizard.date_question import ask_which_is_current
+from cse_screen.gui.wizard.discard import child_heading, confirm_discard
 from cse_screen.gui.wizard.result_page import ResultPage
 from cse_screen.gui.wizard.section_page import SectionPage
 from cse_screen.gui.wizard.wizard_saving import WizardSaving
 from cse_screen.gui.worker import Runner
 from cse_screen.storage.services.drafts import DraftController
+from cse_screen.storage.services.outcome_words import returned_sentence
 
 ErrorFn = Callable[[BaseException], None]
 NOTE_DELAY_MS = 400
@@ -53,6 +58,7 @@ class ScreeningWizard(WizardSaving, QWidget):
 
     submitted = Signal(int)  # screening id
     closed = Signal(int)  # screening id; the draft is already saved
+    discarded = Signal(int)  # screening id; the draft no longer exists
 
     def __init__(
         self,
@@ -92,6 +98,7 @@ class ScreeningWizard(WizardSaving, QWidget):
                 widget.note_edited.connect(self._note_edited)
         self.result_page = ResultPage(q, self.stack)
         self.result_page.submit_requested.connect(self._submit)
+        self.result_page.first_unanswered_requested.connect(self.go_to_first_unanswered)
         self.stack.addWidget(self.result_page)
         layout.addWidget(self.stack, 1)
         self._build_footer(layout)
@@ -104,9 +111,13 @@ class ScreeningWizard(WizardSaving, QWidget):
         record = self.controller.record
         self.title = QLabel(self._title_text(), self)
         self.title.setObjectName("wizardTitle")
+        mark_heading(self.title)
         layout.addWidget(self.title)
         if record.status == "returned" and record.returned_reason:
-            returned = QLabel(f"Returned for changes: {record.returned_reason}", self)
+            sentence = returned_sentence(
+                record.child_ref, record.returned_by, record.returned_at, record.returned_reason
+            )
+            returned = QLabel(sentence + ".", self)
             returned.setObjectName("returnedReason")
             returned.setWordWrap(True)
             returned.setTextFormat(Qt.TextFormat.PlainText)
@@ -134,13 +145,20 @@ class ScreeningWizard(WizardSaving, QWidget):
         self.hint.setObjectName("keyHint")
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
+        self.problem = QLabel(self)  # why Submit was refused, shown on every page until fixed
+        self.problem.setObjectName("submitProblem")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        layout.addWidget(self.problem)
 
     def _title_text(self) -> str:
+        """Who is being screened, on every page: name, age on the screen date and case
+        reference, so the right child is seen (the window title never names the child)."""
         record = self.controller.record
         q = self.controller.questionnaire
         return (
-            f"<b>Screening for {html.escape(record.child_ref)}</b> · {html.escape(q.title)} "
-            f"(version {html.escape(q.version)}) · "
+            f"<b>Screening for {html.escape(child_heading(self.controller))}</b> · "
+            f"{html.escape(q.title)} (version {html.escape(q.version)}) · "
             f"screen date {record.screen_date:%d %b %Y}"
         )
 
@@ -158,6 +176,12 @@ class ScreeningWizard(WizardSaving, QWidget):
         self.retry_button.clicked.connect(self.autosave.retry_now)
         self.retry_button.hide()
         row.addWidget(self.retry_button)
+        self.discard_button = QPushButton("Disc&ard draft…", self)
+        self.discard_button.setObjectName("discardDraftButton")
+        self.discard_button.setToolTip("Delete this draft and its answers (asks first)")
+        self.discard_button.setVisible(self.controller.record.status == "draft")
+        self.discard_button.clicked.connect(self.discard)
+        row.addWidget(self.discard_button)
         self.close_button = QPushButton("Close", self)
         self.close_button.setObjectName("closeWizardButton")
         self.close_button.clicked.connect(self.close_wizard)
@@ -232,11 +256,27 @@ class ScreeningWizard(WizardSaving, QWidget):
         page.focus_first()
 
     def show_result(self) -> None:
+        """The result page; the computed outcome is read before focus reaches the judgement."""
         self.flush_notes()
+        set_tone(self.problem, "")
         self.result_page.show_result(self.controller)
         self.stack.setCurrentWidget(self.result_page)
         self._update_chrome()
         self.result_page.override.setFocus()
+
+    def go_to_first_unanswered(self) -> None:
+        """From the result page back to the first required item still unanswered."""
+        missing = self.controller.missing_required()
+        item_id = missing[0] if missing else self.controller.next_unanswered()
+        if item_id is None:
+            return
+        section_id = self.controller.questionnaire.section_of(item_id).id
+        self.show_section(section_id)
+        page = self.pages[section_id]
+        widget = page.items.get(item_id)
+        if widget is not None:
+            widget.focus_answer()
+            page.ensureWidgetVisible(widget)
 
     def go_next(self) -> None:
         ids = self.visible_section_ids()
@@ -272,6 +312,21 @@ class ScreeningWizard(WizardSaving, QWidget):
         self.flush_notes()
         super().hideEvent(event)
 
+    def discard(self) -> bool:
+        """Ask, naming the child's case reference, then delete the draft through storage (which
+        checks the role and audits it); the wizard then closes. Returns whether it was."""
+        self.flush_notes()
+        if not confirm_discard(self, self.controller.record.child_ref):
+            return False
+        try:
+            self.controller.discard()
+        except Exception as exc:
+            self._failed(exc)
+            return False
+        self.autosave.stop()  # what was still to save belonged to the draft now deleted
+        self.discarded.emit(self.controller.screening_id)
+        return True
+
     def _update_chrome(self) -> None:
         ids = self.visible_section_ids()
         current = self.current_section_id()
@@ -284,6 +339,9 @@ class ScreeningWizard(WizardSaving, QWidget):
             number = ids.index(current) + 1 if current in ids else 0
             title = html.escape(self.pages[current].section.title)
             self.step_label.setText(f"<b>Section {number} of {len(ids)}:</b> {title}")
+        if on_context or current is not None:  # the result page announces its outcome instead
+            spoken = html.unescape(re.sub(r"<[^>]+>", "", self.step_label.text()))
+            announce(self.step_label, spoken)
         self.hint.setText(CONTEXT_KEY_HINT if on_context else KEY_HINT)
         first = bool(ids) and ids[0] == current
         self.back_button.setEnabled(
@@ -398,11 +456,36 @@ class ScreeningWizard(WizardSaving, QWidget):
             return
         except ScreeningIncomplete as exc:
             self.result_page.show_submit_error(exc)
+            self._go_to_first_problem(str(exc))
             return
         except UserError as exc:
             self.result_page.show_submit_error(exc)
+            self._go_to_first_problem(str(exc))
             return
         except Exception as exc:
             self._failed(exc)
             return
         self.submitted.emit(self.controller.screening_id)
+
+    def _go_to_first_problem(self, refusal: str) -> None:
+        """After a refused submit, put focus on the first thing to fix, scrolled into view.
+
+        The refusal stays in words above the page (and is read out) so the worker knows why
+        the wizard moved; it goes once the result page is shown again.
+        """
+        missing_context = self.controller.missing_context()
+        unanswered = self.controller.next_unanswered()
+        evidence = self.controller.evidence_missing()
+        if missing_context and self.context_page is not None:
+            self.show_context()
+            where = f"now at {missing_context[0].label}"
+        elif unanswered is not None or evidence:
+            item_id = unanswered if unanswered is not None else evidence[0]
+            section = self.controller.questionnaire.section_of(item_id).id
+            self.show_section(section)
+            self.pages[section].focus_item(item_id, evidence=unanswered is None)
+            where = f"now at question {item_id}"
+        else:
+            return  # nothing to go to: focus stays on the refusal beside Submit
+        set_tone(self.problem, f"Not submitted: {refusal}", "error")
+        announce(self.problem, f"Not submitted: {refusal} {where.capitalize()}.", assertive=True)

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, func, or_, select
+from sqlalchemy import ColumnElement, String, cast, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from cse_screen.storage.models import AuditRow, Child, Event, Screening, User
 from cse_screen.storage.records import AuditEntry, ChainReport
-from cse_screen.storage.services import clock
-from cse_screen.storage.services.context import ServiceContext
+from cse_screen.storage.services import audit_refs, clock, roles
+from cse_screen.storage.services.context import Refusal, ServiceContext
 
 GENESIS = "0" * 64
 
@@ -70,6 +70,8 @@ class AuditPage:
 
     entries: tuple[AuditEntry, ...]
     total: int | None
+    #: Entry seq → the case reference of the child it concerns (see :mod:`.audit_refs`).
+    case_refs: Mapping[int, str] = field(default_factory=dict)
 
 
 #: Entities that belong to a team through a child; the rest belong to whoever acted.
@@ -166,6 +168,67 @@ def append(
     return row
 
 
+def append_many(
+    session: Session,
+    ctx: ServiceContext,
+    action: str,
+    entity: str,
+    entries: Iterable[tuple[object, Mapping[str, Any]]],
+) -> int:
+    """Add one entry per ``(entity id, detail)``, chained as :func:`append` would, in one
+    executemany: an import of thousands of children writes its entries in a moment instead of
+    one flush each. Returns how many were added."""
+    seq, prev = chain_head(session)
+    now = ctx.now()
+    rows = chained(seq, prev, now, ctx.user.name, action, entity, entries)
+    if rows:
+        session.connection().execute(insert(AuditRow.__table__), rows)
+        clock.note_seen(session, now)
+    return len(rows)
+
+
+def chained(
+    seq: int,
+    prev: str,
+    now: datetime,
+    who: str,
+    action: str,
+    entity: str,
+    entries: Iterable[tuple[object, Mapping[str, Any]]],
+) -> list[dict[str, Any]]:
+    """The audit rows that follow entry ``seq`` (hash ``prev``), one per (entity id, detail)."""
+    at = now.isoformat(timespec="microseconds") + "Z"
+    rows = []
+    for entity_id, detail in entries:
+        seq += 1
+        ident = None if entity_id is None else str(entity_id)
+        text = canonical(dict(detail))
+        digest = entry_hash(prev, _body(seq, at, who, action, entity, ident, text))
+        rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor": who,
+                "action": action,
+                "entity": entity,
+                "entity_id": ident,
+                "detail": text,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    return rows
+
+
+def record_refusal(ctx: ServiceContext, refusal: Refusal) -> None:
+    """Write a role check's refusal to the trail, in its own transaction (the refused work is
+    rolled back). Every context is built with this as its ``record_denial``."""
+    detail = {"attempted": refusal.action, "role": ctx.user.role}
+    with ctx.transaction() as session:
+        append(session, ctx, DENIED, refusal.entity, refusal.entity_id, detail)
+
+
 def chain_head(session: Session) -> tuple[int, str]:
     """(number of entries, hash of the last) as the caller's transaction sees them."""
     last = session.execute(
@@ -254,9 +317,7 @@ class AuditLog:
         self, *, offset: int = 0, limit: int = 500, action: str | None = None
     ) -> list[AuditEntry]:
         """Newest first; for leads and admins (the log names every user's actions)."""
-        from cse_screen.storage.services.roles import require_role  # roles writes through us
-
-        require_role(self._ctx, ("lead", "admin"), "read the audit trail", "audit")
+        roles.require_role(self._ctx, ("lead", "admin"), "read the audit trail", "audit")
         stmt = select(AuditRow).order_by(AuditRow.seq.desc()).offset(offset).limit(limit)
         if action:
             stmt = stmt.where(AuditRow.action == action)
@@ -279,9 +340,7 @@ class AuditLog:
     # -- the audit viewer ------------------------------------------------------------------
     def _scope(self, what: str) -> list[ColumnElement[bool]]:
         """Refuse workers; limit a lead to their team's part of the trail."""
-        from cse_screen.storage.services.roles import require_role  # roles writes through us
-
-        require_role(self._ctx, ("lead", "admin"), what, "audit")
+        roles.require_role(self._ctx, ("lead", "admin"), what, "audit")
         user = self._ctx.user
         return [team_scope(user.team)] if user.role == "lead" else []
 
@@ -310,7 +369,8 @@ class AuditLog:
         with self._ctx.reading() as session:
             entries = tuple(_record(row) for row in session.scalars(rows))
             total = int(session.scalar(count) or 0) if query.with_total else None
-        return AuditPage(entries, total)
+            refs = audit_refs.case_refs(session, entries)
+        return AuditPage(entries, total, refs)
 
     def choices(self) -> tuple[list[str], list[str]]:
         """(actions, actors) that occur in the part of the trail this user may read, sorted:

@@ -8,18 +8,21 @@ by field name only; allocation and placement changes with their old and new valu
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, fields
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cse_screen.errors import NotFound, ValidationFailed
+from cse_screen.core import child_details, registry
+from cse_screen.core.child_details import RECORD_CHOICE_FIELDS, SCORED_RECORD_FIELDS
+from cse_screen.core.model import Questionnaire
+from cse_screen.errors import ChildDetailsInvalid, NotFound, ValidationFailed
 from cse_screen.storage.models import Child, User
 from cse_screen.storage.records import ChildInput, ChildRecord, RegisterPage, RegisterQuery
-from cse_screen.storage.services import audit, register, roles
+from cse_screen.storage.services import audit, child_import, due, register, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.latest import refresh_child
 
@@ -51,35 +54,79 @@ def child_record(row: Child) -> ChildRecord:
         team=row.team,
         latest_screening_id=row.latest_screening_id,
         latest_outcome=row.latest_outcome,
+        outcome_state=row.outcome_state,
         last_screened=row.last_screened,
         next_due=row.next_due,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        public_id=row.public_id,
     )
 
 
-def validate(child: ChildInput, today: date, where: str = "") -> ChildInput:
-    """The child's details tidied (spaces trimmed, blanks as None), or ValidationFailed."""
-    values: dict[str, Any] = {
-        k: (v.strip() or None) if isinstance(v, str) else v for k, v in asdict(child).items()
-    }
-    prefix = f"{where}: " if where else ""
-    if not values["case_ref"]:
-        raise ValidationFailed(f"{prefix}the case reference is empty")
+_INPUT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ChildInput))
+
+
+def child_problems(
+    child: ChildInput, today: date, q: Questionnaire | None = None
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The details tidied (spaces trimmed, blanks as None, choices as the definition's option
+    ids) and every problem found, each as (field, sentence), so a form can list them together."""
+    values: dict[str, Any] = {}
+    for name in _INPUT_FIELDS:  # not asdict(): an import checks tens of thousands of these
+        v = getattr(child, name)
+        values[name] = (v.strip() or None) if isinstance(v, str) else v
     ref = values["case_ref"]
-    if len(ref) > 64:
-        raise ValidationFailed(f"{prefix}the case reference is longer than 64 characters")
+    who = f"child {ref}" if ref else "the child"
+    problems: list[tuple[str, str]] = []
+    if not ref:
+        problems.append(("case_ref", "the case reference is empty"))
+    elif len(ref) > 64:
+        problems.append(("case_ref", "the case reference is longer than 64 characters"))
     if not values["name"]:
-        raise ValidationFailed(f"{prefix}child {ref} has no name")
+        problems.append(("name", f"{who} has no name"))
     dob = values["dob"]
     if not isinstance(dob, date):
-        raise ValidationFailed(f"{prefix}child {ref} has no valid date of birth")
-    if dob > today:
-        raise ValidationFailed(f"{prefix}child {ref} has a date of birth in the future")
-    if dob.year < today.year - MAX_AGE_YEARS:
-        raise ValidationFailed(
-            f"{prefix}child {ref} has a date of birth more than {MAX_AGE_YEARS} years ago"
-        )
+        problems.append(("dob", f"{who} has no valid date of birth"))
+    elif dob > today:
+        problems.append(("dob", f"{who} has a date of birth in the future"))
+    elif dob.year < today.year - MAX_AGE_YEARS:
+        problems.append(("dob", f"{who} has a date of birth more than {MAX_AGE_YEARS} years ago"))
+    problems.extend(_choice_problems(values, who, q or registry.get_questionnaire()))
+    return values, problems
+
+
+def _choice_problems(values: dict[str, Any], who: str, q: Questionnaire) -> list[tuple[str, str]]:
+    """Store each listed detail as the definition's option id; refuse one that scoring reads
+    and that matches no option (it would silently not count). The value is never repeated:
+    it may identify the child."""
+    problems = []
+    for field_id in RECORD_CHOICE_FIELDS:
+        field = child_details.choice_field(q, field_id)
+        value = values.get(field_id)
+        if field is None or value is None:
+            continue
+        option = child_details.match_option(field, value)
+        if option is not None:
+            values[field_id] = option
+        elif field_id in SCORED_RECORD_FIELDS:
+            what = field.label.lower()
+            choices = child_details.choices_sentence(field)
+            problems.append(
+                (field_id, f"{who} has a {what} that is not one of the listed choices ({choices})")
+            )
+    return problems
+
+
+def validate(
+    child: ChildInput, today: date, where: str = "", q: Questionnaire | None = None
+) -> ChildInput:
+    """The child's details tidied (see :func:`child_problems`), or ChildDetailsInvalid naming
+    the first problem and holding them all."""
+    values, problems = child_problems(child, today, q)
+    if problems:
+        prefix = f"{where}: " if where else ""
+        listed = tuple((field, f"{prefix}{sentence}") for field, sentence in problems)
+        raise ChildDetailsInvalid(listed[0][1], listed)
     return ChildInput(**values)
 
 
@@ -100,8 +147,10 @@ class ChildrenService:
         *,
         labels: Sequence[str] | None = None,
         source: str = "import",
+        progress: Callable[[int, int], None] | None = None,
     ) -> int:
-        """Add all the children in one transaction, or none of them (the import).
+        """Add all the children, or none of them (the import), in batches that let other
+        writers in between (see :mod:`~cse_screen.storage.services.child_import`).
 
         ``labels`` name each child in error messages (e.g. "row 4 (LAC1003)"); the importer
         checks every row first so that all bad rows are named at once, and this still refuses
@@ -112,12 +161,9 @@ class ChildrenService:
             if labels is not None
             else [f"row {i}" for i in range(1, len(children) + 1)]
         )
-        with self._ctx.transaction() as session:
-            for child, label in zip(children, names, strict=True):
-                self._insert(session, validate(child, self._ctx.today(), label), label)
-            detail = {"rows": len(children), "source": source}
-            audit.append(session, self._ctx, audit.IMPORT, "children", None, detail)
-        return len(children)
+        today, q = self._ctx.today(), registry.get_questionnaire()
+        checked = [validate(c, today, label, q) for c, label in zip(children, names, strict=True)]
+        return child_import.add_children(self._ctx, checked, names, source, name_key, progress)
 
     def existing_refs(self, refs: Iterable[str]) -> set[str]:
         """Which of these case references are already taken (checked before an import)."""
@@ -146,9 +192,8 @@ class ChildrenService:
                 "allocated outside their caseload or team",
             )
         if session.scalar(select(Child.id).where(Child.case_ref == child.case_ref)) is not None:
-            raise ValidationFailed(
-                f"{prefix}a child with case reference {child.case_ref} already exists"
-            )
+            taken = f"{prefix}a child with case reference {child.case_ref} already exists"
+            raise ChildDetailsInvalid(taken, (("case_ref", taken),))
         now = ctx.now()
         row = Child(
             case_ref=child.case_ref,
@@ -212,7 +257,8 @@ class ChildrenService:
             if name == "case_ref" and session.scalar(
                 select(Child.id).where(Child.case_ref == new, Child.id != row.id)
             ):
-                raise ValidationFailed(f"a child with case reference {new} already exists")
+                taken = f"a child with case reference {new} already exists"
+                raise ChildDetailsInvalid(taken, (("case_ref", taken),))
             setattr(row, name, new)
             diff[name] = "changed" if name in PERSONAL_FIELDS else [_plain(current[name]), new]
         if diff:
@@ -233,7 +279,16 @@ class ChildrenService:
         with self._ctx.transaction() as session:
             row = self._load(session, child_id, "view")
             audit.append(session, self._ctx, audit.VIEW, "child", row.id)
-            return child_record(row)
+            facts = due.DueFacts(
+                row.id,
+                row.next_due,
+                row.last_screened,
+                row.outcome_state,
+                row.created_at,
+                row.latest_screening_id,
+            )
+            reason = due.reasons(session, [facts], self._ctx.today()).get(row.id, "")
+            return replace(child_record(row), due_reason=reason)
 
     def by_ref(self, case_ref: str) -> ChildRecord:
         """Look a child up by case reference (not audited as a view: use get() to show one)."""

@@ -2,68 +2,53 @@
 
 One transaction per service call: the change and its audit entry commit together or not at all.
 Driver failures (a full disk, damage, a lock held elsewhere) leave the block as the matching
-user-facing error, with the transaction rolled back.
+user-facing error, with the transaction rolled back; which words of which driver mean what is
+known to whoever opened the engine, who hands it in as :class:`DriverErrors`.
+
+This module imports no other service: the audit trail and the role checks build on it, and a
+refusal is written to the trail through the ``record_denial`` the context was given.
 """
 
 from __future__ import annotations
 
 import contextlib
-import shutil
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Protocol
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from cse_screen.errors import DatabaseDamaged, PermissionDenied
-from cse_screen.storage.atomic import storage_full
-from cse_screen.storage.engine import db_errors
+from cse_screen.errors import PermissionDenied
 from cse_screen.storage.records import UserRecord
-from cse_screen.storage.services import continuity
 
-try:  # POSIX only; Windows reports a full disk as such
-    import resource
-except ImportError:  # pragma: no cover - Windows
-    resource = None  # type: ignore[assignment]
+#: The first statement of every write transaction. It takes SQLite's write lock before anything
+#: is read (what BEGIN IMMEDIATE would do), so a second program writing at the same moment is
+#: waited for (busy timeout) instead of failing the whole transaction. On PostgreSQL it locks the
+#: one ``write_lock`` row until commit, so concurrent writers queue and each appends to the audit
+#: chain after the previous one's entry is committed and visible. It also counts the write: the
+#: row's value is the number of write transactions the database has committed, which whoever
+#: opened it can compare, next time, with the count it saw committed (a torn copy holds fewer).
+TAKE_WRITE_LOCK = text(
+    "UPDATE meta SET value = CAST(CAST(COALESCE(NULLIF(value, ''), '0') AS INTEGER) + 1"
+    " AS VARCHAR(20)) WHERE key = 'write_lock' RETURNING value"
+)
+_WRITES = text("SELECT value FROM meta WHERE key = 'write_lock'")
 
-#: A write that leaves less than this free (or this close to the file-size limit) ran out of room.
-ROOM_NEEDED = 1 << 20
 
-
-#: Every write transaction starts with :data:`continuity.COUNT_WRITE`: it takes SQLite's write
-#: lock before anything is read (what BEGIN IMMEDIATE would do), so a second program writing at
-#: the same moment is waited for (busy timeout) instead of failing the whole transaction.
+def writes_in(session: Session) -> int:
+    """How many write transactions the database holds committed (0 before any)."""
+    found = session.execute(_WRITES).scalar()
+    return int(found) if found else 0
 
 
 def utc_now() -> datetime:
     """Naive UTC, as stored in the database."""
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def out_of_space(db_path: Path) -> bool:
-    """Whether a failed write was for want of room rather than damage.
-
-    SQLite reports a write refused by the file-size limit (EFBIG) as a plain "disk I/O error",
-    the same words as real damage; the sizes of the files against the free space and the limit
-    tell them apart.
-    """
-    sizes = []
-    for suffix in ("", "-wal", "-journal"):
-        with contextlib.suppress(OSError):
-            sizes.append(Path(f"{db_path}{suffix}").stat().st_size)
-    try:
-        free = shutil.disk_usage(db_path.parent).free
-    except OSError:
-        return False
-    if free < ROOM_NEEDED:
-        return True
-    if resource is None:
-        return False
-    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
-    return limit != resource.RLIM_INFINITY and max(sizes, default=0) + ROOM_NEEDED > limit
 
 
 class Refusal(PermissionDenied):
@@ -77,6 +62,36 @@ class Refusal(PermissionDenied):
         self.recorded = False
 
 
+class DriverErrors(Protocol):
+    """Turns the driver failures raised inside a block into the matching user-facing error.
+
+    The services cannot know them: SQLCipher says "database or disk is full" where another
+    driver says something else, so the owner of the engine supplies the translation.
+    """
+
+    def reading(self) -> AbstractContextManager[object]:
+        """Around a read-only session."""
+        ...
+
+    def writing(self) -> AbstractContextManager[object]:
+        """Around a write transaction, its commit included."""
+        ...
+
+
+class PassThrough:
+    """Driver errors left as they are: for an engine whose owner translates none."""
+
+    def reading(self) -> AbstractContextManager[object]:
+        return contextlib.nullcontext()
+
+    def writing(self) -> AbstractContextManager[object]:
+        return contextlib.nullcontext()
+
+
+#: Writes a refusal to the audit trail in its own transaction (``audit.record_refusal``).
+RecordDenial = Callable[["ServiceContext", Refusal], None]
+
+
 @dataclass
 class ServiceContext:
     engine: Engine
@@ -84,6 +99,9 @@ class ServiceContext:
     user: UserRecord
     today: Callable[[], date] = date.today
     now: Callable[[], datetime] = utc_now
+    #: Required: a refusal that is not audited would hide who tried what.
+    record_denial: RecordDenial = field(kw_only=True)
+    errors: DriverErrors = field(default_factory=PassThrough, kw_only=True)
     #: Called with the database's write count after each committed transaction.
     on_commit: Callable[[int], None] | None = None
     sessions: sessionmaker[Session] = field(init=False)
@@ -114,11 +132,7 @@ class ServiceContext:
             self._local.depth = depth
 
     def record_refusal(self, refusal: Refusal) -> None:
-        from cse_screen.storage.services import audit  # audit builds on this module
-
-        detail = {"attempted": refusal.action, "role": self.user.role}
-        with self.transaction() as session:
-            audit.append(session, self, audit.DENIED, refusal.entity, refusal.entity_id, detail)
+        self.record_denial(self, refusal)
         refusal.recorded = True
 
     @contextlib.contextmanager
@@ -126,21 +140,16 @@ class ServiceContext:
         """A session whose work commits on a clean exit and rolls back on any error.
 
         Its first statement takes the write lock and counts the write; once committed, the
-        count goes to ``on_commit`` (the open store records it, to notice torn copies later).
+        count goes to ``on_commit`` (the local store records it, to notice torn copies later).
         """
-        try:
-            with self._tracked(), db_errors(self.db_path), self.sessions.begin() as session:
-                writes = continuity.count_write(session)
-                yield session
-        except DatabaseDamaged:
-            if out_of_space(self.db_path):
-                raise storage_full(self.db_path) from None
-            raise
-        if self.on_commit is not None:
-            self.on_commit(writes)
+        with self._tracked(), self.errors.writing(), self.sessions.begin() as session:
+            found = session.execute(TAKE_WRITE_LOCK).scalar()
+            yield session
+        if self.on_commit is not None and found is not None:
+            self.on_commit(int(found))
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads only; nothing it does is committed."""
-        with self._tracked(), db_errors(self.db_path), self.sessions() as session:
+        with self._tracked(), self.errors.reading(), self.sessions() as session:
             yield session

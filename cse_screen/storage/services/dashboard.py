@@ -19,11 +19,15 @@ from cse_screen.storage.models import Child, Screening
 from cse_screen.storage.records import COMPLETED_STATUSES
 from cse_screen.storage.services import roles, stats
 from cse_screen.storage.services.context import ServiceContext
-from cse_screen.storage.services.latest import OUTCOME_ORDER
-from cse_screen.storage.services.register import DUE_SOON_DAYS
+from cse_screen.storage.services.latest import outcome_order
+from cse_screen.storage.services.register import (
+    DUE_SOON_DAYS,
+    attention_order,
+    high_outcomes,
+    needs_attention,
+)
 
-#: Latest outcomes that put a child on the attention list whatever their due date.
-HIGH_RISK_OUTCOMES: tuple[str, ...] = ("moderate", "significant")
+__all__ = ["AttentionRow", "DashboardData", "MonthCounts", "compute", "high_outcomes"]
 TREND_MONTHS = 12
 ATTENTION_LIMIT = 50
 
@@ -46,6 +50,7 @@ class AttentionRow:
     latest_outcome: str | None
     next_due: date | None
     overdue: bool
+    outcome_state: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,16 +76,24 @@ def _month_starts(today: date, count: int) -> list[date]:
 def _trend(session: Any, ctx: ServiceContext, today: date) -> tuple[MonthCounts, ...]:
     starts = _month_starts(today, TREND_MONTHS)
     month = func.strftime("%Y-%m", Screening.screen_date)
+    # The same effective-outcome rule as the register: an unsigned lowering counts as computed.
+    standing = case(
+        (
+            (Screening.status == "submitted") & Screening.needs_signoff.is_(True),
+            Screening.computed_outcome,
+        ),
+        else_=Screening.final_outcome,
+    )
     stmt = (
-        select(month, Screening.final_outcome, func.count())
+        select(month, standing, func.count())
         .where(
             Screening.status.in_(COMPLETED_STATUSES),
             Screening.screen_date >= starts[0],
             Screening.screen_date <= today,
         )
-        .group_by(month, Screening.final_outcome)
+        .group_by(month, standing)
     )
-    counts = {f"{s:%Y-%m}": dict.fromkeys(OUTCOME_ORDER, 0) for s in starts}
+    counts = {f"{s:%Y-%m}": dict.fromkeys(outcome_order(), 0) for s in starts}
     for key, outcome, count in session.execute(stats._scoped(stmt, ctx)):
         if key in counts and outcome in counts[key]:
             counts[key][outcome] = int(count)
@@ -88,19 +101,21 @@ def _trend(session: Any, ctx: ServiceContext, today: date) -> tuple[MonthCounts,
 
 
 def _attention(session: Any, ctx: ServiceContext, today: date) -> tuple[list[Any], int]:
-    """High-risk or overdue children: overdue first, then highest outcome, soonest due."""
-    wanted = (Child.latest_outcome.in_(HIGH_RISK_OUTCOMES)) | (Child.next_due < today)
-    where = (roles.child_scope(ctx.user), wanted)
+    """Children needing attention (returned, lowered awaiting sign-off, high effective
+    outcome, overdue), in the register's attention order."""
+    where = (roles.child_scope(ctx.user), needs_attention(today))
     total = session.scalar(select(func.count(Child.id)).where(*where)) or 0
     rows = session.execute(
-        select(Child.id, Child.case_ref, Child.name, Child.latest_outcome, Child.next_due)
-        .where(*where)
-        .order_by(
-            case((Child.next_due < today, 0), else_=1),
-            Child.outcome_rank.desc().nulls_last(),
-            Child.next_due.asc().nulls_last(),
+        select(
+            Child.id,
             Child.case_ref,
+            Child.name,
+            Child.latest_outcome,
+            Child.next_due,
+            Child.outcome_state,
         )
+        .where(*where)
+        .order_by(*attention_order(today))
         .limit(ATTENTION_LIMIT)
     ).all()
     return list(rows), int(total)
@@ -134,6 +149,7 @@ def compute(ctx: ServiceContext) -> DashboardData:
             r.latest_outcome,
             r.next_due,
             r.next_due is not None and r.next_due < today,
+            r.outcome_state,
         )
         for r in rows
     )

@@ -52,6 +52,7 @@ class ScreeningService(Protocol):
         trigger: str | None = None,
     ) -> Any: ...
     def get(self, screening_id: int) -> ScreeningRecord: ...
+    def discard_draft(self, screening_id: int) -> None: ...
     def submit(
         self, screening_id: int, final_outcome: str | None = None, reason: str | None = None
     ) -> Any: ...
@@ -152,6 +153,16 @@ class DraftController(DraftContext):
     @property
     def screening_id(self) -> int:
         return self.record.id
+
+    @property
+    def child(self) -> ChildRecord | None:
+        """The child being screened, as the record held it when the wizard opened."""
+        return self._child
+
+    def discard(self) -> None:
+        """Delete the draft through storage, which checks the role and audits the discard."""
+        with _held(self._lock):
+            self._screenings.discard_draft(self.screening_id)
 
     # -- answering ----------------------------------------------------------------------------
     def answer(self, item_id: str, value: str) -> None:

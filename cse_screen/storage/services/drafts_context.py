@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from cse_screen.core.answers_file import AnswersFile, check_against
+from cse_screen.core.child_details import unmapped_details
 from cse_screen.core.model import ContextField, Questionnaire
 from cse_screen.core.save_ledger import SaveLedger
 from cse_screen.core.session import ScreeningSession, scoring_context
@@ -106,12 +107,40 @@ class DraftContext:
 
     def asked_context(self) -> list[ContextField]:
         """The definition's context fields the worker answers in the wizard: all but those the
-        child's record supplies, which scoring and the export take from the record."""
-        return [f for f in self.questionnaire.context_fields if f.id not in CHILD_RECORD_FIELDS]
+        child's record supplies, which scoring and the export take from the record; a record
+        detail that matches none of the definition's choices is asked (see :meth:`must_ask`)."""
+        unmapped = {f.id for f in self.unmapped_record_context()}
+        return [
+            f
+            for f in self.questionnaire.context_fields
+            if f.id not in CHILD_RECORD_FIELDS or f.id in unmapped
+        ]
 
     def record_context(self) -> list[ContextField]:
         """The definition's context fields taken from the child's record (shown, not asked)."""
-        return [f for f in self.questionnaire.context_fields if f.id in CHILD_RECORD_FIELDS]
+        unmapped = {f.id for f in self.unmapped_record_context()}
+        return [
+            f
+            for f in self.questionnaire.context_fields
+            if f.id in CHILD_RECORD_FIELDS and f.id not in unmapped
+        ]
+
+    def unmapped_record_context(self) -> list[ContextField]:
+        """Record details scoring reads whose stored value is none of the definition's choices
+        (typed before choices were enforced): a person must choose, never a default."""
+        if self._child is None:
+            return []
+        return unmapped_details(self.questionnaire, dataclasses.asdict(self._child))
+
+    def must_ask(self, field: ContextField) -> bool:
+        """Whether the field must be given before submitting: required by the definition, or
+        a record detail that matched none of its choices."""
+        return field.required or any(f.id == field.id for f in self.unmapped_record_context())
+
+    def recorded_value(self, field_id: str) -> str | None:
+        """What the child's record holds for a detail (shown beside an unmapped one)."""
+        value = getattr(self._child, field_id, None) if self._child is not None else None
+        return value if isinstance(value, str) else None
 
     def context_clearable(self, field: ContextField) -> bool:
         """Whether "not given" is a choice: not for the date and trigger the row always has."""
@@ -223,4 +252,7 @@ class DraftContext:
     def missing_context(self) -> list[ContextField]:
         """Required context fields the wizard asks that are still not given (core decides)."""
         missing = set(self.session.missing_context())
+        missing |= {
+            f.id for f in self.unmapped_record_context() if not self.record.context.get(f.id)
+        }
         return [f for f in self.asked_context() if f.id in missing]

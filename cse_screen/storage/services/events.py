@@ -29,6 +29,7 @@ def event_record(row: Event) -> EventRecord:
         note=row.note,
         recorded_by=row.recorded_by,
         recorded_at=row.recorded_at,
+        public_id=row.public_id,
     )
 
 

@@ -1,41 +1,105 @@
-"""Keep each child's denormalised register columns true: latest outcome, last screened, next due.
+"""Keep each child's denormalised register columns true: effective outcome, state, next due.
 
 Recomputed from the child's own rows (a handful, found through an index) whenever a screening
 is submitted, signed off or returned, or an event is recorded, so the register never has to
 join a million screenings to answer one page.
+
+The one rule of what a child's outcome *is* lives here (:func:`effective_outcome`): the register,
+the child record, the dashboard and the stats all read the columns it fills, so no screen can
+show a child as safer than another screen does.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cse_screen.core.registry import outcome_scale
 from cse_screen.storage.models import Child, Event, Screening
 from cse_screen.storage.records import COMPLETED_STATUSES
 
-#: Outcome ids of the default instrument, lowest to highest (contract).
-OUTCOME_ORDER: tuple[str, ...] = ("no_current_risk", "low", "moderate", "significant")
+
+@cache
+def outcome_order() -> tuple[str, ...]:
+    """Outcome ids lowest to highest, from the shipped definitions (never a list in code);
+    read once, as the register asks for it on every child it refreshes."""
+    return outcome_scale()
+
+
+#: What the child's latest decided screening is: ``children.outcome_state``.
+SUBMITTED = "submitted"  # submitted at the outcome the rules computed, or raised
+SIGNED_OFF = "signed_off"
+LOWERED = "lowered"  # a lower judgement awaiting a lead's sign-off: the higher outcome stands
+RETURNED = "returned"  # sent back for changes: not final, and the child needs attention
+OUTCOME_STATES: tuple[str, ...] = (SUBMITTED, SIGNED_OFF, LOWERED, RETURNED)
+#: Statuses whose outcome counts for the child (a returned screening's risk must not vanish).
+DECIDED_STATUSES: tuple[str, ...] = (*COMPLETED_STATUSES, "returned")
 
 
 def outcome_rank(outcome: str | None) -> int | None:
     """Severity order of an outcome for sorting; an unknown id sorts as the highest."""
     if outcome is None:
         return None
-    return OUTCOME_ORDER.index(outcome) if outcome in OUTCOME_ORDER else len(OUTCOME_ORDER)
+    order = outcome_order()
+    return order.index(outcome) if outcome in order else len(order)
+
+
+def higher(a: str | None, b: str | None) -> str | None:
+    """The more severe of two outcomes (either may be missing)."""
+    if a is None or b is None:
+        return a or b
+    return a if (outcome_rank(a) or 0) >= (outcome_rank(b) or 0) else b
+
+
+@dataclass(frozen=True)
+class EffectiveOutcome:
+    """The outcome a child is treated as having, and why it is not (yet) the final one."""
+
+    outcome: str | None
+    state: str
+
+
+def effective_outcome(
+    status: str, computed: str | None, final: str | None, needs_signoff: bool
+) -> EffectiveOutcome:
+    """The outcome that stands for a decided screening.
+
+    A lower judgement takes effect only when a team lead signs it off; until then, and for a
+    screening returned for changes, the higher of the computed and the judged outcome stands.
+    """
+    if status == "returned":
+        return EffectiveOutcome(higher(computed, final), RETURNED)
+    if status == "submitted" and needs_signoff:
+        return EffectiveOutcome(higher(computed, final), LOWERED)
+    if status == "signed_off":
+        return EffectiveOutcome(final, SIGNED_OFF)
+    return EffectiveOutcome(higher(computed, final), SUBMITTED)
 
 
 def refresh_child(session: Session, child: Child) -> None:
-    """Point ``child`` at its latest completed screening and work out when it is next due.
+    """Point ``child`` at its latest decided screening and work out when it is next due.
 
     A child never screened is due from the day they were added. An event after the latest
     screening (a missing episode, a placement move, new information) makes it due on the
-    event's date, if that is sooner than the review interval.
+    event's date, if that is sooner than the review interval. A returned screening is due again
+    from the day it was returned: it has to be finished.
     """
     latest = session.execute(
-        select(Screening.id, Screening.final_outcome, Screening.screen_date, Screening.next_due)
-        .where(Screening.child_id == child.id, Screening.status.in_(COMPLETED_STATUSES))
+        select(
+            Screening.id,
+            Screening.status,
+            Screening.computed_outcome,
+            Screening.final_outcome,
+            Screening.needs_signoff,
+            Screening.screen_date,
+            Screening.next_due,
+            Screening.returned_at,
+        )
+        .where(Screening.child_id == child.id, Screening.status.in_(DECIDED_STATUSES))
         .order_by(
             Screening.screen_date.desc(),
             Screening.submitted_seq.desc().nulls_last(),
@@ -47,18 +111,26 @@ def refresh_child(session: Session, child: Child) -> None:
         child.latest_screening_id = None
         child.latest_outcome = None
         child.outcome_rank = None
+        child.outcome_state = None
         child.last_screened = None
         due: date | None = child.created_at.date()
     else:
+        standing = effective_outcome(
+            latest.status, latest.computed_outcome, latest.final_outcome, latest.needs_signoff
+        )
         child.latest_screening_id = latest.id
-        child.latest_outcome = latest.final_outcome
-        child.outcome_rank = outcome_rank(latest.final_outcome)
+        child.latest_outcome = standing.outcome
+        child.outcome_rank = outcome_rank(standing.outcome)
+        child.outcome_state = standing.state
         child.last_screened = latest.screen_date
         due = latest.next_due
-    child.next_due = _earliest(due, _first_event_after(session, child.id, child.last_screened))
+        if standing.state == RETURNED:
+            returned_on = latest.returned_at.date() if latest.returned_at else latest.screen_date
+            due = _earliest(due, returned_on)
+    child.next_due = _earliest(due, first_event_after(session, child.id, child.last_screened))
 
 
-def _first_event_after(session: Session, child_id: int, after: date | None) -> date | None:
+def first_event_after(session: Session, child_id: int, after: date | None) -> date | None:
     stmt = select(func.min(Event.on_date)).where(Event.child_id == child_id)
     if after is not None:
         stmt = stmt.where(Event.on_date > after)

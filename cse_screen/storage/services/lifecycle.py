@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cse_screen.core import dates, judgement, registry, scoring
+from cse_screen.core.child_details import SCORED_RECORD_FIELDS, unmapped_details
 from cse_screen.core.model import Questionnaire
 from cse_screen.core.session import ScreeningSession
 from cse_screen.core.session import scoring_context as session_scoring_context
@@ -20,6 +21,7 @@ from cse_screen.storage.models import Answer, Child, Screening
 from cse_screen.storage.services import audit, clock, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.latest import refresh_child
+from cse_screen.storage.services.lowering import Lowering, lowering_of
 
 
 def questionnaire_of(row: Screening) -> Questionnaire:
@@ -51,6 +53,20 @@ def _require_complete(q: Any, answers: dict[str, str], context: dict[str, Any], 
     )
 
 
+def _require_mapped_details(q: Questionnaire, row: Screening, child: Child) -> None:
+    """Refuse to score a record detail the rules would misread (a disability typed as words no
+    option matches) unless the screening itself chose a value for it."""
+    record = {field: getattr(child, field) for field in SCORED_RECORD_FIELDS}
+    unmapped = [f for f in unmapped_details(q, record) if not (row.context or {}).get(f.id)]
+    if unmapped:
+        names = ", ".join(f.label.lower() for f in unmapped)
+        raise ScreeningIncomplete(
+            f"screening {row.id} cannot be submitted: child {child.case_ref}'s recorded {names} "
+            "is none of the questionnaire's choices; choose it in the screening's context or "
+            "correct the child's record"
+        )
+
+
 def submit(
     session: Session,
     ctx: ServiceContext,
@@ -63,6 +79,7 @@ def submit(
     answers = _answers(session, row.id)
     context = scoring_context(row, child)
     _require_complete(q, answers, context, row.id)
+    _require_mapped_details(q, row, child)
     result = scoring.score(q, answers, context)
     decided = judgement.apply_judgement(q, result.outcome, final_outcome or result.outcome, reason)
     now = ctx.now()
@@ -72,7 +89,9 @@ def submit(
     row.final_outcome = decided.final_outcome
     row.override_reason = decided.reason if decided.final_outcome != result.outcome else None
     row.needs_signoff = bool(decided.needs_signoff)
-    row.next_due = dates.next_due(q, decided.final_outcome, row.screen_date)
+    # Until a lead signs a lowering off, the computed (higher) outcome sets the review date.
+    in_force = judgement.outcome_in_force(q, result.outcome, decided.final_outcome, False)
+    row.next_due = dates.next_due(q, in_force, row.screen_date)
     row.submitted_at = now
     row.submitted_seq = clock.next_submission(session)
     row.updated_at = now
@@ -105,7 +124,51 @@ def submit(
         )
 
 
-def sign_off(session: Session, ctx: ServiceContext, row: Screening, child: Child) -> None:
+def lowering(row: Screening) -> Lowering | None:
+    """The lowering a sign-off of ``row`` would agree to (None when nothing was lowered)."""
+    if not row.needs_signoff:
+        return None
+    return lowering_of(
+        questionnaire_of(row),
+        row.id,
+        row.computed_outcome,
+        row.final_outcome,
+        row.override_reason,
+        row.result,
+    )
+
+
+def _check_acknowledged(
+    row: Screening, agreed: Lowering | None, acknowledged: Lowering | None
+) -> None:
+    """A lowered screening is signed off only with the lowering that was shown, unchanged."""
+    if agreed is None:
+        return
+    q = questionnaire_of(row)
+    if acknowledged is None:
+        raise InvalidTransition(
+            f"screening {row.id} would {agreed.sentence(q)}; open the screening, read its "
+            "answers and the reason, and confirm the lowering there before signing it off"
+        )
+    shown = (acknowledged.from_outcome, acknowledged.to_outcome, acknowledged.floor_ids)
+    if acknowledged.screening_id != row.id or shown != (
+        agreed.from_outcome,
+        agreed.to_outcome,
+        agreed.floor_ids,
+    ):
+        raise InvalidTransition(
+            f"screening {row.id} has changed since it was shown (it would now "
+            f"{agreed.sentence(q)}); open it again before signing it off"
+        )
+
+
+def sign_off(
+    session: Session,
+    ctx: ServiceContext,
+    row: Screening,
+    child: Child,
+    acknowledged: Lowering | None = None,
+) -> None:
     if row.status != "submitted":
         raise InvalidTransition(
             f"screening {row.id} is {row.status.replace('_', ' ')}; only a submitted screening "
@@ -120,26 +183,32 @@ def sign_off(session: Session, ctx: ServiceContext, row: Screening, child: Child
             f"{roles.who(ctx.user)} started screening {row.id} and may not sign it off; "
             "another team lead must",
         )
+    agreed = lowering(row)
+    _check_acknowledged(row, agreed, acknowledged)
     now = ctx.now()
     row.status = "signed_off"
     row.signed_off_by = ctx.user.name
     row.signed_off_at = now
     row.updated_at = now
+    if agreed is not None:
+        # The agreed, lower outcome now sets the review date.
+        row.next_due = dates.next_due(questionnaire_of(row), agreed.to_outcome, row.screen_date)
     session.flush()
     refresh_child(session, child)
-    audit.append(
-        session,
-        ctx,
-        audit.SIGN_OFF,
-        "screening",
-        row.id,
-        {
-            "child_id": child.id,
-            "status": ["submitted", "signed_off"],
-            "outcome": row.final_outcome,
-            "lowered": row.needs_signoff,
-        },
-    )
+    detail: dict[str, Any] = {
+        "child_id": child.id,
+        "status": ["submitted", "signed_off"],
+        "outcome": row.final_outcome,
+        "lowered": row.needs_signoff,
+    }
+    if agreed is not None:
+        # What was on screen when the lead agreed: both outcomes and every floor gone below.
+        detail["shown"] = {
+            "outcomes": [agreed.from_outcome, agreed.to_outcome],
+            "floors": list(agreed.floor_ids),
+            "reason_shown": True,
+        }
+    audit.append(session, ctx, audit.SIGN_OFF, "screening", row.id, detail)
 
 
 def return_to_worker(
@@ -153,10 +222,13 @@ def return_to_worker(
             f"screening {row.id} is {row.status.replace('_', ' ')}; only a submitted screening "
             "can be returned"
         )
+    now = ctx.now()
     row.status = "returned"
     row.returned_reason = text
+    row.returned_by = ctx.user.name
+    row.returned_at = now
     row.needs_signoff = False
-    row.updated_at = ctx.now()
+    row.updated_at = now
     session.flush()
     refresh_child(session, child)
     audit.append(

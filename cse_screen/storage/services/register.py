@@ -11,9 +11,10 @@ import unicodedata
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from cse_screen.core.registry import get_questionnaire
 from cse_screen.errors import ValidationFailed
 from cse_screen.storage.models import Child, Screening
 from cse_screen.storage.records import (
@@ -24,12 +25,24 @@ from cse_screen.storage.records import (
     RegisterQuery,
     RegisterRow,
 )
+from cse_screen.storage.services import due as due_words
 from cse_screen.storage.services import roles
 from cse_screen.storage.services.context import ServiceContext
+from cse_screen.storage.services.latest import LOWERED, RETURNED, outcome_order
 
 MAX_LIMIT = 5000
 DUE_SOON_DAYS = 7
 NOT_SCREENED = "none"
+#: Outcomes that put a child among those needing attention whatever their due date.
+
+
+def high_outcomes() -> tuple[str, ...]:
+    """Latest outcomes that put a child on the attention list whatever their due date: the
+    active definition's upper half, and anything another version ranks above it."""
+    order = outcome_order()
+    lowest = get_questionnaire().high_outcomes[0]
+    return order[order.index(lowest) :] if lowest in order else (lowest,)
+
 
 _SORT_COLUMNS: dict[str, Any] = {
     "ref": Child.case_ref,
@@ -43,6 +56,7 @@ _SORT_COLUMNS: dict[str, Any] = {
 }
 _COLUMNS = (
     Child.id,
+    Child.public_id,
     Child.case_ref,
     Child.name,
     Child.dob,
@@ -52,7 +66,50 @@ _COLUMNS = (
     Child.latest_outcome,
     Child.last_screened,
     Child.next_due,
+    Child.outcome_state,
+    Child.created_at,
+    Child.latest_screening_id,
 )
+
+
+def opening_view(role: str, team: str | None, preferred_scope: str) -> tuple[str, str]:
+    """The register's first view for a role: (scope, sort key).
+
+    A worker opens on the scope they chose, sorted by case reference; a team lead, and an
+    administrator, on their team (everyone, for an administrator without one), sorted by what
+    needs attention first: their job on opening the app is the children at risk and the
+    decisions waiting on them.
+    """
+    if role in ("lead", "admin"):
+        return ("team" if team else "all"), "attention"
+    return preferred_scope, "ref"
+
+
+def needs_attention(today: date) -> Any:
+    """The one definition of a child needing attention: a screening returned for changes, a
+    lowering awaiting sign-off, a high effective outcome, or an overdue re-screen."""
+    return (
+        Child.outcome_state.in_((RETURNED, LOWERED))
+        | Child.latest_outcome.in_(high_outcomes())
+        | (Child.next_due < today)
+    )
+
+
+def attention_order(today: date) -> tuple[Any, ...]:
+    """What needs attention first: returned, then overdue, then lowered awaiting sign-off,
+    then by effective outcome, highest first, and the soonest due."""
+    first = case(
+        (Child.outcome_state == RETURNED, 0),
+        (Child.next_due < today, 1),
+        (Child.outcome_state == LOWERED, 2),
+        else_=3,
+    )
+    return (
+        first,
+        Child.outcome_rank.desc().nulls_last(),
+        Child.next_due.asc().nulls_last(),
+        Child.case_ref,
+    )
 
 
 def _check(query: RegisterQuery) -> None:
@@ -82,9 +139,19 @@ def _filtered(stmt: Any, ctx: ServiceContext, query: RegisterQuery) -> Any:
         stmt = stmt.where(Child.latest_outcome == query.outcome)
     if query.due:
         stmt = _due(stmt, query.due, ctx.today())
+    if query.attention:
+        stmt = stmt.where(needs_attention(ctx.today()))
+    if query.returned_to_me:
+        mine = select(Screening.id).where(
+            Screening.id == Child.latest_screening_id,
+            Screening.created_by == ctx.user.name,
+        )
+        stmt = stmt.where(Child.outcome_state == RETURNED, mine.exists())
     text = unicodedata.normalize("NFC", query.search.strip()).casefold()
     if text:
-        stmt = stmt.where(func.instr(Child.name_key, text) > 0)
+        # LIKE with the user's % and _ escaped, not SQLite's instr(): every engine has it, and
+        # both sides are already casefolded, so LIKE's own case rules change nothing.
+        stmt = stmt.where(Child.name_key.contains(text, autoescape=True))
     return stmt
 
 
@@ -103,15 +170,15 @@ def run(session: Session, ctx: ServiceContext, query: RegisterQuery) -> Register
     _check(query)
     today = ctx.today()
     total = session.scalar(_filtered(select(func.count(Child.id)), ctx, query)) or 0
-    key = _SORT_COLUMNS[query.sort]
-    order = (key.desc(), Child.case_ref.desc()) if query.descending else (key, Child.case_ref)
-    stmt = _filtered(select(*_COLUMNS), ctx, query).order_by(*order)
+    stmt = _filtered(select(*_COLUMNS), ctx, query).order_by(*_order(query, today))
     rows = session.execute(stmt.offset(query.offset).limit(query.limit)).all()
     drafts = _with_drafts(session, [r.id for r in rows])
+    reasons = due_words.reasons(session, (_facts(r) for r in rows), today)
     soon = today + timedelta(days=DUE_SOON_DAYS)
     page = tuple(
         RegisterRow(
             child_id=r.id,
+            public_id=r.public_id,
             case_ref=r.case_ref,
             name=r.name,
             dob=r.dob,
@@ -125,10 +192,25 @@ def run(session: Session, ctx: ServiceContext, query: RegisterQuery) -> Register
             overdue=r.next_due is not None and r.next_due < today,
             due_soon=r.next_due is not None and today <= r.next_due <= soon,
             has_draft=r.id in drafts,
+            outcome_state=r.outcome_state,
+            due_reason=reasons.get(r.id, ""),
         )
         for r in rows
     )
     return RegisterPage(rows=page, total=int(total))
+
+
+def _order(query: RegisterQuery, today: date) -> tuple[Any, ...]:
+    if query.sort == "attention":
+        return attention_order(today)
+    key = _SORT_COLUMNS[query.sort]
+    return (key.desc(), Child.case_ref.desc()) if query.descending else (key, Child.case_ref)
+
+
+def _facts(r: Any) -> due_words.DueFacts:
+    return due_words.DueFacts(
+        r.id, r.next_due, r.last_screened, r.outcome_state, r.created_at, r.latest_screening_id
+    )
 
 
 def _with_drafts(session: Session, child_ids: list[int]) -> set[int]:

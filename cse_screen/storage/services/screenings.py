@@ -32,6 +32,7 @@ from cse_screen.storage.records import (
 from cse_screen.storage.services import audit, lifecycle, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.lifecycle import questionnaire_of
+from cse_screen.storage.services.lowering import Lowering, floors_below
 
 TRIGGERS: tuple[str, ...] = (
     "initial",
@@ -45,13 +46,16 @@ TRIGGERS: tuple[str, ...] = (
 MAX_NOTE = 10_000
 
 
-def record(session: Session, row: Screening, child_ref: str) -> ScreeningRecord:
+def record(
+    session: Session, row: Screening, child_ref: str, child: Child | None = None
+) -> ScreeningRecord:
     answers = {
         a.item_id: AnswerRecord(a.value, a.note)
         for a in session.scalars(select(Answer).where(Answer.screening_id == row.id))
     }
     return ScreeningRecord(
         id=row.id,
+        public_id=row.public_id,
         child_id=row.child_id,
         child_ref=child_ref,
         instrument_id=row.instrument_id,
@@ -75,6 +79,10 @@ def record(session: Session, row: Screening, child_ref: str) -> ScreeningRecord:
         signed_off_at=row.signed_off_at,
         returned_reason=row.returned_reason,
         result=dict(row.result) if row.result else None,
+        returned_by=row.returned_by,
+        returned_at=row.returned_at,
+        child_name=child.name if child is not None else "",
+        child_dob=child.dob if child is not None else None,
     )
 
 
@@ -216,12 +224,23 @@ class ScreeningsService:
             row.updated_at = self._ctx.now()
 
     def discard_draft(self, screening_id: int) -> None:
-        """Delete a draft the user no longer wants (never a submitted screening)."""
+        """Delete a draft the user no longer wants (never a submitted screening). A worker may
+        discard only a draft they started; a lead or administrator any they may see."""
         with self._ctx.transaction() as session:
             row, child = self._editable(session, screening_id)
             if row.status != "draft":
                 raise InvalidTransition(
                     f"screening {screening_id} was returned for changes and cannot be discarded"
+                )
+            user = self._ctx.user
+            if user.role == "worker" and row.created_by != user.name:
+                roles.deny(
+                    self._ctx,
+                    "discard",
+                    "screening",
+                    screening_id,
+                    f"{roles.who(user)} may only discard drafts they started; the draft for "
+                    f"child {child.case_ref} was started by someone else",
                 )
             session.execute(delete(Answer).where(Answer.screening_id == row.id))
             session.delete(row)
@@ -231,9 +250,7 @@ class ScreeningsService:
                 audit.DISCARD,
                 "screening",
                 screening_id,
-                {
-                    "child_id": child.id,
-                },
+                {"child_id": child.id, "case_ref": child.case_ref},
             )
 
     # --- reading ----------------------------------------------------------------------------
@@ -242,7 +259,7 @@ class ScreeningsService:
         with self._ctx.transaction() as session:
             row, child = self._load(session, screening_id, "view screenings of")
             audit.append(session, self._ctx, audit.VIEW, "screening", row.id)
-            return record(session, row, child.case_ref)
+            return record(session, row, child.case_ref, child)
 
     def history(self, child_id: int) -> list[ScreeningSummary]:
         """The child's screenings, newest first."""
@@ -285,12 +302,26 @@ class ScreeningsService:
             lifecycle.submit(session, self._ctx, row, child, final_outcome, reason)
             return record(session, row, child.case_ref)
 
-    def sign_off(self, screening_id: int) -> ScreeningRecord:
-        """A team lead (or admin) accepts a submitted screening; never its own submitter."""
+    def lowering(self, screening_id: int) -> Lowering | None:
+        """What signing off this screening would agree to, if its judgement is lower than the
+        computed outcome: the view shows it, and hands it back to :meth:`sign_off`."""
+        with self._ctx.reading() as session:
+            row, _child = self._load(session, screening_id, "view screenings of")
+            return lifecycle.lowering(row)
+
+    def sign_off(
+        self, screening_id: int, acknowledged_lowering: Lowering | None = None
+    ) -> ScreeningRecord:
+        """A team lead (or admin) accepts a submitted screening; never its own submitter.
+
+        A lowered screening is accepted only with ``acknowledged_lowering``: the lowering the
+        lead was shown (outcomes and floors), as :meth:`lowering` gave it. Without it, or if
+        the screening changed since, the sign-off is refused.
+        """
         roles.require_role(self._ctx, ("lead", "admin"), "sign off screenings", "screening")
         with self._ctx.transaction() as session:
             row, child = self._load(session, screening_id, "sign off screenings of")
-            lifecycle.sign_off(session, self._ctx, row, child)
+            lifecycle.sign_off(session, self._ctx, row, child, acknowledged_lowering)
             return record(session, row, child.case_ref)
 
     def return_to_worker(self, screening_id: int, reason: str) -> ScreeningRecord:
@@ -326,10 +357,24 @@ def _summaries() -> Any:
         .scalar_subquery()
     )
     return (
-        select(Screening, Child.case_ref, answered.label("answered"))
+        select(Screening, Child.case_ref, answered.label("answered"), Child.name, Child.dob)
         .join(Child, Child.id == Screening.child_id)
         .order_by(Screening.screen_date.desc(), Screening.id.desc())
     )
+
+
+def _age(dob: date, on: date) -> int:
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+def _floors(s: Screening) -> tuple[str, ...]:
+    if not (s.needs_signoff and s.final_outcome and s.status == "submitted"):
+        return ()
+    try:
+        q = questionnaire_of(s)
+    except NotFound:
+        return ()
+    return tuple(f.id for f in floors_below(q, s.result, s.final_outcome))
 
 
 def _summary_list(session: Session, stmt: Any) -> list[ScreeningSummary]:
@@ -339,6 +384,7 @@ def _summary_list(session: Session, stmt: Any) -> list[ScreeningSummary]:
         summaries.append(
             ScreeningSummary(
                 id=s.id,
+                public_id=s.public_id,
                 child_id=s.child_id,
                 child_ref=str(row[1]),
                 status=s.status,
@@ -351,6 +397,14 @@ def _summary_list(session: Session, stmt: Any) -> list[ScreeningSummary]:
                 created_by=s.created_by,
                 updated_at=s.updated_at,
                 answered=int(row[2] or 0),
+                child_name=str(row[3]),
+                child_age=_age(row[4], s.screen_date),
+                submitted_at=s.submitted_at,
+                override_reason=s.override_reason,
+                returned_by=s.returned_by,
+                returned_at=s.returned_at,
+                returned_reason=s.returned_reason,
+                floors_below=_floors(s),
             )
         )
     return summaries

@@ -15,7 +15,7 @@ from cse_screen.storage.models import Child, Screening
 from cse_screen.storage.records import STATUSES
 from cse_screen.storage.services import roles
 from cse_screen.storage.services.context import ServiceContext
-from cse_screen.storage.services.latest import OUTCOME_ORDER
+from cse_screen.storage.services.latest import outcome_order
 
 
 def _scoped(stmt: Any, ctx: ServiceContext) -> Any:
@@ -39,7 +39,7 @@ def compute(ctx: ServiceContext) -> dict[str, Any]:
         )
         for status, count in status_rows:
             by_status[str(status)] = int(count)
-        by_outcome: dict[str, int] = dict.fromkeys(OUTCOME_ORDER, 0)
+        by_outcome: dict[str, int] = dict.fromkeys(outcome_order(), 0)
         outcome_rows = session.execute(
             select(Child.latest_outcome, func.count(Child.id))
             .where(scope)

@@ -2,24 +2,40 @@
 
 A user exists twice: a row in the database (name, role, team) and a keyslot in the sidecar file
 (their password's copy of the database key). Enrolment writes both; the sidecar is saved inside
-the database transaction, so a failure of either leaves neither.
+the database transaction, so a failure of either leaves neither. The sidecar is whatever
+:class:`Keyring` the opener hands in (the vault's keyslot file on a laptop).
 """
 
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cse_screen.errors import NotFound, ValidationFailed
-from cse_screen.storage.keyslots import KeyslotFile, normalise_user
+from cse_screen.errors import KeyslotConflict, NotFound, ValidationFailed
 from cse_screen.storage.models import User
 from cse_screen.storage.records import ROLES, UserRecord
 from cse_screen.storage.services import audit, roles
 from cse_screen.storage.services.context import ServiceContext
+from cse_screen.storage.usernames import normalise_user
 
 _NAME = re.compile(r"^[\w.@-]{1,64}$")
+
+
+class Keyring(Protocol):
+    """Where each user's password unwraps the database key (the vault's keyslot file)."""
+
+    def users(self) -> list[str]: ...
+
+    def add_user(self, user: str, password: str, key: bytes) -> None: ...
+
+    def set_password(self, user: str, new_password: str, key: bytes) -> None: ...
+
+    def remove_user(self, user: str) -> None: ...
+
+    def save(self) -> None: ...
 
 
 def user_record(row: User) -> UserRecord:
@@ -31,6 +47,7 @@ def user_record(row: User) -> UserRecord:
         team=row.team,
         active=row.active,
         created_at=row.created_at,
+        public_id=row.public_id,
     )
 
 
@@ -86,7 +103,7 @@ def insert_user(
 
 
 class UsersService:
-    def __init__(self, ctx: ServiceContext, keyslots: KeyslotFile, key: bytes) -> None:
+    def __init__(self, ctx: ServiceContext, keyslots: Keyring, key: bytes) -> None:
         self._ctx = ctx
         self._keyslots = keyslots
         self._key = key
@@ -109,6 +126,8 @@ class UsersService:
             self._keyslots.add_user(name, password, self._key)
             try:
                 self._keyslots.save()
+            except KeyslotConflict:
+                raise  # the file was read again as it now is: there is nothing to undo
             except BaseException:
                 self._keyslots.remove_user(name)
                 raise
@@ -191,6 +210,8 @@ class UsersService:
             self._keyslots.add_user(name, password, self._key)
             try:
                 self._keyslots.save()
+            except KeyslotConflict:
+                raise  # the file was read again as it now is: there is nothing to undo
             except BaseException:
                 self._keyslots.remove_user(name)
                 raise

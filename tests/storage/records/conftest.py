@@ -11,7 +11,7 @@ from records_fixtures import Council, build_council
 
 from cse_screen.core import registry
 from cse_screen.core.model import Questionnaire
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from sqlalchemy import event
 
 from cse_screen.core import registry
 from cse_screen.errors import UserError
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 
 def die() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cse_screen.core.model import Questionnaire
 from cse_screen.storage.records import ChildInput
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 PASSWORD = 'pässword "quoted" @/:'
 ADMIN = "ada"

@@ -10,9 +10,9 @@ import pytest
 from records_fixtures import ADMIN, PASSWORD, Council, complete_answers
 
 from cse_screen.errors import PermissionDenied, ValidationFailed, WrongPassword
-from cse_screen.storage.keyslots import keyslot_path
 from cse_screen.storage.services.audit import AuditQuery
-from cse_screen.storage.store import Store
+from cse_screen.vault.keyslots import keyslot_path
+from cse_screen.vault.store import Store
 
 
 def slots(council: Council) -> dict[str, dict[str, object]]:

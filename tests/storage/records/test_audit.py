@@ -11,7 +11,7 @@ from sqlalchemy import exc as sa_exc
 
 from cse_screen.errors import WrongPassword
 from cse_screen.storage.services.audit import GENESIS, canonical, entry_hash
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 
 def raw(store: Store, sql: str, *params: object) -> None:
@@ -118,7 +118,7 @@ def test_login_of_the_admin_closes_pending_failed_logins(council: Council):
 def test_an_older_copy_put_back_in_place_is_noticed(council: Council, q, tmp_path):
     import shutil
 
-    from cse_screen.storage.keyslots import keyslot_path
+    from cse_screen.vault.keyslots import keyslot_path
 
     council.close()
     old_copy = tmp_path / "old-copy"

@@ -9,7 +9,7 @@ import threading
 from records_fixtures import ADMIN, PASSWORD, Council
 
 from cse_screen.storage.records import ChildInput
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 
 def test_simultaneous_writers_wait_for_each_other(council: Council):

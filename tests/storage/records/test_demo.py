@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from cse_screen.core import dates, registry, scoring
+from cse_screen.demo.demo import DEMO_USER, populate
 from cse_screen.errors import UserError
-from cse_screen.storage.demo import DEMO_USER, populate
 from cse_screen.storage.models import Answer, Child, Screening
 from cse_screen.storage.services.latest import refresh_child
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 PASSWORD = "demo password"
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from cse_screen.errors import NotFound, PermissionDenied, ValidationFailed
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 TODAY = dt.date.today()
 

@@ -108,7 +108,7 @@ def test_lowering_needs_a_reason_and_another_persons_sign_off(council: Council, 
         wes.screenings.sign_off(done.id)
     lena = council.open("lena")
     assert [s.id for s in lena.screenings.review_queue()] == [done.id]
-    signed = lena.screenings.sign_off(done.id)
+    signed = lena.screenings.sign_off(done.id, lena.screenings.lowering(done.id))
     assert (signed.status, signed.signed_off_by) == ("signed_off", "lena")
     assert lena.screenings.review_queue() == []
     actions = [e.action for e in council.open().audit.entries(limit=20)]
@@ -131,7 +131,12 @@ def test_return_needs_a_reason_and_reopens_the_screening(council: Council, q):
     assert (returned.status, returned.returned_reason) == ("returned", "check the missing episodes")
     wes = council.open("wes")
     row = wes.children.register(RegisterQuery(search="N1")).rows[0]
-    assert row.latest_outcome is None and row.has_draft  # the returned screening no longer counts
+    # The returned screening's risk still counts, marked as not final, and it is being redone.
+    assert (row.latest_outcome, row.outcome_state, row.has_draft) == (
+        "significant",
+        "returned",
+        True,
+    )
     wes.screenings.save_answer(sid, "A1", "previous")
     again = wes.screenings.submit(sid)
     assert (again.status, again.final_outcome) == ("submitted", "low")

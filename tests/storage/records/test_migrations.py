@@ -5,11 +5,21 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from alembic import command
 from records_fixtures import ADMIN, PASSWORD
 
-from cse_screen.storage import migrate
 from cse_screen.storage.records import RegisterQuery
-from cse_screen.storage.store import Store
+from cse_screen.storage.revisions import alembic_config
+from cse_screen.vault import migrate
+from cse_screen.vault.store import Store
+
+
+def downgrade(store: Store, revision: str) -> None:
+    """Take a current database back to an older schema (how older versions left it)."""
+    with store.engine.connect() as connection:
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        with connection.begin():
+            command.downgrade(alembic_config(connection), revision)
 
 
 def first_schema_only(tmp_path: Path) -> Path:
@@ -22,14 +32,11 @@ def first_schema_only(tmp_path: Path) -> Path:
     return folder
 
 
-def test_outcome_rank_is_backfilled_when_an_old_database_is_opened(tmp_path, monkeypatch):
-    old = first_schema_only(tmp_path)
-    real_upgrade = migrate.upgrade
-    monkeypatch.setattr(
-        migrate, "upgrade", lambda engine, db, **kw: real_upgrade(engine, db, script_location=old)
-    )
+def test_outcome_rank_is_backfilled_when_an_old_database_is_opened(tmp_path):
     db = tmp_path / "old.db"
-    with Store.create(db, ADMIN, PASSWORD) as store, store.engine.begin() as connection:
+    with Store.create(db, ADMIN, PASSWORD) as store:
+        downgrade(store, "0001")
+        connection = store.engine.connect()
         # The rows as the first schema held them (the models already know later columns).
         for ref, outcome in (("A", "significant"), ("B", "no_current_risk"), ("C", None)):
             connection.exec_driver_sql(
@@ -38,11 +45,15 @@ def test_outcome_rank_is_backfilled_when_an_old_database_is_opened(tmp_path, mon
                 "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
                 (ref, f"x\x1f{ref.lower()}", outcome),
             )
+        connection.commit()
+        connection.close()
         assert migrate.current_revision(store.engine) == "0001"
-    monkeypatch.setattr(migrate, "upgrade", real_upgrade)
     with Store.open(db, ADMIN, PASSWORD) as store:
         assert migrate.current_revision(store.engine) == migrate.head_revision()
         page = store.children.register(RegisterQuery(sort="outcome", descending=True))
         assert [r.case_ref for r in page.rows] == ["A", "B", "C"]
         assert store.verify().ok
+        ids = {r.public_id for r in page.rows}
+        assert len(ids) == 3 and all(len(i) == 36 for i in ids)
+        assert store.users.get(ADMIN).public_id
     assert list(tmp_path.glob("old.db.before-upgrade-0001-*.backup"))

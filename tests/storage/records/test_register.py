@@ -40,6 +40,13 @@ def test_search_matches_reference_or_name_ignoring_case_and_accents_typed_alike(
     assert admin.children.register(RegisterQuery(search="nobody")).total == 0
 
 
+def test_search_takes_wildcard_characters_literally(known):
+    """A typed % or _ is part of the name searched for, not a pattern matching everyone."""
+    admin = known.open()
+    for typed in ("%", "_", "a%n", "ash_own", "\\"):
+        assert admin.children.register(RegisterQuery(search=typed)).total == 0, typed
+
+
 def test_filters_by_worker_team_outcome_and_mine(known):
     lena = known.open("lena")
     assert refs(lena.children.register(RegisterQuery(worker="wynn"))) == ["N3", "n4"]

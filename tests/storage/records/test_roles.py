@@ -11,10 +11,10 @@ import pytest
 from records_fixtures import PASSWORD, Council, build_council, complete_answers
 
 from cse_screen.core import registry
+from cse_screen.demo.demo import populate
 from cse_screen.errors import PermissionDenied
-from cse_screen.storage.demo import populate
 from cse_screen.storage.records import ChildInput
-from cse_screen.storage.store import Store
+from cse_screen.vault.store import Store
 
 ACTORS = ("wes", "wynn", "lena", "sam", "ada")  # own worker, other worker, lead, other lead, admin
 Q = registry.get_questionnaire()

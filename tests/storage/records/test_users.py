@@ -8,8 +8,8 @@ import pytest
 from records_fixtures import ADMIN, PASSWORD, Council, complete_answers
 
 from cse_screen.errors import PermissionDenied, ValidationFailed, WrongPassword
-from cse_screen.storage.keyslots import KeyslotFile, keyslot_path
-from cse_screen.storage.store import Store
+from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault.store import Store
 
 
 def test_enrolment_writes_the_user_and_their_keyslot(council: Council):

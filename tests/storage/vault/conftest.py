@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from cse_screen.storage.engine import open_engine
-from cse_screen.storage.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault.engine import open_engine
+from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
 
 PASSWORD = 'correct "horse" battery @/: staple'
 CANARY = "Zebulon-Quartermaine-Canary-7731"

@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from cse_screen import errors
-from cse_screen.storage import atomic
-from cse_screen.storage.atomic import atomic_write_bytes, atomic_writer, stale_temps
+from cse_screen.vault import atomic
+from cse_screen.vault.atomic import atomic_write_bytes, atomic_writer, stale_temps
 
 
 def test_writes_private_file_and_replaces(tmp_path):
@@ -56,7 +56,7 @@ def test_disk_full_becomes_storage_full_naming_target(tmp_path, run_child):
     result = run_child(
         f"""
         from cse_screen.errors import StorageFull
-        from cse_screen.storage.atomic import atomic_write_bytes
+        from cse_screen.vault.atomic import atomic_write_bytes
         try:
             atomic_write_bytes({str(target)!r}, b"x" * 100_000)
         except StorageFull as exc:

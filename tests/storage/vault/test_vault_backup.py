@@ -11,12 +11,12 @@ import threading
 import pytest
 
 from cse_screen import errors
-from cse_screen.storage import backup as backup_mod
-from cse_screen.storage.backup import check_backup, restore_backup, write_backup
-from cse_screen.storage.engine import open_engine
-from cse_screen.storage.integrity import check_integrity
-from cse_screen.storage.keyslots import KeyslotFile
-from cse_screen.storage.restore import finish_interrupted_restore
+from cse_screen.vault import backup as backup_mod
+from cse_screen.vault.backup import check_backup, write_backup
+from cse_screen.vault.engine import open_engine
+from cse_screen.vault.integrity import check_integrity
+from cse_screen.vault.keyslots import KeyslotFile
+from cse_screen.vault.restore import finish_interrupted_restore, restore_backup
 
 
 def _reopen(vault, h, password=None):
@@ -221,7 +221,7 @@ def test_backup_of_a_newer_schema_is_refused_before_restore(vault, tmp_path, mon
     write_backup(vault.engine, vault.db_path, out)
     info = check_backup(out)
     monkeypatch.setattr(
-        "cse_screen.storage.restore.check_backup",
+        "cse_screen.vault.restore.check_backup",
         lambda _p: type(info)(**{**info.__dict__, "schema_revision": "ffff_from_the_future"}),
     )
     vault.engine.dispose()

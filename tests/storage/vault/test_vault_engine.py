@@ -11,9 +11,9 @@ import sqlite3
 import pytest
 
 from cse_screen import errors
-from cse_screen.storage import engine as engine_mod
-from cse_screen.storage.engine import open_engine
-from cse_screen.storage.integrity import check_integrity
+from cse_screen.vault import engine as engine_mod
+from cse_screen.vault.engine import open_engine
+from cse_screen.vault.integrity import check_integrity
 
 
 def _pragma(vault, name: str):

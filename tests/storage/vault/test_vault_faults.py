@@ -17,11 +17,11 @@ import time
 import pytest
 
 from cse_screen import errors
-from cse_screen.storage.atomic import stale_temps
-from cse_screen.storage.backup import check_backup, write_backup
-from cse_screen.storage.engine import open_engine
-from cse_screen.storage.integrity import check_integrity
-from cse_screen.storage.keyslots import KeyslotFile
+from cse_screen.vault.atomic import stale_temps
+from cse_screen.vault.backup import check_backup, write_backup
+from cse_screen.vault.engine import open_engine
+from cse_screen.vault.integrity import check_integrity
+from cse_screen.vault.keyslots import KeyslotFile
 
 KILL = "import os, signal\ndef die(*_a, **_k):\n    os.kill(os.getpid(), signal.SIGKILL)\n"
 
@@ -50,7 +50,7 @@ def _private_tmp_is_empty(run_child):
 SAVE_POINTS = {
     "mid_write": "import os as _os\n_os.fsync = die",
     "before_rename": "import pathlib\npathlib.Path.replace = die",
-    "after_rename": "from cse_screen.storage import atomic\natomic.fsync_dir = die",
+    "after_rename": "from cse_screen.vault import atomic\natomic.fsync_dir = die",
 }
 
 
@@ -61,7 +61,7 @@ def test_kill_during_keyslot_save_leaves_old_or_new_password_working(vault, h, r
         KILL
         + SAVE_POINTS[point]
         + f"""
-from cse_screen.storage.keyslots import KeyslotFile
+from cse_screen.vault.keyslots import KeyslotFile
 slots = KeyslotFile.load({str(vault.keys_path)!r})
 key = slots.unlock("admin", {h.password!r})
 slots.set_password("admin", "the new password", key)
@@ -82,10 +82,10 @@ slots.save()
 # -- backup writing ----------------------------------------------------------------------------
 
 BACKUP_POINTS = {
-    "after_snapshot": "from cse_screen.storage import backup\nbackup._pack = die",
+    "after_snapshot": "from cse_screen.vault import backup\nbackup._pack = die",
     "mid_copy": "PROGRESS = die",
     "before_rename": "import pathlib\npathlib.Path.replace = die",
-    "after_rename": "from cse_screen.storage import atomic\natomic.fsync_dir = die",
+    "after_rename": "from cse_screen.vault import atomic\natomic.fsync_dir = die",
 }
 
 
@@ -95,9 +95,9 @@ def _backup_child(vault, h, out, point):
         + "PROGRESS = None\n"
         + BACKUP_POINTS[point]
         + f"""
-from cse_screen.storage.backup import write_backup
-from cse_screen.storage.engine import open_engine
-from cse_screen.storage.keyslots import KeyslotFile
+from cse_screen.vault.backup import write_backup
+from cse_screen.vault.engine import open_engine
+from cse_screen.vault.keyslots import KeyslotFile
 key = KeyslotFile.load({str(vault.keys_path)!r}).unlock("admin", {h.password!r})
 engine = open_engine({str(vault.db_path)!r}, key)
 with engine.begin() as connection:
@@ -133,11 +133,11 @@ def test_kill_during_backup_leaves_previous_backup_or_complete_new_one(
 # -- restore -----------------------------------------------------------------------------------
 
 RESTORE_POINTS = {
-    "mid_extract": "from cse_screen.storage import restore\n"
+    "mid_extract": "from cse_screen.vault import restore\n"
     "_real = restore._copy_part\n_n = [0]\n"
     "def _part(*a):\n    _n[0] += 1\n    if _n[0] == 2: die()\n    return _real(*a)\n"
     "restore._copy_part = _part",
-    "after_journal": "from cse_screen.storage import restore\nrestore._roll_forward = die",
+    "after_journal": "from cse_screen.vault import restore\nrestore._roll_forward = die",
 }
 for _n in range(2, 6):  # each rename of the roll-forward (the first rename is the journal's)
     RESTORE_POINTS[f"rename_{_n}"] = (
@@ -161,7 +161,7 @@ def test_kill_during_restore_is_finished_or_undone_at_next_open(
         KILL
         + RESTORE_POINTS[point]
         + f"""
-from cse_screen.storage.backup import restore_backup
+from cse_screen.vault.restore import restore_backup
 restore_backup({str(out)!r}, {str(vault.db_path)!r}, keep_previous={keep})
 """
     )
@@ -187,7 +187,7 @@ restore_backup({str(out)!r}, {str(vault.db_path)!r}, keep_previous={keep})
 def test_kill_during_schema_upgrade_leaves_old_schema_and_a_backup(tmp_path, run_child, h):
     scripts = tmp_path / "scripts"
     (scripts / "versions").mkdir(parents=True)
-    from cse_screen.storage.migrate import MIGRATIONS_DIR
+    from cse_screen.vault.migrate import MIGRATIONS_DIR
 
     for name in ("env.py", "script.py.mako"):
         (scripts / name).write_bytes((MIGRATIONS_DIR / name).read_bytes())
@@ -207,9 +207,9 @@ def test_kill_during_schema_upgrade_leaves_old_schema_and_a_backup(tmp_path, run
         connection.exec_driver_sql("DROP TABLE notes")
     made.engine.dispose()
     code = f"""
-from cse_screen.storage import migrate
-from cse_screen.storage.engine import open_engine
-from cse_screen.storage.keyslots import KeyslotFile
+from cse_screen.vault import migrate
+from cse_screen.vault.engine import open_engine
+from cse_screen.vault.keyslots import KeyslotFile
 key = KeyslotFile.load({str(made.keys_path)!r}).unlock("admin", {h.password!r})
 engine = open_engine({str(made.db_path)!r}, key)
 (__import__("pathlib").Path({str(scripts)!r}) / "versions" / "r2.py").rename(
@@ -220,7 +220,7 @@ migrate.upgrade(engine, {str(made.db_path)!r}, script_location={str(scripts)!r})
 migrate.upgrade(engine, {str(made.db_path)!r}, script_location={str(scripts)!r})
 """
     _killed(run_child(code))
-    from cse_screen.storage import migrate
+    from cse_screen.vault import migrate
 
     engine = open_engine(made.db_path, made.key)
     try:
@@ -244,7 +244,7 @@ def test_file_size_limit_during_keyslot_save(vault, h, run_child):
     result = run_child(
         f"""
 from cse_screen.errors import StorageFull
-from cse_screen.storage.keyslots import KeyslotFile
+from cse_screen.vault.keyslots import KeyslotFile
 slots = KeyslotFile.load({str(vault.keys_path)!r})
 key = slots.unlock("admin", {h.password!r})
 slots.set_password("admin", "new", key)
@@ -264,9 +264,9 @@ def _backup_under_limit(vault, h, run_child, out, limit):
     return run_child(
         f"""
 from cse_screen.errors import BackupFailed, StorageFull
-from cse_screen.storage.backup import write_backup
-from cse_screen.storage.engine import open_engine
-from cse_screen.storage.keyslots import KeyslotFile
+from cse_screen.vault.backup import write_backup
+from cse_screen.vault.engine import open_engine
+from cse_screen.vault.keyslots import KeyslotFile
 key = KeyslotFile.load({str(vault.keys_path)!r}).unlock("admin", {h.password!r})
 engine = open_engine({str(vault.db_path)!r}, key)
 try:
@@ -332,8 +332,8 @@ def test_second_process_can_work_on_the_same_database(vault, h, run_child):
     try:
         result = run_child(
             f"""
-from cse_screen.storage.engine import open_engine
-from cse_screen.storage.keyslots import KeyslotFile
+from cse_screen.vault.engine import open_engine
+from cse_screen.vault.keyslots import KeyslotFile
 key = KeyslotFile.load({str(vault.keys_path)!r}).unlock("admin", {h.password!r})
 engine = open_engine({str(vault.db_path)!r}, key)
 with engine.begin() as connection:
@@ -351,8 +351,8 @@ def test_database_held_exclusively_elsewhere_is_reported_in_use(vault, h, tmp_pa
     vault.engine.dispose()
     code = f"""
 import sys, time
-from cse_screen.storage.engine import open_engine
-from cse_screen.storage.keyslots import KeyslotFile
+from cse_screen.vault.engine import open_engine
+from cse_screen.vault.keyslots import KeyslotFile
 key = KeyslotFile.load({str(vault.keys_path)!r}).unlock("admin", {h.password!r})
 engine = open_engine({str(vault.db_path)!r}, key)
 raw = engine.raw_connection().driver_connection
@@ -384,11 +384,12 @@ def test_whole_cycle_writes_nothing_to_temp_and_no_plaintext_anywhere(tmp_path, 
     result = run_child(
         f"""
 from pathlib import Path
-from cse_screen.storage import migrate
-from cse_screen.storage.backup import check_backup, restore_backup, write_backup
-from cse_screen.storage.engine import open_engine
-from cse_screen.storage.integrity import check_integrity
-from cse_screen.storage.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault import migrate
+from cse_screen.vault.backup import check_backup, write_backup
+from cse_screen.vault.restore import restore_backup
+from cse_screen.vault.engine import open_engine
+from cse_screen.vault.integrity import check_integrity
+from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
 db = Path({str(work)!r}) / "cse.db"
 slots, key = KeyslotFile.create(keyslot_path(db), "admin", {h.password!r})
 engine = open_engine(db, key, create=True)

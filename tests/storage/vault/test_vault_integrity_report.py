@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cse_screen.storage.integrity import _structure_problems
+from cse_screen.vault.integrity import _structure_problems
 
 
 def test_a_packed_multi_line_report_becomes_one_finding_per_line() -> None:

@@ -9,10 +9,10 @@ import unicodedata
 import pytest
 
 from cse_screen import errors
-from cse_screen.storage import kdf
-from cse_screen.storage.engine import open_engine
-from cse_screen.storage.keyslots import KeyslotFile, keyslot_path
-from cse_screen.storage.recovery import generate_recovery_keypair
+from cse_screen.vault import kdf
+from cse_screen.vault.engine import open_engine
+from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault.recovery import generate_recovery_keypair
 
 
 def _unchanged(vault):
@@ -217,7 +217,7 @@ def test_out_of_memory_during_key_derivation_is_a_sentence(run_child):
         """
 import resource
 from cse_screen.errors import UserError
-from cse_screen.storage.kdf import DEFAULT_PARAMS, derive_key
+from cse_screen.vault.kdf import DEFAULT_PARAMS, derive_key
 resource.setrlimit(resource.RLIMIT_AS, (200 * 1024 * 1024, 200 * 1024 * 1024))
 try:
     derive_key("pw", bytes(16), DEFAULT_PARAMS)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from cse_screen import errors
-from cse_screen.storage import migrate
-from cse_screen.storage.backup import check_backup
-from cse_screen.storage.engine import open_engine
-from cse_screen.storage.integrity import check_integrity
-from cse_screen.storage.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault import migrate
+from cse_screen.vault.backup import check_backup
+from cse_screen.vault.engine import open_engine
+from cse_screen.vault.integrity import check_integrity
+from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
 
 R1 = """
 def upgrade():

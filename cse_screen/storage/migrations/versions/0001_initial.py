@@ -1,8 +1,10 @@
 """The first schema: users, children, screenings, answers, events, audit, meta.
 
-The audit table refuses UPDATE and DELETE through triggers; its hash chain catches whoever
-drops them. Index choices serve the register (team/worker/outcome/next due on children) and a
-child's history (child, status, date on screenings).
+Written once for both engines: the column types adapt (timestamptz and jsonb on PostgreSQL)
+and only the audit triggers differ. The audit table refuses UPDATE and DELETE through
+triggers; its hash chain catches whoever drops them. Index choices serve the register
+(team/worker/outcome/next due on children) and a child's history (child, status, date
+on screenings).
 
 Revision ID: 0001
 Revises:
@@ -12,6 +14,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+from cse_screen.storage.types import JsonDocument, UtcDateTime
 
 revision = "0001"
 down_revision = None
@@ -35,7 +39,7 @@ def _users() -> None:
         sa.Column("role", sa.String(16), nullable=False),
         sa.Column("team", sa.String(100)),
         sa.Column("active", sa.Boolean, nullable=False),
-        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("created_at", UtcDateTime, nullable=False),
         sa.CheckConstraint(one_of("role", ("worker", "lead", "admin")), name="ck_users_role"),
     )
 
@@ -59,8 +63,8 @@ def _children() -> None:
         sa.Column("latest_outcome", sa.String(32)),
         sa.Column("last_screened", sa.Date),
         sa.Column("next_due", sa.Date),
-        sa.Column("created_at", sa.DateTime, nullable=False),
-        sa.Column("updated_at", sa.DateTime, nullable=False),
+        sa.Column("created_at", UtcDateTime, nullable=False),
+        sa.Column("updated_at", UtcDateTime, nullable=False),
     )
     op.create_index("ix_children_team_ref", "children", ["team", "case_ref"])
     op.create_index("ix_children_worker_ref", "children", ["worker", "case_ref"])
@@ -86,19 +90,19 @@ def _screenings() -> None:
         sa.Column("returned_reason", sa.Text),
         sa.Column("screen_date", sa.Date, nullable=False),
         sa.Column("trigger", sa.String(32), nullable=False),
-        sa.Column("context", sa.JSON, nullable=False),
-        sa.Column("result", sa.JSON),
+        sa.Column("context", JsonDocument, nullable=False),
+        sa.Column("result", JsonDocument),
         sa.Column("computed_outcome", sa.String(32)),
         sa.Column("final_outcome", sa.String(32)),
         sa.Column("override_reason", sa.Text),
         sa.Column("needs_signoff", sa.Boolean, nullable=False),
         sa.Column("next_due", sa.Date),
         sa.Column("created_by", sa.String(64), nullable=False),
-        sa.Column("created_at", sa.DateTime, nullable=False),
-        sa.Column("updated_at", sa.DateTime, nullable=False),
-        sa.Column("submitted_at", sa.DateTime),
+        sa.Column("created_at", UtcDateTime, nullable=False),
+        sa.Column("updated_at", UtcDateTime, nullable=False),
+        sa.Column("submitted_at", UtcDateTime),
         sa.Column("signed_off_by", sa.String(64)),
-        sa.Column("signed_off_at", sa.DateTime),
+        sa.Column("signed_off_at", UtcDateTime),
         sa.CheckConstraint(
             one_of("status", ("draft", "submitted", "signed_off", "returned")),
             name="ck_screenings_status",
@@ -138,7 +142,7 @@ def _answers_events() -> None:
         sa.Column("on_date", sa.Date, nullable=False),
         sa.Column("note", sa.Text),
         sa.Column("recorded_by", sa.String(64), nullable=False),
-        sa.Column("recorded_at", sa.DateTime, nullable=False),
+        sa.Column("recorded_at", UtcDateTime, nullable=False),
     )
     op.create_index("ix_events_child_date", "events", ["child_id", "on_date"])
 
@@ -156,19 +160,44 @@ def _audit_meta() -> None:
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
     )
-    op.execute(
-        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
-        "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
-    )
-    op.execute(
-        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
-        "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
-    )
+    _append_only_triggers()
     op.create_table(
         "meta",
         sa.Column("key", sa.String(64), primary_key=True),
         sa.Column("value", sa.Text, nullable=False),
     )
+
+
+#: PostgreSQL's triggers run a function; this one refuses whatever fired it.
+PG_REFUSE = """
+CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit trail is append-only' USING ERRCODE = 'insufficient_privilege';
+END
+$$
+"""
+
+
+def _append_only_triggers() -> None:
+    """Refuse UPDATE and DELETE on the audit table, in each engine's own trigger language
+    (TRUNCATE too on PostgreSQL, where it exists and skips row triggers)."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(PG_REFUSE)
+        for name, event in (("update", "UPDATE"), ("delete", "DELETE")):
+            op.execute(
+                f"CREATE TRIGGER audit_no_{name} BEFORE {event} ON audit "
+                "FOR EACH ROW EXECUTE FUNCTION audit_append_only()"
+            )
+        op.execute(
+            "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit "
+            "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()"
+        )
+        return
+    for name, event in (("update", "UPDATE"), ("delete", "DELETE")):
+        op.execute(
+            f"CREATE TRIGGER audit_no_{name} BEFORE {event} ON audit "
+            "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
+        )
 
 
 def upgrade() -> None:
@@ -180,7 +209,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS audit_no_update")
-    op.execute("DROP TRIGGER IF EXISTS audit_no_delete")
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for name in ("update", "delete", "truncate"):
+        op.execute(f"DROP TRIGGER IF EXISTS audit_no_{name}" + (" ON audit" if postgres else ""))
+    if postgres:
+        op.execute("DROP FUNCTION IF EXISTS audit_append_only()")
     for table in ("meta", "audit", "events", "answers", "screenings", "children", "users"):
         op.drop_table(table)

@@ -1,0 +1,117 @@
+"""Restore a backup over a database without ever leaving a half-replaced pair of files.
+
+A database and its keyslot file are two files, and no file system can replace two files in one
+step. So the restore is a small journalled procedure:
+
+1. the backup is checked completely (structure, checksum, encryption, keyslots, known schema);
+2. its database and keyslot parts are written beside the originals under fixed ``.restore-new``
+   names and flushed to disk; a crash here leaves the originals untouched and the next attempt
+   (or the next open) deletes the leftovers;
+3. a journal file is written atomically: from this moment the restore is decided;
+4. the old database (with its WAL) and keyslots are moved aside as ``.before-restore``, stale
+   ``-shm`` files removed (an old WAL applied to the new database would corrupt it), and the new
+   files are renamed into place;
+5. the journal and the set-aside files are removed.
+
+A crash after step 3 is finished by :func:`finish_interrupted_restore`, which the keyslot loader
+runs before every unlock, so whoever opens the database next completes the restore first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+from cse_screen.errors import BackupFailed, DatabaseTooNew
+from cse_screen.fileowner import keep_owner_and_mode, stat_or_none
+from cse_screen.storage.revisions import known_revisions
+from cse_screen.vault.atomic import atomic_write_bytes, fsync_dir, is_disk_full, storage_full
+from cse_screen.vault.backup import BackupInfo, check_backup
+from cse_screen.vault.journal import Files, unlink
+from cse_screen.vault.journal import finish_interrupted_restore as _finish_interrupted
+from cse_screen.vault.journal import roll_forward as _roll_forward
+from cse_screen.vault.keyslots import keyslot_path
+
+_CHUNK = 1024 * 1024
+
+
+def _copy_part(source: BinaryIO, offset: int, length: int, target: Path) -> None:
+    """Write ``length`` bytes of the backup at ``offset`` to a new owner-only file, flushed."""
+    source.seek(offset)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "wb") as sink:
+        remaining = length
+        while remaining > 0:
+            chunk = source.read(min(_CHUNK, remaining))
+            if not chunk:
+                raise BackupFailed("the backup file changed while it was being restored")
+            sink.write(chunk)
+            remaining -= len(chunk)
+        sink.flush()
+        os.fsync(sink.fileno())
+
+
+def _extract(info: BackupInfo, files: Files) -> None:
+    """Step 2: the new files beside the old ones; on any failure, nothing is left behind."""
+    for path in files.leftovers():
+        unlink(path)
+    slots_at = info.header_bytes + info.manifest_bytes
+    try:
+        with open(info.path, "rb") as source:
+            _copy_part(source, slots_at, info.keyslot_bytes, files.new_keys)
+            _copy_part(source, slots_at + info.keyslot_bytes, info.database_bytes, files.new_db)
+        # Root restoring a user's database must leave it the user's, as it was.
+        keep_owner_and_mode(files.new_keys, stat_or_none(files.keys))
+        keep_owner_and_mode(files.new_db, stat_or_none(files.db))
+    except BaseException as exc:
+        for path in files.leftovers():
+            unlink(path)
+        if is_disk_full(exc):
+            raise storage_full(files.db) from None
+        if isinstance(exc, OSError):
+            raise BackupFailed(f"the backup could not be restored to {files.db}") from exc
+        raise
+    fsync_dir(files.db.parent)
+
+
+def finish_interrupted_restore(db_path: Path | str) -> bool:
+    """Complete a restore of ``db_path`` that was killed after it was decided; discard one
+    killed before. Returns True when an interrupted restore was completed."""
+    return _finish_interrupted(db_path, keyslot_path(db_path))
+
+
+def _require_known_schema(info: BackupInfo, script_location: Path | str | None) -> None:
+    revision = info.schema_revision
+    if revision is not None and revision not in known_revisions(script_location):
+        raise DatabaseTooNew(
+            f"the backup {info.path} was made by a newer version of cse-screen; "
+            "install that version or newer to restore it (nothing was changed)"
+        )
+
+
+def restore_backup(
+    backup: Path | str,
+    db_path: Path | str,
+    *,
+    keep_previous: bool = False,
+    script_location: Path | str | None = None,
+) -> BackupInfo:
+    """Replace the database at ``db_path`` and its keyslots with the backup's, checked first.
+
+    The database must not be open anywhere while this runs. With ``keep_previous`` the old
+    files stay beside the new ones as ``.before-restore``.
+    """
+    db_path = Path(db_path)
+    info = check_backup(backup)
+    _require_known_schema(info, script_location)
+    if not db_path.parent.is_dir():
+        raise BackupFailed(f"the folder for the database {db_path} does not exist")
+    files = Files(db_path, keyslot_path(db_path))
+    finish_interrupted_restore(db_path)
+    _extract(info, files)
+    journal = {"restore": 1, "keep_previous": keep_previous}
+    atomic_write_bytes(files.journal, json.dumps(journal).encode("utf-8"))
+    _roll_forward(files, keep_previous)
+    return info
