@@ -153,41 +153,59 @@ def _read_keyslots(db_path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _copy(
-    source: BinaryIO,
-    sink: BinaryIO,
-    digest: Any,
-    progress: Progress | None,
-    cancel: Cancel | None,
-    total: int,
-) -> None:
-    done = 0
-    while chunk := source.read(_CHUNK):
-        _poll(cancel)
-        sink.write(chunk)
-        digest.update(chunk)
-        done += len(chunk)
-        if progress is not None:
-            progress(done, total)
-
-
 def _pack(
     out: Path,
     parts: tuple[bytes, bytes, Path],
     progress: Progress | None,
     cancel: Cancel | None,
 ) -> None:
+    """Header, manifest, keyslots and the snapshot into ``out``, with the digest at the end.
+
+    The snapshot is moved in from its end, giving up each chunk as soon as it is written, so
+    the backup needs little more than its own size free, not twice it (one snapshot and one
+    full copy); the digest is taken from a read of the snapshot first.
+    """
     manifest, slots, snapshot = parts
     size = snapshot.stat().st_size
     header = _HEADER.pack(MAGIC, FORMAT_VERSION, 0, len(manifest), len(slots), size)
-    digest = hashlib.sha256()
-    with atomic_writer(out) as sink, open(snapshot, "rb") as source:
-        for block in (header, manifest, slots):
-            sink.write(block)
-            digest.update(block)
-        _copy(source, sink, digest, progress, cancel, size)
+    prefix = header + manifest + slots
+    digest = hashlib.sha256(prefix)
+    with open(snapshot, "rb") as source:
+        while chunk := source.read(_CHUNK):
+            _poll(cancel)
+            digest.update(chunk)
+    with atomic_writer(out) as sink, open(snapshot, "r+b") as source:
+        sink.write(prefix)
+        _move_from_the_end(source, sink, len(prefix), size, (progress, cancel))
+        sink.seek(len(prefix) + size)
         sink.write(digest.digest())
         _poll(cancel)  # last chance: after this the new file replaces the old one
+
+
+def _move_from_the_end(
+    source: BinaryIO,
+    sink: BinaryIO,
+    offset: int,
+    size: int,
+    checks: tuple[Progress | None, Cancel | None],
+) -> None:
+    """Copy ``source`` to ``sink`` at ``offset``, last chunk first, truncating ``source`` behind
+    each chunk once it has reached the disk."""
+    progress, cancel = checks
+    end = size
+    while end > 0:
+        _poll(cancel)
+        start = max(0, end - _CHUNK)
+        source.seek(start)
+        chunk = source.read(end - start)
+        sink.seek(offset + start)
+        sink.write(chunk)
+        sink.flush()
+        os.fsync(sink.fileno())  # the copy is on the disk before the source gives it up
+        source.truncate(start)
+        end = start
+        if progress is not None:
+            progress(size - end, size)
 
 
 def _check_destination(db_path: Path, out: Path) -> None:

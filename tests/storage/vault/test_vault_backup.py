@@ -229,3 +229,29 @@ def test_backup_of_a_newer_schema_is_refused_before_restore(vault, tmp_path, mon
     with pytest.raises(errors.DatabaseTooNew):
         restore_backup(out, vault.db_path)
     assert vault.db_path.read_bytes() == before
+
+
+def test_a_backup_needs_little_more_than_its_own_size_free(vault, h, tiny_fs):
+    """On a disk with room for the backup and a half, not two of it: the snapshot is moved into
+    the backup file as it is packed instead of copied whole beside it."""
+    import os
+
+    for _ in range(48):
+        vault.add(os.urandom(60_000).hex())  # ~6 MB that does not compress or share pages
+    with vault.engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = vault.db_path.stat().st_size
+    disk = tiny_fs(int(size * 1.5))
+    out = disk / "snap.backup"
+    seen: list[tuple[int, int]] = []
+    write_backup(vault.engine, vault.db_path, out, progress=lambda d, t: seen.append((d, t)))
+    assert check_backup(out).users == ("admin",)  # the digest and the database part check out
+    assert seen and seen[-1][0] == seen[-1][1]
+    assert sorted(p.name for p in disk.iterdir()) == ["snap.backup"]
+    vault.engine.dispose()
+    restore_backup(out, vault.db_path)
+    engine = _reopen(vault, h)
+    vault.engine = engine
+    assert vault.rows()[0] == h.canary and len(vault.rows()) == 49
+    assert check_integrity(engine) == []
+    engine.dispose()
