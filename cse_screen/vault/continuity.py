@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -77,8 +78,32 @@ def torn_warning(session: Session, db_id: str) -> str | None:
     )
 
 
+#: After a commit the count is written to the file at most this often (and always on close):
+#: an autosave commits every answer, and rewriting a settings file for each would double the
+#: writes of a session. A crash can then leave the last few seconds unrecorded, which only
+#: means those are not checked, never a false alarm.
+RECORD_EVERY_S = 10.0
+_written_at: dict[str, float] = {}
+_pending: dict[str, int] = {}
+
+
+def committed(db_id: str, writes: int) -> None:
+    """A commit's count: recorded now if the last record is old enough, else on :func:`flush`."""
+    _pending[db_id] = max(writes, _pending.get(db_id, 0))
+    if time.monotonic() - _written_at.get(db_id, float("-inf")) >= RECORD_EVERY_S:
+        flush(db_id)
+
+
+def flush(db_id: str) -> None:
+    """Record the latest count committed in this process (on close, and as it goes)."""
+    writes = _pending.pop(db_id, None)
+    if writes is not None:
+        remember(db_id, writes)
+
+
 def remember(db_id: str, writes: int) -> None:
-    """Record the count after a commit (never lower than a count already recorded)."""
+    """Record the count now (never lower than a count already recorded)."""
+    _written_at[db_id] = time.monotonic()
     data = _load()
     seen = data.get(db_id)
     recorded = isinstance(seen, dict) and isinstance(seen.get("writes"), int)

@@ -98,6 +98,8 @@ class Store:
         self.warnings: tuple[str, ...] = ()
         #: Set at sign-in when this computer's clock reads earlier than work already saved.
         self.clock_warning: str | None = None
+        #: The database id whose write count this store records (None: a copy, or torn).
+        self._watched: str | None = None
         #: Sentences that inform without alarming (an upgrade done, a copy recognised).
         self.notices: tuple[str, ...] = ()
         self.upgraded: migrate.Upgraded | None = None
@@ -261,7 +263,8 @@ class Store:
             continuity.reset(db_id, writes)
         else:
             continuity.remember(db_id, writes)
-        self.context.on_commit = lambda count: continuity.remember(db_id, count)
+        self.context.on_commit = lambda count: continuity.committed(db_id, count)
+        self._watched = db_id
 
     def _check_clock(self, session: Any) -> None:
         """Before this sign-in's entries raise the mark: is the clock behind work saved?"""
@@ -365,6 +368,8 @@ class Store:
         if not self._closed:
             self._closed = True
             self.engine.dispose()
+            if self._watched is not None:
+                continuity.flush(self._watched)
 
     def __enter__(self) -> Store:
         return self
