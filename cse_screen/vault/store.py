@@ -35,7 +35,7 @@ from cse_screen.storage.services.roles import require_role
 from cse_screen.storage.services.screenings import ScreeningsService
 from cse_screen.storage.services.users import UsersService, check_name, insert_user, user_record
 from cse_screen.storage.usernames import normalise_user
-from cse_screen.vault import anchor, continuity, migrate, pending
+from cse_screen.vault import anchor, continuity, migrate, pending, wal_check
 from cse_screen.vault.context import local_context
 from cse_screen.vault.engine import database_files, open_engine
 from cse_screen.vault.integrity import check_integrity
@@ -178,6 +178,7 @@ class Store:
     @classmethod
     def open_with_key(cls, db_path: Path, keyslots: KeyslotFile, key: bytes, user: str) -> Store:
         """Open with a key already unwrapped (password or IT recovery) as ``user``."""
+        torn_log = wal_check.wal_problem(db_path)  # before SQLite replays (and then resets) it
         engine = tune_engine(open_engine(db_path, key))
         try:
             upgraded = migrate.upgrade_reporting(engine, db_path)
@@ -185,6 +186,8 @@ class Store:
             store = cls(db_path, engine, keyslots, key, record)
             store.upgraded = upgraded
             store._audit_login()
+            if torn_log is not None:
+                store.warnings = (*store.warnings, torn_log)
         except BaseException:
             engine.dispose()
             raise

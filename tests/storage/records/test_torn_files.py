@@ -102,3 +102,34 @@ def test_a_whole_copy_opens_without_a_warning(in_use, tmp_path: Path):
     copy = _put_back(db, taken, lambda data: data)
     with Store.open(copy, ADMIN, PASSWORD) as opened:
         assert opened.warnings == ()
+
+
+def _flip_middle(data: bytes) -> bytes:
+    """Four bytes flipped half-way through: frames of saved work follow the damaged one (damage
+    in the last frame alone looks like a crash's unfinished write, which the write count
+    catches instead)."""
+    flipped = bytearray(data)
+    for offset in range(len(data) // 2, len(data) // 2 + 4):
+        flipped[offset] ^= 0xFF
+    return bytes(flipped)
+
+
+@pytest.mark.parametrize(
+    ("wal", "found"),
+    [(_cut, "cut short"), (_flip_middle, "damaged"), (lambda data: data, None)],
+    ids=["cut-wal", "flipped-wal", "whole-wal"],
+)
+def test_the_change_log_is_read_before_sqlite_replays_it(in_use, wal, found):
+    """The WAL's own checksums say what SQLite would silently drop (checked on the bytes as
+    written, before any open could replay and reset the file)."""
+    from cse_screen.vault.wal_check import wal_problem
+
+    db, taken = in_use
+    copy = _put_back(db, taken, wal)
+    problem = wal_problem(copy)
+    if found is None:
+        assert problem is None
+    else:
+        assert problem is not None and found in problem and "cse.db-wal" in problem
+        with Store.open(copy, ADMIN, PASSWORD) as opened:
+            assert any("change log cse.db-wal is torn" in w for w in opened.warnings)
