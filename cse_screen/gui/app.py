@@ -115,8 +115,8 @@ def drafts_message(drafts: list[Any]) -> str:
             first.child_ref, first.returned_by, first.returned_at, first.returned_reason
         )
         if len(returned) > 1:
-            text += f"; {len(returned) - 1} more returned to you (Register: Returned to me)"
-        return text + "."
+            text += f" {len(returned) - 1} more returned to you (Register: Returned to me)."
+        return text
     latest = sorted(drafts, key=lambda d: d.updated_at, reverse=True)
     first = latest[0]
     text = f"Draft screening for {first.child_ref} from {when(first.updated_at)} recovered"
