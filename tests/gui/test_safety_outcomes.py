@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from screens_fixtures import (
+    PASSWORD,
     TODAY,
     admin_ctx,
     all_absent,
@@ -62,6 +63,12 @@ def stores(known, runner):
     for store in opened.values():
         store.close()
     known.ids.pop(YOUNG, None)
+
+
+def sam_questionnaire():
+    from cse_screen.core import registry
+
+    return registry.get_questionnaire()
 
 
 def ctx_for(stores, runner, known, user: str):
@@ -355,6 +362,25 @@ def test_screening_view_cancel_leaves_the_lowering_unsigned(qtbot, stores, runne
     assert confirm.findChild(QPushButton, "cancelSignOffButton").isDefault()
     confirm.findChild(QPushButton, "cancelSignOffButton").click()
     assert stores("lee").screenings.get(sid).status == "submitted"
+
+
+# -- a child moved to another worker takes its unfinished screening along ---------------------
+def test_new_worker_continues_the_draft_of_a_reallocated_child(qtbot, stores, runner, known):
+    from cse_screen.gui.wizard.page import open_screening
+
+    sam = stores("sam")
+    draft = sam.screenings.start_draft(known.ids["LAC0002"], sam_questionnaire())
+    sam.screenings.save_answer(draft.id, known.significant_item, "current", "Told the nurse")
+    admin = stores("admin")
+    admin.users.add("kim", PASSWORD, "worker", team="North")
+    admin.children.update(known.ids["LAC0002"], worker="kim")
+    kim = ctx_for(stores, runner, known, "kim")
+    wizard = open_screening(kim, known.ids["LAC0002"])
+    assert wizard is not None and kim.errors == []
+    qtbot.addWidget(wizard)
+    assert wizard.controller.screening_id == draft.id  # the same screening, not a blank one
+    assert wizard.controller.value(known.significant_item) == "current"
+    assert [d.child_ref for d in stores("sam").screenings.drafts()] == []
 
 
 # -- hazard H5: why a child is due, and an empty register that says what to do ---------------
