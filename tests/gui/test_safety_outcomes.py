@@ -413,6 +413,24 @@ def test_register_and_record_say_why_a_child_is_due(qtbot, stores, runner, known
     assert register.findChild(QTableView, "registerTable") is not None
 
 
+def test_leads_open_on_their_team_sorted_by_what_needs_attention(qtbot, stores, runner, known):
+    from cse_screen.gui.register import RegisterPage
+
+    opened = {}
+    for user in ("lee", "sam"):
+        ctx = make_context(stores(user), runner, known.db, register_filter="mine")
+        page = RegisterPage(ctx)
+        qtbot.addWidget(page)
+        qtbot.waitUntil(lambda page=page: page.model.total > 0, timeout=5000)
+        scope = page.findChild(QComboBox, "scopeFilter").currentData()
+        opened[user] = (scope, page.model.query.sort)
+        if user == "lee":  # the overdue child comes before those merely due
+            refs = [page.model.row_at(r).case_ref for r in range(page.model.rowCount())]
+            assert refs.index("LAC0002") < refs.index("LAC0003")
+    # A worker keeps the caseload they chose; a lead opens on the team, most urgent first.
+    assert opened == {"lee": ("team", "attention"), "sam": ("mine", "ref")}
+
+
 def test_an_empty_register_says_how_to_add_children(qtbot, tmp_path, runner):
     from screens_fixtures import PASSWORD
 
