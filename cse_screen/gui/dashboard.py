@@ -51,7 +51,14 @@ TILES: tuple[tuple[str, str, str], ...] = (
     ("due_30d", "Due within 30 days", "Screening due in the next 30 days"),
     ("overdue", "Overdue", "Screening past its due date"),
     ("not_screened", "Never screened", "No completed screening yet"),
-    ("awaiting_signoff", "Awaiting sign-off", "Submitted screenings waiting for a lead"),
+    # The figure counts lowered outcomes only (the review queue lists every submitted one):
+    # the caption says so, or a lead reading "1" would take the queue for nearly empty.
+    (
+        "awaiting_signoff",
+        "Lowered, awaiting sign-off",
+        "Lowered outcomes a team lead has yet to agree to or return; until then the higher "
+        "outcome stands",
+    ),
     ("returned", "Returned for changes", "Screenings sent back to their worker"),
 )
 COLUMNS = ("Case reference", "Name", "Latest outcome", "Next due")

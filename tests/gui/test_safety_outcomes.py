@@ -206,6 +206,10 @@ def test_unsigned_lowering_keeps_the_higher_outcome_everywhere(qtbot, stores, ru
     stats = stores("lee").stats()["screenings"]["by_outcome"]
     assert dashboard.outcome_chart.values() == stats
     assert stats["low"] == 0  # LAC0002/3 have none present; only the lowering could be low
+    # The tile counts lowerings (not every submitted screening) and says so.
+    assert dashboard.findChild(QLabel, "tileAwaitingSignoffValue").text() == "1"
+    caption = dashboard.findChild(QLabel, "tileAwaitingSignoffCaption").text()
+    assert caption == "Lowered, awaiting sign-off"
     from cse_screen.gui.child_record import ChildRecordPage
 
     record = ChildRecordPage(lead, known.ids[YOUNG])
