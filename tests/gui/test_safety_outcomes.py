@@ -248,6 +248,12 @@ def test_returned_screening_risk_shows_in_register_and_dashboard(qtbot, stores, 
     assert register_cells(register, "LAC0002")["Why due"].startswith("returned for changes on")
     dashboard = dashboard_for(qtbot, lead)
     assert attention_rows(dashboard)["LAC0002"] == f"Returned: {label} (not final)"
+    from cse_screen.gui.child_record import ChildRecordPage
+
+    page = ChildRecordPage(lead, known.ids["LAC0002"])
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.data is not None, timeout=5000)
+    assert page.findChild(QLabel, "field_latest_outcome").text() == f"Returned: {label} (not final)"
     # The worker is told who returned it, when and why, and can list what came back.
     mine = register_for(qtbot, sam)
     show = mine.findChild(QComboBox, "showFilter")
