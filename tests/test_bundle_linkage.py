@@ -212,3 +212,16 @@ def test_a_system_library_outside_the_base_and_a_missing_one_fail(
         "_internal/libneedsinner.so needs libinner.so, which is neither in the bundle nor found"
         in problems
     )
+
+
+def test_selftest_names_the_package_of_every_system_library_the_bundle_needs(
+    linkage: Any,
+) -> None:
+    from cse_screen.diagnose import DEBIAN_PACKAGES
+
+    outside_libc = {
+        name: package
+        for name, package in linkage.SYSTEM_BASE.items()
+        if package not in ("libc6", "(kernel)")
+    }
+    assert {name: DEBIAN_PACKAGES.get(name) for name in outside_libc} == outside_libc
