@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -225,3 +226,15 @@ def test_selftest_names_the_package_of_every_system_library_the_bundle_needs(
         if package not in ("libc6", "(kernel)")
     }
     assert {name: DEBIAN_PACKAGES.get(name) for name in outside_libc} == outside_libc
+
+
+def test_make_dist_uses_debians_python_and_installs_its_packages() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assign = dict(re.findall(r"^(DIST_PYTHON|DIST_DEBS) \??:?= (.*)$", makefile, re.M))
+    assert assign["DIST_PYTHON"] == "/usr/bin/python3.11"  # never whatever python3 is on PATH
+    assert {"binutils", "python3-venv", "libpython3.11"} <= set(assign["DIST_DEBS"].split())
+    recipe = makefile.split("\ndist:", 1)[1].split("\n\n", 1)[0]
+    assert '$(MAKE) system-deps QT_DEBS="$(DIST_DEBS)"' in recipe
+    assert "$(DIST_PYTHON) -m venv $(DIST_VENV)" in recipe
+    docs = (ROOT / "docs" / "deploying.md").read_text(encoding="utf-8")
+    assert all(f"`{package}`" in docs for package in ("python3-venv", "libpython3.11"))
