@@ -30,6 +30,7 @@ from cse_screen.gui.context import AppContext
 from cse_screen.gui.flow_layout import FlowLayout
 from cse_screen.gui.outcome_badge import OutcomeBadgeDelegate
 from cse_screen.gui.register_model import OUTCOME_COLUMN, REASON_COLUMN, RegisterModel
+from cse_screen.gui.register_reflow import RegisterReflow
 from cse_screen.storage.records import RegisterPage as QueryPage
 from cse_screen.storage.records import RegisterQuery, RegisterRow
 from cse_screen.storage.services.outcome_words import standing_words
@@ -162,8 +163,10 @@ class RegisterPage(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate(self._column_widths(colours)):
+        widths = self._column_widths(colours)
+        for column, width in enumerate(widths):
             table.setColumnWidth(column, width)
+        self.reflow = RegisterReflow(table, self.model, [*widths, 100], self._badge_labels())
         table.setItemDelegateForColumn(OUTCOME_COLUMN, OutcomeBadgeDelegate(colours, table))
         table.doubleClicked.connect(lambda _index: self.open_selected())
         table.activated.connect(lambda _index: self.open_selected())
@@ -173,16 +176,19 @@ class RegisterPage(QWidget):
     def _column_widths(self, colours: dict[str, str]) -> list[int]:
         """Widths that fit the words they hold, at any scale: an outcome is never elided."""
         metrics = self.fontMetrics()
-        labels = [*self.model.outcome_labels(), "Not screened"]
-        # The effective-outcome words are the longest a badge holds.
-        labels += [standing_words("lowered", t) for t in self.model.outcome_labels()]
-        labels += [standing_words("returned", t) for t in self.model.outcome_labels()]
-        badge = max(metrics.horizontalAdvance(text) for text in labels) + 40
+        badge = max(metrics.horizontalAdvance(text) for text in self._badge_labels()) + 40
         ref = metrics.horizontalAdvance("LAC0000000 · draft") + 16
         date_width = metrics.horizontalAdvance("00 Sep 0000") + 16
         due_width = metrics.horizontalAdvance("00 Sep 0000 · overdue") + 16
         age = metrics.horizontalAdvance("Age") + 24
         return [ref, 160, age, 100, 100, badge, date_width, due_width]
+
+    def _badge_labels(self) -> list[str]:
+        """Every wording an outcome cell can hold; the effective-outcome ones are the longest."""
+        labels = [*self.model.outcome_labels(), "Not screened"]
+        labels += [standing_words("lowered", t) for t in self.model.outcome_labels()]
+        labels += [standing_words("returned", t) for t in self.model.outcome_labels()]
+        return labels
 
     def _build_actions(self) -> QVBoxLayout:
         """The legend above a row of actions that wraps rather than leave the screen."""

@@ -513,12 +513,37 @@ def test_the_main_window_reflows_into_960_by_540(qtbot, admin_ctx, known) -> Non
         assert corner.x() <= window.width() and corner.y() <= window.height(), button.text()
     count = register.findChild(QLabel, "countLabel")
     assert count.mapTo(window, count.rect().topRight()).x() <= window.width()
-    metrics = register.table.fontMetrics()
+    table = register.table
+    assert table.horizontalScrollBar().maximum() == 0, "the register scrolls sideways"
+    _assert_outcomes_whole(register)
+    # The folded columns' words are still there, in the cells that remain.
+    from cse_screen.gui.register_model import COLUMNS
+
+    shown = [c for c in range(len(COLUMNS)) if not table.isColumnHidden(c)]
+    assert len(shown) < len(COLUMNS)
+    row = next(r for r in range(register.model.rowCount()) if register.model.row_at(r).due_reason)
+    record = register.model.row_at(row)
+    words = " ".join(str(register.model.index(row, c).data()) for c in shown)
+    for part in (record.case_ref, record.name, record.worker, record.team, record.due_reason):
+        assert part in words, part
+    window.resize(1400, 800)  # room again: every column back, one line each
+    QApplication.processEvents()
+    assert not any(table.isColumnHidden(c) for c in range(len(COLUMNS)))
+    assert register.model.index(row, 1).data() == record.name
+
+
+def _assert_outcomes_whole(register) -> None:
+    """Every wording an outcome cell can hold fits its badge at the column's width, unelided."""
+    from PySide6.QtCore import QRectF
+
+    from cse_screen.gui.outcome_badge import badge_layout
     from cse_screen.gui.register_model import OUTCOME_COLUMN
 
-    width = register.table.columnWidth(OUTCOME_COLUMN)
-    for label in [*register.model.outcome_labels(), "Not screened"]:
-        assert metrics.horizontalAdvance(label) + 16 <= width, label
+    table = register.table
+    cell = QRectF(0, 0, table.columnWidth(OUTCOME_COLUMN), table.rowHeight(0))
+    for label in register._badge_labels():
+        rect, shown = badge_layout(table.fontMetrics(), label, cell)
+        assert shown == label and rect.width() <= cell.width(), label
 
 
 @pytest.mark.parametrize("screen", ["register", "record", "wizard-section", "result"])
