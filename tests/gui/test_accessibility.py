@@ -298,6 +298,54 @@ def test_chart_views_take_focus_visibly(qtbot, admin_ctx, known, scheme) -> None
         assert focus_change(chart, refresh).visible()
 
 
+def test_each_chart_gives_its_figures_as_words_and_as_a_table(qtbot, admin_ctx, known) -> None:
+    """A reader hears a chart's numbers in its description; a keyboard user turns it into a
+    table of the same numbers, moves through it, and turns it back."""
+    from PySide6.QtWidgets import QTableWidget
+
+    window = _main(qtbot, admin_ctx, "dashboard")
+    page = window.root("dashboard")
+    qtbot.waitUntil(lambda: page.data is not None, timeout=5000)
+    outcomes = {o.id: o.label for o in admin_ctx.questionnaire().outcomes}
+    drawn = page.outcome_chart.values()
+    said = page.outcome_chart.accessibleDescription()
+    for outcome_id, count in drawn.items():
+        assert f"{outcomes[outcome_id]}: {count}" in said
+    months = page.trend_chart.values()
+    assert sum(sum(m.values()) for m in months) > 0, "the known screenings are not drawn"
+    trend_said = page.trend_chart.accessibleDescription()
+    for stack in page.chart_stacks.values():
+        toggle = stack.toggle
+        toggle.setFocus(Qt.FocusReason.TabFocusReason)
+        with Announcements() as spoken:
+            qtbot.keyClick(toggle, Qt.Key.Key_Space)
+        assert spoken.heard(f"{stack.chart.accessibleName()} shown as a table")
+        table = stack.table
+        assert isinstance(table, QTableWidget) and table.isVisible()
+        assert not stack.chart.isVisible() and "chart" in name_of(toggle)
+        assert takes_tab(table) and meaningful(name_of(table))
+        assert tree_problems(table) == []
+        cells = [
+            [table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())
+        ]
+        headings = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+        if stack.chart is page.outcome_chart:
+            assert {row[0]: int(row[1]) for row in cells} == {
+                outcomes[k]: v for k, v in drawn.items()
+            }
+        else:
+            assert len(cells) == len(months)
+            for row, month in zip(cells, months, strict=True):
+                by_label = dict(zip(headings[1:-1], (int(v) for v in row[1:-1]), strict=True))
+                assert by_label == {outcomes[k]: v for k, v in month.items()}
+                assert int(row[-1]) == sum(month.values())
+                assert f"{row[0]}: {row[-1]}" in trend_said
+        assert focus_change(table, toggle).visible()
+        qtbot.keyClick(toggle, Qt.Key.Key_Space)
+        assert stack.chart.isVisible() and not table.isVisible()
+
+
 # -- announcements -----------------------------------------------------------------------------
 
 
@@ -546,7 +594,24 @@ def _assert_outcomes_whole(register) -> None:
         assert shown == label and rect.width() <= cell.width(), label
 
 
-@pytest.mark.parametrize("screen", ["register", "record", "wizard-section", "result"])
+@pytest.mark.parametrize("screen", ["review", "users", "audit", "dashboard", "record", "result"])
+def test_pages_need_no_sideways_scrolling_at_960_wide(qtbot, admin_ctx, known, screen) -> None:
+    """Scrolled pages (the dashboard, the record, the wizard) reflow rather than scroll sideways
+    at 960 logical pixels; only a data table may (the register's reflows too, above)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    window = SCREENS[screen](qtbot, admin_ctx, known)
+    assert window.minimumSizeHint().width() <= 960
+    window.resize(960, 540)
+    QApplication.processEvents()
+    areas = [a for a in window.findChildren(QScrollArea) if a.isVisible()]
+    wide = [a.objectName() for a in areas if a.horizontalScrollBar().maximum() > 0]
+    assert wide == []
+
+
+@pytest.mark.parametrize(
+    "screen", ["register", "record", "wizard-section", "result", "dashboard", "review"]
+)
 def test_screenshots_at_200_percent(qtbot, admin_ctx, known, scheme, screen: str) -> None:
     """960 x 540 logical pixels, as a 1920 x 1080 screen shows at 200 % (run with
     QT_SCALE_FACTOR=2 for the real thing); saved under /tmp/shots-a11y to look at."""
