@@ -138,6 +138,7 @@ class DashboardPage(QWidget):
         scroll.setObjectName("dashboardScroll")
         scroll.setAccessibleName("Dashboard")
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its tiles, charts and list take Tab
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget(scroll)
         body.setObjectName("dashboardBody")

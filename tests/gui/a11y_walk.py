@@ -97,6 +97,8 @@ def plain_text(label: QLabel) -> str:
         doc = QTextDocument()
         doc.setHtml(text)
         text = doc.toPlainText()
+    if label.buddy() is None:  # only a buddy's label turns "&" into an underlined Alt key
+        return text
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
