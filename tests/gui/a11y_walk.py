@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QLabel,
     QScrollArea,
     QWidget,
@@ -141,6 +142,39 @@ def tree_problems(root: QWidget) -> list[str]:
         elif _interactive(widget) and not meaningful(name):
             problems.append(f"{what} is interactive but its accessible name is {name!r}")
     return problems
+
+
+def spoken_name(widget: QWidget) -> str:
+    """Its accessible name; a combo box's comes from its label relation on Linux (the tree's
+    Name is its value there), so its set name or buddy label counts."""
+    if isinstance(widget, QComboBox):
+        return widget.accessibleName() or _buddy_text(widget)
+    return name_of(widget)
+
+
+def _buddy_text(widget: QWidget) -> str:
+    for label in widget.window().findChildren(QLabel):
+        if label.buddy() is widget:
+            return label.text().replace("&", "")
+    return ""
+
+
+def unnamed_tab_stops(root: QWidget) -> list[str]:
+    """Every widget under ``root`` that Tab reaches whose spoken name says nothing."""
+    return [
+        f"{type(w).__name__} {w.objectName()}: {spoken_name(w)!r}"
+        for w in [root, *root.findChildren(QWidget)]
+        if takes_tab(w) and not meaningful(spoken_name(w))
+    ]
+
+
+def failing_pairs(colours: dict[str, str], pairs: list[tuple[str, str, float]]) -> list[str]:
+    """Each (foreground, background, minimum) token pair whose contrast falls short."""
+    return [
+        f"{fg} on {bg}: {contrast_ratio(colours[fg], colours[bg]):.2f} < {minimum}"
+        for fg, bg, minimum in pairs
+        if contrast_ratio(colours[fg], colours[bg]) < minimum
+    ]
 
 
 def tab_stops(window: QWidget, limit: int = 250) -> list[QWidget]:

@@ -16,16 +16,19 @@ from pathlib import Path
 import pytest
 from a11y_walk import (
     Announcements,
+    failing_pairs,
     focus_change,
     meaningful,
     name_of,
+    spoken_name,
     tab_stops,
     takes_tab,
     tree_problems,
+    unnamed_tab_stops,
 )
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from screens_fixtures import PASSWORD, admin_ctx, known, known_template, shown_window
 
 from cse_screen.core.contrast import TEXT_MIN, contrast_ratio, text_colour_on
@@ -65,12 +68,7 @@ def test_every_theme_colour_pair_meets_its_wcag_threshold(name: str) -> None:
     colours = tokens(name)
     pairs = contrast_pairs(name)
     assert len(pairs) >= 50
-    failing = [
-        f"{fg} on {bg}: {contrast_ratio(colours[fg], colours[bg]):.2f} < {minimum}"
-        for fg, bg, minimum in pairs
-        if contrast_ratio(colours[fg], colours[bg]) < minimum
-    ]
-    assert failing == []
+    assert failing_pairs(colours, pairs) == []
 
 
 def test_outcome_badges_read_at_4_5_to_1_in_the_instrument_colours() -> None:
@@ -253,27 +251,7 @@ def test_every_control_and_label_reads_right(qtbot, admin_ctx, known, screen: st
     window = SCREENS[screen](qtbot, admin_ctx, known)
     problems = tree_problems(window)
     assert problems == [], "\n".join(problems)
-    unnamed_stops = [
-        f"{type(w).__name__} {w.objectName()}: {name_of(w)!r}"
-        for w in window.findChildren(QWidget)
-        if takes_tab(w) and not meaningful(_spoken_name(w))
-    ]
-    assert unnamed_stops == []
-
-
-def _spoken_name(widget: QWidget) -> str:
-    """Its accessible name; a combo box's comes from its label relation on Linux (the tree's
-    Name is its value there), so its set name or buddy label counts."""
-    if isinstance(widget, QComboBox):
-        return widget.accessibleName() or _buddy_text(widget)
-    return name_of(widget)
-
-
-def _buddy_text(widget: QWidget) -> str:
-    for label in widget.window().findChildren(QLabel):
-        if label.buddy() is widget:
-            return label.text().replace("&", "")
-    return ""
+    assert unnamed_tab_stops(window) == []
 
 
 def test_every_wizard_section_reads_right(qtbot, admin_ctx, known) -> None:
@@ -297,7 +275,7 @@ def test_focus_is_a_visible_ring_on_every_tab_stop(qtbot, admin_ctx, known, sche
     assert len(stops) >= 2
     faint = []
     for number, stop in enumerate(stops):
-        if not meaningful(_spoken_name(stop)):
+        if not meaningful(spoken_name(stop)):
             faint.append(f"{type(stop).__name__} {stop.objectName()} has no name")
         change = focus_change(stop, stops[number - 1])
         if not change.visible():
