@@ -213,9 +213,12 @@ def month_figures(
 
 
 def legend_html(outcomes: Sequence[Outcome]) -> str:
-    """A legend that wraps in a QLabel: a square in each outcome's colour and its full label."""
+    """A legend that wraps in a QLabel: a swatch in each outcome's colour and its full label.
+
+    The swatch is a coloured space, not a "■" character, which a screen reader would read out
+    as "black square" before every label."""
     parts = [
-        f'<span style="color:{o.colour}">&#9632;</span>&nbsp;'
+        f'<span style="background-color:{o.colour}">&nbsp;&nbsp;&nbsp;</span>&nbsp;'
         + html.escape(o.label).replace(" ", "&nbsp;")  # wrap between labels, not inside
         for o in sorted(outcomes, key=lambda o: o.rank)
     ]

@@ -15,6 +15,7 @@ import ctypes
 import functools
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,6 +129,14 @@ def _interactive(widget: QWidget) -> bool:
     )
 
 
+def glyphs(text: str) -> str:
+    """The pictographs and arrows in ``text`` ("✎", "■", "→"), which a screen reader reads
+    out as "pencil", "black square", "right arrow"."""
+    return "".join(
+        ch for ch in text if unicodedata.category(ch) == "So" or 0x2190 <= ord(ch) <= 0x21FF
+    )
+
+
 def tree_problems(root: QWidget) -> list[str]:
     """One sentence per accessibility fault among the visible widgets under ``root``."""
     problems: list[str] = []
@@ -136,6 +145,8 @@ def tree_problems(root: QWidget) -> list[str]:
             continue
         what = f"{type(widget).__name__} {widget.objectName() or '(unnamed object)'}"
         name = name_of(widget)
+        if glyphs(name):
+            problems.append(f"{what} is read with the glyph {glyphs(name)!r}: {name!r}")
         if isinstance(widget, QLabel) and plain_text(widget).strip():
             if name != plain_text(widget):
                 problems.append(f"{what} shows {plain_text(widget)!r} but is read as {name!r}")

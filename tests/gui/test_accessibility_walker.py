@@ -2,9 +2,9 @@
 
 ``test_accessibility.py`` passes on every screen; that means something only if the same checks
 fail on a screen that has the defect. Each test here builds the smallest widget with one defect
-the review found (an unnamed control, a label read as a caption, a nameless Tab stop, a focus
-state with no visible change, a silent status change, a colour pair under its threshold) and
-shows the walk reports it, beside the same widget done right, which it passes.
+the review found (an unnamed control, a glyph read aloud, a label read as a caption, a nameless
+Tab stop, a focus state with no visible change, a silent status change, a colour pair under its
+threshold) and shows the walk reports it, beside the same widget done right, which it passes.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from a11y_walk import (
     Announcements,
     failing_pairs,
     focus_change,
+    glyphs,
+    plain_text,
     tab_stops,
     tree_problems,
     unnamed_tab_stops,
@@ -134,3 +136,40 @@ def test_a_colour_pair_under_its_threshold_is_reported() -> None:
     colours = {"muted": "#8a8a8a", "text": "#1a1a1a", "window": "#ffffff"}
     pairs = [("text", "window", 4.5), ("muted", "window", 4.5), ("muted", "window", 3.0)]
     assert failing_pairs(colours, pairs) == ["muted on window: 3.45 < 4.5"]
+
+
+def test_a_glyph_read_aloud_is_reported(qtbot) -> None:
+    legend = QLabel("■ Significant risk")
+    legend.setObjectName("legend")
+    pencil = QPushButton("✎ Edit")
+    pencil.setObjectName("pencil")
+    window = _window(qtbot, legend, pencil)
+    problems = tree_problems(window)
+    assert any(p.startswith("QLabel legend is read with the glyph '■'") for p in problems)
+    assert any(p.startswith("QPushButton pencil is read with the glyph '✎'") for p in problems)
+    assert glyphs("Due 01 Mar 2027 · overdue — 3 days…") == ""  # punctuation is read fine
+
+
+def test_the_dashboard_legend_shows_colour_without_a_glyph() -> None:
+    from cse_screen.core import registry
+    from cse_screen.gui.dashboard_charts import legend_html
+
+    label = QLabel(legend_html(registry.get_questionnaire().outcomes))
+    assert glyphs(plain_text(label)) == ""
+    assert "Significant risk" in plain_text(label)
+
+
+def test_an_audit_change_is_read_as_words_not_an_arrow(qtbot) -> None:
+    from cse_screen.gui.audit_model import DETAIL_COLUMN, AuditModel
+    from cse_screen.storage.records import AuditEntry
+    from cse_screen.storage.services.audit import AuditPage, AuditQuery
+
+    entry = AuditEntry(
+        7, "2026-12-07T10:00:00Z", "admin", "user.edit", "user", "3", {"role": ["worker", "lead"]}
+    )
+    page = AuditPage((entry,), 1)
+    model = AuditModel(lambda _query: page)
+    model.reset_with(AuditQuery(), page)
+    cell = model.index(0, DETAIL_COLUMN)
+    assert cell.data(Qt.ItemDataRole.DisplayRole) == "role: worker → lead"
+    assert cell.data(Qt.ItemDataRole.AccessibleTextRole) == "role: worker changed to lead"
