@@ -148,6 +148,10 @@ def tree_problems(root: QWidget) -> list[str]:
         if glyphs(name):
             problems.append(f"{what} is read with the glyph {glyphs(name)!r}: {name!r}")
         if isinstance(widget, QLabel) and plain_text(widget).strip():
+            parent = widget.parentWidget()
+            if not widget.isEnabled() and (parent is None or parent.isEnabled()):
+                # Greyed-out words read at 2.4:1 and are announced as "unavailable".
+                problems.append(f"{what} shows information drawn as disabled")
             if name != plain_text(widget):
                 problems.append(f"{what} shows {plain_text(widget)!r} but is read as {name!r}")
         elif _interactive(widget) and not meaningful(name):

@@ -173,3 +173,14 @@ def test_an_audit_change_is_read_as_words_not_an_arrow(qtbot) -> None:
     cell = model.index(0, DETAIL_COLUMN)
     assert cell.data(Qt.ItemDataRole.DisplayRole) == "role: worker → lead"
     assert cell.data(Qt.ItemDataRole.AccessibleTextRole) == "role: worker changed to lead"
+
+
+def test_information_drawn_as_disabled_is_reported(qtbot) -> None:
+    hint = QLabel("Next due says overdue in words.")
+    hint.setObjectName("legend")
+    hint.setEnabled(False)  # the old way of making words look muted
+    window = _window(qtbot, hint)
+    assert tree_problems(window) == ["QLabel legend shows information drawn as disabled"]
+    hint.setEnabled(True)
+    hint.setProperty("tone", "info")  # muted through the theme, at 4.5:1
+    assert tree_problems(window) == []
