@@ -11,7 +11,7 @@ import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -109,8 +109,16 @@ class RegisterPage(QWidget):
         self.requery()
 
     # -- construction -------------------------------------------------------------------------
-    def _build_filters(self, q: Any) -> QHBoxLayout:
+    def _build_filters(self, q: Any) -> QVBoxLayout:
+        """The search box and the four filters: one row, or (narrow, as at 200 %) the search
+        box on a row of its own above the filters, so the box is wide enough to read."""
+        filters = QVBoxLayout()
         row = QHBoxLayout()
+        self._filter_row = row
+        self._combo_row = QHBoxLayout()
+        self._narrow_filters: bool | None = None
+        filters.addLayout(row)
+        filters.addLayout(self._combo_row)
         search_label = QLabel("Searc&h:", self)
         self.search = QLineEdit(self)
         self.search.setObjectName("searchEdit")
@@ -134,12 +142,33 @@ class RegisterPage(QWidget):
         self.outcome = _combo(self, "outcomeFilter", "Outcome filter", outcomes)
         self.due = _combo(self, "dueFilter", "Due filter", DUES)
         self.show_filter = _combo(self, "showFilter", "Which children to show", SHOWS)
-        for combo in (self.scope, self.show_filter, self.outcome, self.due):
+        self._filter_combos = (self.scope, self.show_filter, self.outcome, self.due)
+        for combo in self._filter_combos:
             combo.currentIndexChanged.connect(lambda _i: self.requery())
-            row.addWidget(combo)
+        self._arrange_filters(False)
         self.count = QLabel(self)  # shown under the table, beside the legend (room at 200 %)
         self.count.setObjectName("countLabel")
-        return row
+        return filters
+
+    def _arrange_filters(self, narrow: bool) -> None:
+        if narrow == self._narrow_filters:
+            return
+        self._narrow_filters = narrow
+        target = self._combo_row if narrow else self._filter_row
+        for combo in self._filter_combos:
+            self._filter_row.removeWidget(combo)
+            self._combo_row.removeWidget(combo)
+            target.addWidget(combo)
+
+    def _filters_width(self) -> int:
+        """The width one row of search box and filters needs with the placeholder unclipped."""
+        search = self.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 60
+        combos = sum(c.sizeHint().width() + 6 for c in self._filter_combos)
+        return search + combos + 80  # the "Search:" label and the margins
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange_filters(event.size().width() < self._filters_width())
 
     def _build_table(self, colours: dict[str, str]) -> QTableView:
         table = QTableView(self)

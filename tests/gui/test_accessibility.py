@@ -578,6 +578,8 @@ def test_the_main_window_reflows_into_960_by_540(qtbot, admin_ctx, known) -> Non
         assert corner.x() <= window.width() and corner.y() <= window.height(), button.text()
     count = register.findChild(QLabel, "countLabel")
     assert count.mapTo(window, count.rect().topRight()).x() <= window.width()
+    search = register.search  # on a row of its own, wide enough to read what it asks for
+    assert search.width() >= search.fontMetrics().horizontalAdvance(search.placeholderText())
     table = register.table
     assert table.horizontalScrollBar().maximum() == 0, "the register scrolls sideways"
     _assert_outcomes_whole(register)
