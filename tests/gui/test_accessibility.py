@@ -29,7 +29,7 @@ from a11y_walk import (
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
-from screens_fixtures import PASSWORD, admin_ctx, known, known_template, shown_window
+from screens_fixtures import admin_ctx, known, known_template, shown_window
 
 from cse_screen.core.contrast import TEXT_MIN, contrast_ratio, text_colour_on
 
@@ -641,22 +641,3 @@ def test_screenshots_at_200_percent(qtbot, admin_ctx, known, scheme, screen: str
     folder.mkdir(parents=True, exist_ok=True)
     assert window.grab().save(str(folder / f"{screen}-{scheme}.png"))
     assert window.width() <= 960
-
-
-def test_the_accessibility_statement_matches_what_is_tested() -> None:
-    text = (ROOT / "docs" / "accessibility.md").read_text(encoding="utf-8")
-    for heading in (
-        "Compliance status",
-        "Non-accessible content",
-        "Reporting accessibility problems",
-        "Enforcement procedure",
-        "Preparation of this accessibility statement",
-        "Technical information about this software's accessibility",
-    ):
-        assert f"## {heading}" in text or f"### {heading}" in text, heading
-    assert "WCAG 2.2" in text and "AA" in text
-    from cse_screen.gui.a11y import SORT_KEY
-
-    assert SORT_KEY in text
-    assert "tests/gui/test_accessibility.py" in text
-    assert PASSWORD not in text
