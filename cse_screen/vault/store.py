@@ -273,7 +273,7 @@ class Store:
         """Before this sign-in's entries raise the mark: is the clock behind work saved?"""
         seen, now = clock.latest_seen(session), self.context.now()
         if seen is not None and clock.behind(now, seen):
-            self.clock_warning = clock.clock_warning(now, seen)
+            self.clock_warning = clock.behind_warning(now, seen)
             self.context.today = clock.at_least(self.context.today, seen.date())
 
     def _notices(self, copy: bool) -> tuple[str, ...]:

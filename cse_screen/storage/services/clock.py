@@ -7,21 +7,28 @@ compares the clock with it. While the clock is behind, the services' "today" is 
 so a new screening is never dated before work already recorded, and the sign-in and the wizard
 say what is wrong. Which screening is latest is then decided by date and by the order of
 submission (``screenings.submitted_seq``), never by the wall clock alone.
+
+The audit trail's own times tell the same from another side: an entry newer than "now" (work
+done on a computer whose clock was right) is named at sign-in by :func:`clock_warning`, since
+every due date and "overdue by" is counted from the computer's today.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cse_screen.storage.models import Meta, Screening
+from cse_screen.storage.models import AuditRow, Meta, Screening
+from cse_screen.storage.services.context import ServiceContext
 
 LATEST_SEEN_KEY = "latest_time_seen"
 #: Clocks drift and are corrected by a few minutes; only a larger step back is worth a warning.
 TOLERANCE = timedelta(minutes=10)
+#: The newest entries are enough: the check runs at each sign-in, on a trail that only grows.
+RECENT = 50
 
 
 def latest_seen(session: Session) -> datetime | None:
@@ -44,7 +51,7 @@ def behind(now: datetime, seen: datetime | None) -> bool:
     return seen is not None and now < seen - TOLERANCE
 
 
-def clock_warning(now: datetime, seen: datetime) -> str:
+def behind_warning(now: datetime, seen: datetime) -> str:
     """The sentence for sign-in and the wizard (times in UTC, as stored)."""
     return (
         f"This computer's clock reads {now:%d %b %Y %H:%M} UTC, earlier than work already saved "
@@ -61,3 +68,32 @@ def at_least(today: Callable[[], date], floor: date) -> Callable[[], date]:
 def next_submission(session: Session) -> int:
     """The number of the next submission: one more than any before it (indexed, so cheap)."""
     return int(session.scalar(select(func.max(Screening.submitted_seq))) or 0) + 1
+
+
+def newest_entry_time(ctx: ServiceContext) -> datetime | None:
+    """The latest time among the trail's most recent entries (UTC, naive), if any."""
+    with ctx.reading() as session:
+        stamps = session.scalars(select(AuditRow.at).order_by(AuditRow.seq.desc()).limit(RECENT))
+        times = [datetime.fromisoformat(at.rstrip("Z")) for at in stamps]
+    return max(times, default=None)
+
+
+def clock_warning(ctx: ServiceContext) -> str | None:
+    """A sentence for the user when this computer's clock is behind the database, else None.
+
+    Names dates only: nothing about a child or a user.
+    """
+    newest, now = newest_entry_time(ctx), ctx.now()
+    if newest is None or newest <= now + TOLERANCE:
+        return None
+    return (
+        f"this computer's clock says {_local(now)}, but the database holds work recorded on "
+        f"{_local(newest)}; until its date and time are corrected, due and overdue dates are "
+        "counted from the wrong day"
+    )
+
+
+def _local(moment: datetime) -> str:
+    """A UTC time as this computer's local time, in UK words: '7 Dec 2026 at 14:05'."""
+    local = moment.replace(tzinfo=UTC).astimezone()
+    return f"{local.day} {local:%b %Y} at {local:%H:%M}"
