@@ -49,7 +49,7 @@ def test_an_export_written_is_announced(
 
 
 def _answered(ctx, known, present: dict[str, str]):
-    from cse_screen.gui.wizard.draft import DraftController
+    from cse_screen.storage.services.drafts import DraftController
 
     store = ctx.require_store()
     child = store.children.get(known.ids["LAC0004"])
