@@ -67,8 +67,12 @@ class RegisterReflow(QObject):
         table.installEventFilter(self)
 
     def threshold(self) -> int:
-        """Below this table width the full layout would not show a whole outcome unscrolled."""
-        return sum(self._full[: OUTCOME_COLUMN + 1])
+        """Below this table width the full layout would need scrolling sideways to be read whole.
+
+        Folding there, rather than only once the outcome itself would be cut, is what keeps a
+        1366x768 laptop from hiding the next-due column and its reason off to the right.
+        """
+        return sum(self._full)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._table and event.type() == QEvent.Type.Resize:
