@@ -25,3 +25,87 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
         "CSE_SCREEN_USER",
     ):
         monkeypatch.delenv(name, raising=False)
+
+
+# --- PostgreSQL: one throwaway cluster for the whole run, started only if a test asks ----------
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL cluster of the suite's own (initdb + pg_ctl), stopped at the end."""
+    from cse_screen.server.devcluster import running_cluster
+
+    with running_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """A fresh, empty database owned by an ordinary role (no superuser, no BYPASSRLS)."""
+    return pg_cluster.create_database()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster) -> str:
+    """The name of a database migrated to head, copied for each test that needs one: a copy
+    is a file copy (a few milliseconds), the migrations take seconds."""
+    from sqlalchemy.pool import NullPool
+
+    from cse_screen.storage.engines import postgresql_engine, upgrade_to_head
+
+    name = "cse_template_head"
+    engine = postgresql_engine(pg_cluster.create_database(name), poolclass=NullPool)
+    try:
+        upgrade_to_head(engine)
+    finally:
+        engine.dispose()  # CREATE DATABASE ... TEMPLATE needs the template to have no sessions
+    return name
+
+
+class TemplateCopies:
+    """Databases copied from the migrated template, each dropped when the run ends (or sooner,
+    by :meth:`drop`)."""
+
+    def __init__(self, cluster, template: str) -> None:
+        self.cluster = cluster
+        self.template = template
+        self.made: list[str] = []
+
+    def new(self) -> str:
+        from secrets import token_hex
+
+        from psycopg import sql
+
+        name = f"cse_{token_hex(6)}"
+        with self.cluster.admin_connection() as conn:
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER {}").format(
+                    sql.Identifier(name),
+                    sql.Identifier(self.template),
+                    sql.Identifier(self.cluster.app_role),
+                )
+            )
+        self.made.append(name)
+        return self.cluster.url(name)
+
+    def drop(self, url: str) -> None:
+        name = url.rsplit("/", 1)[-1]
+        self.cluster.drop_database(name)
+        self.made.remove(name)
+
+
+@pytest.fixture(scope="session")
+def pg_copies(pg_cluster, pg_template):
+    """Makes databases already at the schema head, for fixtures of any scope."""
+    copies = TemplateCopies(pg_cluster, pg_template)
+    yield copies
+    for name in list(copies.made):
+        pg_cluster.drop_database(name)
+
+
+@pytest.fixture
+def pg_migrated_url(pg_copies):
+    """A database of its own for one test, already at the schema head; dropped afterwards."""
+    url = pg_copies.new()
+    yield url
+    pg_copies.drop(url)

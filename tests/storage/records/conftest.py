@@ -1,5 +1,11 @@
 """Fixtures for the records tests (helpers live in records_fixtures, a name no other test
-folder uses, so test modules can import it wherever pytest is started)."""
+folder uses, so test modules can import it wherever pytest is started).
+
+``council`` runs each test that takes it twice, once per engine the services run on: the
+encrypted local file (``sqlcipher``) and PostgreSQL (``postgresql``, a fresh database copied
+from one migrated to head). ``file_council`` is the local file alone, for tests about the file
+itself: keyslots and passwords, backups, page integrity, crashes of the process holding it.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from records_fixtures import Council, build_council
+from records_fixtures import (
+    ENGINE_KINDS,
+    Council,
+    FileCouncil,
+    build_council,
+    build_server_council,
+)
 
 from cse_screen.core import registry
 from cse_screen.core.model import Questionnaire
-from cse_screen.vault.store import Store
+from cse_screen.storage.signed_in import SignedIn
 
 
 @pytest.fixture(autouse=True)
@@ -24,13 +36,28 @@ def q() -> Questionnaire:
     return registry.get_questionnaire()
 
 
+@pytest.fixture(params=ENGINE_KINDS)
+def engine_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-def council(tmp_path: Path) -> Iterator[Council]:
+def council(engine_kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Council]:
+    if engine_kind == "postgresql":
+        made: Council = build_server_council(request.getfixturevalue("pg_migrated_url"))
+    else:
+        made = build_council(tmp_path / "council.db")
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def file_council(tmp_path: Path) -> Iterator[FileCouncil]:
     made = build_council(tmp_path / "council.db")
     yield made
     made.close()
 
 
 @pytest.fixture
-def opener(council: Council) -> Callable[[str], Store]:
+def opener(council: Council) -> Callable[[str], SignedIn]:
     return council.open
