@@ -59,7 +59,27 @@ def pg_template(pg_cluster) -> str:
         upgrade_to_head(engine)
     finally:
         engine.dispose()  # CREATE DATABASE ... TEMPLATE needs the template to have no sessions
+    _unforce_row_security(pg_cluster, name)
     return name
+
+
+def _unforce_row_security(cluster, dbname: str) -> None:
+    """Let the tables' owner past row-level security in the copies the record services are
+    tested on: those tests check the services' own role checks on PostgreSQL, run as the
+    local app runs them (an administrator may change every team's records). The server's
+    forced policies under the same services are tested with the server, on databases made
+    by ``pg_url`` and migrated there, where nothing is relaxed."""
+    from psycopg import sql
+
+    with cluster.admin_connection(dbname) as conn:
+        forced = conn.execute(
+            "SELECT relname FROM pg_class WHERE relforcerowsecurity "
+            "AND relnamespace = 'public'::regnamespace"
+        ).fetchall()
+        for (table,) in forced:
+            conn.execute(
+                sql.SQL("ALTER TABLE {} NO FORCE ROW LEVEL SECURITY").format(sql.Identifier(table))
+            )
 
 
 class TemplateCopies:

@@ -23,7 +23,7 @@ def test_enrolment_writes_the_user_and_their_keyslot(file_council: Council):
 
 def test_enrolment_writes_the_user_and_checks_names_and_roles(council: Council):
     admin = council.open()
-    added = admin.users.add("nina", "her password", "worker", team="North", full_name="Nina N")
+    added = admin.users.add("nina", PASSWORD, "worker", team="North", full_name="Nina N")
     assert (added.role, added.team, added.active) == ("worker", "North", True)
     assert council.open("nina").user.full_name == "Nina N"
     with pytest.raises(ValidationFailed, match="already exists"):
