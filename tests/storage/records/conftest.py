@@ -52,6 +52,28 @@ def council(engine_kind: str, request: pytest.FixtureRequest, tmp_path: Path) ->
 
 
 @pytest.fixture
+def new_council(
+    engine_kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[[], Council]]:
+    """Makes further councils on the test's engine (for tests that compare two databases)."""
+    made: list[tuple[Council, str | None]] = []
+
+    def make() -> Council:
+        if engine_kind == "postgresql":
+            url = request.getfixturevalue("pg_copies").new()
+            made.append((build_server_council(url), url))
+        else:
+            made.append((build_council(tmp_path / f"council-{len(made)}.db"), None))
+        return made[-1][0]
+
+    yield make
+    for council, url in made:
+        council.close()
+        if url is not None:
+            request.getfixturevalue("pg_copies").drop(url)
+
+
+@pytest.fixture
 def file_council(tmp_path: Path) -> Iterator[FileCouncil]:
     made = build_council(tmp_path / "council.db")
     yield made
