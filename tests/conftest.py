@@ -91,7 +91,9 @@ class TemplateCopies:
         self.template = template
         self.made: list[str] = []
 
-    def new(self) -> str:
+    def new(self, template: str | None = None) -> str:
+        """A copy of the migrated template, or of ``template`` (a database made by
+        :meth:`new` and filled, with no session left open on it)."""
         from secrets import token_hex
 
         from psycopg import sql
@@ -101,7 +103,7 @@ class TemplateCopies:
             conn.execute(
                 sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER {}").format(
                     sql.Identifier(name),
-                    sql.Identifier(self.template),
+                    sql.Identifier(template or self.template),
                     sql.Identifier(self.cluster.app_role),
                 )
             )

@@ -17,6 +17,7 @@ from records_fixtures import (
     ENGINE_KINDS,
     Council,
     FileCouncil,
+    ServerCouncil,
     build_council,
     build_server_council,
 )
@@ -41,12 +42,27 @@ def engine_kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture(scope="session")
+def pg_council_template(pg_copies) -> ServerCouncil:
+    """The council built once on PostgreSQL; each test gets a copy of its database (a file
+    copy, cheaper than enrolling everyone again)."""
+    built = build_server_council(pg_copies.new())
+    built.close()  # a template may have no open sessions
+    return built
+
+
 @pytest.fixture
 def council(engine_kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Council]:
     if engine_kind == "postgresql":
-        made: Council = build_server_council(request.getfixturevalue("pg_migrated_url"))
-    else:
-        made = build_council(tmp_path / "council.db")
+        template: ServerCouncil = request.getfixturevalue("pg_council_template")
+        copies = request.getfixturevalue("pg_copies")
+        url = copies.new(template=template.engine.url.database)
+        made: Council = template.copy_at(url)
+        yield made
+        made.close()
+        copies.drop(url)
+        return
+    made = build_council(tmp_path / "council.db")
     yield made
     made.close()
 

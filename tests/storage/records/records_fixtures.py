@@ -150,6 +150,12 @@ class ServerCouncil(Council):
         signed_in.audit.record(audit.LOGIN, "user", record.id)
         return signed_in
 
+    def copy_at(self, url: str) -> ServerCouncil:
+        """The same council in a copy of its database at ``url``."""
+        copy = ServerCouncil(postgresql_engine(url), dict(self.ids))
+        copy.passwords.hashes = dict(self.passwords.hashes)
+        return copy
+
     def close(self) -> None:
         self.engine.dispose()
 
