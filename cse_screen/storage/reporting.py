@@ -9,7 +9,6 @@ the data. The period counts are plain SQL aggregates.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime
@@ -279,7 +278,9 @@ class StoreSource:
                 c.disability,
                 c.placement_type,
                 c.legal_status,
-                func.json_extract(s.result, "$.rules"),
+                # The JSON type's own index: json_extract on SQLite, -> on PostgreSQL's jsonb;
+                # either way the rules arrive as a list.
+                s.result["rules"],
             )
             .join(c, c.id == s.child_id)
             .where(self._screening_filter())
@@ -413,5 +414,5 @@ def _screening_row(row: Any, answers: dict[str, str]) -> ScreeningRow:
     present.update(("dob", "screen_date", "trigger"))
     present.update(f for f, v in zip(_CHILD_CONTEXT, child_context, strict=True) if v)
     fields[16] = bool(fields[16])  # needs_signoff
-    fired = tuple(str(r) for r in json.loads(rules)) if rules else ()
+    fired = tuple(str(r) for r in rules) if rules else ()
     return ScreeningRow(*fields, answers, frozenset(present), fired)  # type: ignore[call-arg]

@@ -12,28 +12,22 @@ it (see :mod:`cse_screen.vault.pending`) and audited by the next successful open
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, event
 
 from cse_screen import __version__
-from cse_screen.errors import PermissionDenied, UserError, WrongPassword
-from cse_screen.storage.models import User
+from cse_screen.errors import UserError, WrongPassword
 from cse_screen.storage.records import ChainReport, UserRecord
 from cse_screen.storage.services import audit
-from cse_screen.storage.services import stats as stats_service
-from cse_screen.storage.services.audit import AuditLog
-from cse_screen.storage.services.children import ChildrenService
 from cse_screen.storage.services.context import utc_now
-from cse_screen.storage.services.events import EventsService
 from cse_screen.storage.services.roles import require_role
-from cse_screen.storage.services.screenings import ScreeningsService
-from cse_screen.storage.services.users import UsersService, check_name, insert_user, user_record
+from cse_screen.storage.services.users import check_name, insert_user, user_record
+from cse_screen.storage.signed_in import SignedIn, load_user, placeholder_user
 from cse_screen.storage.usernames import normalise_user
 from cse_screen.vault import anchor, migrate, pending
 from cse_screen.vault.context import local_context
@@ -77,20 +71,14 @@ UPGRADE = "upgrade"
 ANCHOR_RESET = "anchor_reset"
 
 
-class Store:
+class Store(SignedIn):
     """An unlocked database and the services of the signed-in user."""
 
     def __init__(
         self, db_path: Path, engine: Any, keyslots: KeyslotFile, key: bytes, user: UserRecord
     ) -> None:
+        super().__init__(local_context(engine, db_path, user), keyslots, key)
         self.path = db_path
-        self.engine = engine
-        self.context = local_context(engine, db_path, user)
-        self.audit = AuditLog(self.context)
-        self.children = ChildrenService(self.context)
-        self.screenings = ScreeningsService(self.context)
-        self.events = EventsService(self.context)
-        self.users = UsersService(self.context, keyslots, key)
         self._keyslots = keyslots
         self._key = key  # rewrapping keyslots needs it; UsersService holds it already
         self._closed = False
@@ -267,22 +255,8 @@ class Store:
 
     # --- the signed-in user -----------------------------------------------------------------
     @property
-    def user(self) -> UserRecord:
-        return self.context.user
-
-    @property
     def keyslots(self) -> KeyslotFile:
         return self._keyslots
-
-    def stats(self) -> dict[str, Any]:
-        """The ``stats --json`` counts, over the records this user may see."""
-        return stats_service.compute(self.context)
-
-    @contextlib.contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A read-only session for streaming queries (the export's reporting module)."""
-        with self.context.reading() as session:
-            yield session
 
     # --- whole-database operations ----------------------------------------------------------
     def verify(self) -> VerifyReport:
@@ -365,12 +339,4 @@ def restore(backup: Path | str, db_path: Path | str) -> Any:
 
 
 def _load_user(engine: Any, db_path: Path, name: str) -> UserRecord:
-    placeholder = UserRecord(0, name, None, "worker", None, True, utc_now())
-    ctx = local_context(engine, db_path, placeholder)
-    with ctx.reading() as session:
-        row = session.scalar(select(User).where(User.name == name))
-        if row is None:
-            raise WrongPassword(f"user '{name}' is not enrolled in the database {db_path}")
-        if not row.active:
-            raise PermissionDenied(f"user '{name}' has been deactivated by an administrator")
-        return user_record(row)
+    return load_user(local_context(engine, db_path, placeholder_user(name)), name)

@@ -145,7 +145,7 @@ def append(
         select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
     ).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    at = ctx.now().isoformat(timespec="microseconds") + "Z"
+    at = _utc_text(ctx.now()) + "Z"  # the hashed text: UTC whatever clock the opener gave
     ident = None if entity_id is None else str(entity_id)
     text = canonical(dict(detail or {}))
     who = actor or ctx.user.name

@@ -204,7 +204,11 @@ def _order(query: RegisterQuery, today: date) -> tuple[Any, ...]:
     if query.sort == "attention":
         return attention_order(today)
     key = _SORT_COLUMNS[query.sort]
-    return (key.desc(), Child.case_ref.desc()) if query.descending else (key, Child.case_ref)
+    # An empty value sorts as the lowest on every engine (SQLite's own order; PostgreSQL
+    # would put it highest): never screened sits last when sorting by outcome, highest first.
+    if query.descending:
+        return (key.desc().nulls_last(), Child.case_ref.desc())
+    return (key.asc().nulls_first(), Child.case_ref)
 
 
 def _facts(r: Any) -> due_words.DueFacts:
