@@ -148,3 +148,46 @@ def start_server(url: str, folder: Path, ids: dict[str, str]) -> TeamServer:
             time.sleep(0.2)
     server.stop(signal.SIGKILL)
     raise RuntimeError("the server did not answer within 60 s")
+
+
+def complete_answers() -> dict[str, str]:
+    """Every item of the default questionnaire answered absent."""
+    from cse_screen.core import registry
+
+    q = registry.get_questionnaire()
+    return {i.id: ("no" if "no" in i.values else "none") for i in q.items}
+
+
+_serial = iter(range(1, 1_000_000))
+
+
+def fresh_child(server: TeamServer, worker: str = "wes", lead: str = "lena") -> str:
+    """A new child allocated to ``worker``, added by their lead; returns its public id."""
+    import uuid
+
+    body = {
+        "id": str(uuid.uuid4()),
+        "case_ref": f"T{next(_serial)}-{uuid.uuid4().hex[:6]}",
+        "name": "Test Child",
+        "dob": "2012-03-04",
+        "worker": worker,
+    }
+    with server.as_user(lead) as http:
+        answer = http.post("/api/v1/children", json=body)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+def screening_body(submit: bool = True) -> dict[str, object]:
+    import uuid
+
+    return {"id": str(uuid.uuid4()), "answers": complete_answers(), "submit": submit}
+
+
+def submitted_screening(server: TeamServer, worker: str = "wes", lead: str = "lena") -> str:
+    child = fresh_child(server, worker, lead)
+    with server.as_user(worker) as http:
+        answer = http.post(f"/api/v1/children/{child}/screenings", json=screening_body())
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["status"] == "submitted"
+    return str(answer.json()["id"])
