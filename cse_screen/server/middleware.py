@@ -13,6 +13,7 @@ import logging
 import time
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cse_screen.server.faults import error_body
@@ -24,8 +25,12 @@ MAX_BODY = 256 * 1024
 access = logging.getLogger("cse_screen.server.access")
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(HTTPException):
+    """Raised from ``receive`` as an HTTP error, so a framework reading the body answers 413
+    (rather than "could not parse the body") through the app's own error handlers."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is over the limit of {limit} bytes")
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
@@ -71,7 +76,7 @@ class LimitBody:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(self.limit)
             return message
 
         async def tracked(message: Message) -> None:

@@ -10,13 +10,16 @@ environment, which is why the app is made by a factory named as a string.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import ssl
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.supervisors import Multiprocess
 
 from cse_screen.errors import UserError
 from cse_screen.server.app import create_app
@@ -62,10 +65,24 @@ def _check_tls(cert: Path, key: Path) -> None:
         ) from None
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, except that once a SIGTERM or SIGINT has shut it down gracefully it
+    does not raise the signal again (uvicorn does, which ends the process by the signal): a
+    requested stop is a success, exit code 0."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()
+
+
 def run(url_text: str, cert: Path, key: Path, host: str, port: int, workers: int) -> None:
     _check_tls(cert, key)
+    if workers < 1:
+        raise UserError("--workers must be 1 or more")
     os.environ[URL_ENV] = url_text
-    uvicorn.run(
+    config = uvicorn.Config(
         "cse_screen.server.serve:app_from_environment",
         factory=True,
         host=host,
@@ -79,3 +96,11 @@ def run(url_text: str, cert: Path, key: Path, host: str, port: int, workers: int
         proxy_headers=False,
         timeout_graceful_shutdown=GRACE_SECONDS,
     )
+    if workers > 1:
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        return
+    config.load_app()
+    server = _Server(config)
+    server.run()
+    if not server.started:
+        raise UserError(f"the team server could not start listening on {host}:{port}")
