@@ -29,7 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "score",
     "selftest",
     "export",
-    "server",
+    "team_server",
 )
 
 PROG = "cse-screen"
