@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from cse_screen.errors import PermissionDenied, UserError, WrongPassword
 from cse_screen.storage.models import Credential, Device, SignInFailure, Token, User
@@ -110,13 +110,15 @@ def set_password(session: Session, user_id: int, password: str, now: datetime) -
         row.password_hash, row.changed_at = digest, now
 
 
-def _wait_needed(session: Session, column: object, value: str, now: datetime) -> int:
+def _wait_needed(
+    session: Session, column: InstrumentedAttribute[str], value: str, now: datetime
+) -> int:
     """Seconds still to wait before another attempt for this account name or address."""
     since = now - WINDOW
     count, last = session.execute(
         select(func.count(), func.max(SignInFailure.at)).where(
             column == value, SignInFailure.at >= since
-        )  # type: ignore[operator]
+        )
     ).one()
     if not count or count < FREE_FAILURES:
         return 0
