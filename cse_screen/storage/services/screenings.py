@@ -181,7 +181,18 @@ class ScreeningsService:
             q = questionnaire_of(row)
             for item_id, value in answers.items():
                 _check_answer(q, item_id, value, None)
-                self._write_answer(session, row, item_id, value, None, keep_note=True)
+            # The answers already there, read once: one query per item (each flushing the
+            # last insert first) made a whole page cost a round trip per answer on a server.
+            existing = {
+                a.item_id: a
+                for a in session.scalars(select(Answer).where(Answer.screening_id == row.id))
+            }
+            for item_id, value in answers.items():
+                if item_id in existing:
+                    existing[item_id].value = value  # the note stays
+                else:
+                    session.add(Answer(screening_id=row.id, item_id=item_id, value=value))
+            row.updated_at = self._ctx.now()
 
     def _write_answer(
         self,
