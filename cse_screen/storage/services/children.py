@@ -224,7 +224,10 @@ class ChildrenService:
 
     # --- changing ---------------------------------------------------------------------------
     def update(self, child_id: int, **changes: Any) -> ChildRecord:
-        """Change some of a child's details (keyword names as in :class:`ChildInput`)."""
+        """Change some of a child's details (keyword names as in :class:`ChildInput`; a whole
+        ChildInput's fields may be passed, its unset ``public_id`` is no change)."""
+        if changes.get("public_id", "") is None:
+            del changes["public_id"]
         unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
         if unknown:
             raise ValidationFailed(f"cannot change unknown child field(s): {', '.join(unknown)}")
