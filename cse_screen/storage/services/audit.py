@@ -245,7 +245,7 @@ class AuditLog:
         self, *, offset: int = 0, limit: int = 500, action: str | None = None
     ) -> list[AuditEntry]:
         """Newest first; for leads and admins (the log names every user's actions)."""
-        roles.require_role(self._ctx, ("lead", "admin"), "read the audit trail", "audit")
+        roles.require_role(self._ctx, roles.LEADING_ROLES, "read the audit trail", "audit")
         stmt = select(AuditRow).order_by(AuditRow.seq.desc()).offset(offset).limit(limit)
         if action:
             stmt = stmt.where(AuditRow.action == action)
@@ -268,7 +268,7 @@ class AuditLog:
     # -- the audit viewer ------------------------------------------------------------------
     def _scope(self, what: str) -> list[ColumnElement[bool]]:
         """Refuse workers; limit a lead to their team's part of the trail."""
-        roles.require_role(self._ctx, ("lead", "admin"), what, "audit")
+        roles.require_role(self._ctx, roles.LEADING_ROLES, what, "audit")
         user = self._ctx.user
         return [team_scope(user.team)] if user.role == "lead" else []
 

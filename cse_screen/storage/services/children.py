@@ -25,10 +25,12 @@ from cse_screen.storage.records import ChildInput, ChildRecord, RegisterPage, Re
 from cse_screen.storage.services import audit, due, register, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.latest import refresh_child
+from cse_screen.storage.types import new_public_id
 
 #: Fields whose values identify the child: audited by name, never by value.
 PERSONAL_FIELDS = frozenset({"name", "dob", "gender", "ethnicity", "disability"})
-EDITABLE_FIELDS = tuple(f.name for f in fields(ChildInput))
+#: The public id is given once, when the child is added, and never changes.
+EDITABLE_FIELDS = tuple(f.name for f in fields(ChildInput) if f.name != "public_id")
 MAX_AGE_YEARS = 25
 
 
@@ -179,7 +181,7 @@ class ChildrenService:
         worker = child.worker or (ctx.user.name if ctx.user.role == "worker" else None)
         team = child.team or self._team_of(session, worker) or ctx.user.team
         prefix = f"{label}: " if label else ""
-        if not roles.can_see_child(ctx.user, worker, team):
+        if not roles.can_change_child(ctx.user, worker, team):
             roles.deny(
                 ctx,
                 "add",
@@ -193,6 +195,7 @@ class ChildrenService:
             raise ChildDetailsInvalid(taken, (("case_ref", taken),))
         now = ctx.now()
         row = Child(
+            public_id=child.public_id or new_public_id(),
             case_ref=child.case_ref,
             name=child.name,
             name_key=name_key(child.case_ref, child.name),
@@ -221,7 +224,10 @@ class ChildrenService:
 
     # --- changing ---------------------------------------------------------------------------
     def update(self, child_id: int, **changes: Any) -> ChildRecord:
-        """Change some of a child's details (keyword names as in :class:`ChildInput`)."""
+        """Change some of a child's details (keyword names as in :class:`ChildInput`; a whole
+        ChildInput's fields may be passed, its unset ``public_id`` is no change)."""
+        if changes.get("public_id", "") is None:
+            del changes["public_id"]
         unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
         if unknown:
             raise ValidationFailed(f"cannot change unknown child field(s): {', '.join(unknown)}")
@@ -229,7 +235,7 @@ class ChildrenService:
             row = self._load(session, child_id, "change")
             current = {name: getattr(row, name) for name in EDITABLE_FIELDS}
             merged = validate(ChildInput(**{**current, **changes}), self._ctx.today())
-            if not roles.can_see_child(self._ctx.user, merged.worker, merged.team):
+            if not roles.can_change_child(self._ctx.user, merged.worker, merged.team):
                 roles.deny(
                     self._ctx,
                     "change",

@@ -80,7 +80,7 @@ def opening_view(role: str, team: str | None, preferred_scope: str) -> tuple[str
     needs attention first: their job on opening the app is the children at risk and the
     decisions waiting on them.
     """
-    if role in ("lead", "admin"):
+    if role in ("lead", "manager", "admin"):
         return ("team" if team else "all"), "attention"
     return preferred_scope, "ref"
 
