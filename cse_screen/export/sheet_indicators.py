@@ -16,9 +16,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from cse_screen.export.cells import CellMaker, fit_row
 from cse_screen.export.charts import indicator_prevalence
 from cse_screen.export.context import BuildContext, set_filter
+from cse_screen.export.headings import scope_sentence
 from cse_screen.export.privacy import SUPPRESSION_NOTE
 from cse_screen.export.rows import InstrumentInfo, ItemInfo
-from cse_screen.export.sheet_summary import scope_sentence
 from cse_screen.export.tally import ScreeningTally
 
 # Width of the column holding indicator and rule texts (the third column of the sheet).

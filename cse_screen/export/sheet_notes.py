@@ -7,9 +7,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from cse_screen.export.cells import fit_row
 from cse_screen.export.context import BuildContext
 from cse_screen.export.disclosure import PRIMARY, SECONDARY
+from cse_screen.export.headings import uk
 from cse_screen.export.periods import AFTER_EPISODE_DAYS
 from cse_screen.export.rows import PeriodCounts
-from cse_screen.export.sheet_summary import uk
 from cse_screen.export.tally import DUE_SOON_DAYS, Position
 
 TEXT_WIDTH = 100
