@@ -102,6 +102,8 @@ class ScreeningRow:
     context_present: frozenset[str]
     #: ids of the scoring rules and floors that fired when it was submitted.
     rules: tuple[str, ...] = ()
+    #: the child's placement type when screened (the screening's own context, else the record).
+    placement_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

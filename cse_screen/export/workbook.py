@@ -182,7 +182,7 @@ class Aggregates:
 
 def _aggregates(ws: dict[str, Any], ctx: BuildContext, a: Aggregates) -> None:
     """Write every aggregate sheet from the tallies."""
-    write_summary(ws["Summary"], ctx, a.kids, a.periods, a.tally)
+    write_summary(ws["Summary"], ctx, a.kids, a.periods, a.tally, a.instruments)
     now = a.periods[0]
     write_questions(ws["Key questions"], ctx, a.questions, now.start, a.kids.now.today)
     write_indicators(ws["Indicators"], ctx, a.tally, a.instruments)

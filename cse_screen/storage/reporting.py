@@ -414,4 +414,7 @@ def _screening_row(row: Any, answers: dict[str, str]) -> ScreeningRow:
     present.update(f for f, v in zip(_CHILD_CONTEXT, child_context, strict=True) if v)
     fields[16] = bool(fields[16])  # needs_signoff
     fired = tuple(str(r) for r in json.loads(rules)) if rules else ()
-    return ScreeningRow(*fields, answers, frozenset(present), fired)  # type: ignore[call-arg]
+    placement = (context or {}).get("placement_type") or child_context[3]
+    return ScreeningRow(  # type: ignore[call-arg]
+        *fields, answers, frozenset(present), fired, placement
+    )
