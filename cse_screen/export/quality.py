@@ -50,8 +50,9 @@ CONTRADICTIONS: tuple[Contradiction, ...] = (
         frozenset({"residential_home"}),
         "L8",
         frozenset({"no"}),
-        "Residential placement, but L8 'Residential care placement' answered 'no'",
-        "completed screenings of children placed in a residential home",
+        "Placed in a residential home, L8 answered 'no'",
+        "completed screenings of children placed in a residential home (L8: 'Residential care "
+        "placement')",
     ),
 )
 
@@ -90,7 +91,7 @@ def screening_checks(
     in_range = "screenings in the date range (any status)"
     checks = [
         QualityCheck(
-            "Screenings with at least one answer 'unknown'",
+            "Screenings with an 'unknown' answer",
             "scr:with_unknown",
             with_unknown,
             "scr:all",
@@ -104,7 +105,7 @@ def screening_checks(
             continue  # the questionnaire in use does not ask for it
         checks.append(
             QualityCheck(
-                f"Screenings with '{field_labels[name]}' not recorded",
+                f"Not recorded: {field_labels[name]}",
                 f"context:{name}",
                 missing_by_field.get(name, 0),
                 "scr:all",
@@ -121,12 +122,12 @@ def screening_checks(
         )
     checks.append(
         QualityCheck(
-            "Screenings on an older questionnaire version than the newest in use",
+            "Screenings on an older questionnaire version",
             "scr:older_version",
             older_version,
             "scr:all",
             total,
-            in_range,
+            f"{in_range}, against the newest version in use",
             OLD_VERSION_THRESHOLD,
         )
     )

@@ -27,7 +27,7 @@ def write_summary(
     instruments: list[InstrumentInfo],
 ) -> None:
     kids = position.now
-    cm = ctx.sheet(ws, [46, 18, 14, 18, 14] + [14] * (len(ctx.meta.outcomes) + 2))
+    cm = ctx.sheet(ws, [50, 18, 14, 18, 14] + [14] * (len(ctx.meta.outcomes) + 2))
     heading(ws, cm, ctx, "CSE screening summary")
     quality_block(ws, cm, ctx, summary_checks(screenings, kids, instruments))
     children_block(ws, cm, ctx, kids)

@@ -17,7 +17,7 @@ from tests.export import rowfactory as rf
 from tests.export.helpers import block, load
 
 CONTEXT = (("missing_episodes", "Missing episodes in the last 90 days"), ("sources", "Sources"))
-RESIDENTIAL = "Residential placement, but L8 'Residential care placement' answered 'no'"
+RESIDENTIAL = "Placed in a residential home, L8 answered 'no'"
 L8 = replace(rf.instrument().items[-1], id="L8", text="Residential care placement")
 
 
@@ -82,11 +82,11 @@ def _checks(summary) -> dict[str, dict]:
 def test_every_check_is_counted_over_its_base_and_marked_above_its_threshold():
     found = _warnings()
     expected = {
-        "Screenings with at least one answer 'unknown'": (2, 10, "Warning"),
-        "Screenings with 'Missing episodes in the last 90 days' not recorded": (4, 10, "Warning"),
-        "Screenings with 'Sources' not recorded": (1, 10, "Within threshold"),
+        "Screenings with an 'unknown' answer": (2, 10, "Warning"),
+        "Not recorded: Missing episodes in the last 90 days": (4, 10, "Warning"),
+        "Not recorded: Sources": (1, 10, "Within threshold"),
         RESIDENTIAL: (2, 3, "Warning"),
-        "Screenings on an older questionnaire version than the newest in use": (3, 10, "Warning"),
+        "Screenings on an older questionnaire version": (3, 10, "Warning"),
         "Children never screened": (2, 12, "Warning"),
         "Children with no placement type recorded": (1, 12, "Warning"),
     }
