@@ -130,6 +130,8 @@ class HistoryRow:
     next_due: date | None
     submitted: date | None = None
     signed_off: date | None = None
+    #: the team the child was in when screened (None: not recorded, the child's own applies)
+    team: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

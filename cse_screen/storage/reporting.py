@@ -256,7 +256,7 @@ class StoreSource:
                 s.child_id,
                 c.case_ref,
                 c.dob,
-                c.team,
+                func.coalesce(s.team, c.team),  # the team it was made in
                 c.worker,
                 s.instrument_id,
                 s.instrument_version,
@@ -367,6 +367,7 @@ class StoreSource:
                 s.next_due,
                 s.submitted_at,
                 s.signed_off_at,
+                func.coalesce(s.team, Child.team),
             )
             .join(Child, Child.id == s.child_id)
             .where(
@@ -379,7 +380,7 @@ class StoreSource:
             .execution_options(yield_per=_BATCH)
         )
         with self._store.reading() as session:
-            for child_id, day, outcome, due, submitted, signed in session.execute(stmt):
+            for child_id, day, outcome, due, submitted, signed, team in session.execute(stmt):
                 yield HistoryRow(
                     child_id,
                     day,
@@ -387,6 +388,7 @@ class StoreSource:
                     due,
                     submitted.date() if submitted else None,
                     signed.date() if signed else None,
+                    team,
                 )
 
     def events(self, start: date, end: date) -> Iterator[EventRow]:
