@@ -113,6 +113,9 @@ class Screening(Base):
     returned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     screen_date: Mapped[date] = mapped_column(Date)
     trigger: Mapped[str] = mapped_column(String(32))
+    #: the child's team when the screening was made (started, then submitted): breakdowns by
+    #: team count a screening to this team, not to the one the child is in today
+    team: Mapped[str | None] = mapped_column(String(100))
     context: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     result: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     computed_outcome: Mapped[str | None] = mapped_column(String(32))

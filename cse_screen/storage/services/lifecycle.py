@@ -84,6 +84,7 @@ def submit(
     decided = judgement.apply_judgement(q, result.outcome, final_outcome or result.outcome, reason)
     now = ctx.now()
     row.status = "submitted"
+    row.team = child.team  # the team it was made in, whatever the child's team becomes
     row.result = result.to_dict()
     row.computed_outcome = decided.computed_outcome
     row.final_outcome = decided.final_outcome

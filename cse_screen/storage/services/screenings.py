@@ -142,6 +142,7 @@ class ScreeningsService:
                 status="draft",
                 screen_date=day,
                 trigger=trigger or ("scheduled_review" if child.last_screened else "initial"),
+                team=child.team,
                 context={},
                 needs_signoff=False,
                 created_by=self._ctx.user.name,
