@@ -29,7 +29,7 @@ from cse_screen.storage.records import (
     ScreeningRecord,
     ScreeningSummary,
 )
-from cse_screen.storage.services import audit, lifecycle, roles
+from cse_screen.storage.services import audit, hands, lifecycle, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.lifecycle import questionnaire_of
 from cse_screen.storage.services.lowering import Lowering, floors_below
@@ -145,6 +145,7 @@ class ScreeningsService:
             )
             session.add(row)
             session.flush()
+            hands.note(session, row.id, self._ctx.user.name, hands.STARTED)
             audit.append(
                 session,
                 self._ctx,
@@ -199,6 +200,7 @@ class ScreeningsService:
             existing.value = value
             if not keep_note:
                 existing.note = note
+        hands.note(session, row.id, self._ctx.user.name, hands.EDITED)
         row.updated_at = self._ctx.now()
 
     def save_context(
@@ -221,6 +223,7 @@ class ScreeningsService:
                     raise ValidationFailed("a screening cannot be dated in the future")
                 row.screen_date = screen_date
             row.context = {k: _jsonable(v) for k, v in context.items()}
+            hands.note(session, row.id, self._ctx.user.name, hands.EDITED)
             row.updated_at = self._ctx.now()
 
     def discard_draft(self, screening_id: int) -> None:
@@ -243,6 +246,7 @@ class ScreeningsService:
                     f"child {child.case_ref} was started by someone else",
                 )
             session.execute(delete(Answer).where(Answer.screening_id == row.id))
+            hands.forget(session, row.id)
             session.delete(row)
             audit.append(
                 session,

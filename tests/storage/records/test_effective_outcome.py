@@ -201,7 +201,7 @@ def test_an_older_database_is_recomputed_by_the_rule_when_upgraded(tmp_path, mon
         assert migrate.current_revision(store.engine) == "0005_public_ids"
     monkeypatch.setattr(migrate, "upgrade", real_upgrade)
     with Store.open(db, ADMIN, PASSWORD) as store:
-        assert migrate.current_revision(store.engine) == "0003_effective_outcome"
+        assert migrate.current_revision(store.engine) == migrate.head_revision()
         rows = {r.case_ref: r for r in store.children.register(RegisterQuery()).rows}
         assert (rows["L"].latest_outcome, rows["L"].outcome_state) == ("significant", "lowered")
         assert (rows["R"].latest_outcome, rows["R"].outcome_state) == ("significant", "returned")
