@@ -10,6 +10,7 @@ locking anyone out; ``CSE_SCREEN_KDF=test`` selects a cheap setting for the test
 from __future__ import annotations
 
 import os
+import sys
 import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -68,11 +69,22 @@ DEFAULT_PARAMS = KdfParams(time_cost=3, memory_kib=256 * 1024, parallelism=1)
 TEST_PARAMS = KdfParams(time_cost=1, memory_kib=1024, parallelism=1)
 
 
+def _test_setting_allowed() -> bool:
+    """The cheap setting is for the test suite run from source, never an installed bundle: a
+    variable set on a council laptop must not weaken every new keyslot."""
+    return not getattr(sys, "frozen", False)
+
+
 def current_params() -> KdfParams:
     """The parameters for new keyslots: the measured default, or cheap ones under tests."""
-    if os.environ.get("CSE_SCREEN_KDF", "").strip().lower() == "test":
+    if os.environ.get("CSE_SCREEN_KDF", "").strip().lower() == "test" and _test_setting_allowed():
         return TEST_PARAMS
     return DEFAULT_PARAMS
+
+
+def recovery_params() -> KdfParams:
+    """The recovery private key's cost: at least the keyslots' (it opens every database)."""
+    return current_params()
 
 
 def normalise_password(password: str) -> bytes:

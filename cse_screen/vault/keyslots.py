@@ -9,6 +9,8 @@ Consequences the rest of the application relies on:
 * a wrong password fails here, before the database is touched, so it is never confused with
   damage (SQLCipher cannot tell the two apart);
 * changing a password rewraps one slot and leaves the database and every other slot alone;
+* every new password passes the one policy of :mod:`cse_screen.core.passwords` here, the one
+  place all of them (set-up, users, passwords, recovery, command line, app) go through;
 * an optional recovery slot wraps the same key to IT's public key (see ``recovery.py``).
 
 The sidecar holds no personal data about children: user names, salts, parameters, boxes.
@@ -29,6 +31,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from cse_screen.core.passwords import require_strong_password
 from cse_screen.errors import DatabaseDamaged, UserError, WrongPassword
 from cse_screen.fileowner import permission_problem
 from cse_screen.storage.usernames import normalise_user
@@ -213,9 +216,9 @@ class KeyslotFile:
         path = Path(path)
         if path.exists():
             raise UserError(f"the keyslot file {path} already exists; it was not overwritten")
-        _require_password(password)
-        key = new_database_key()
         user = normalise_user(user)
+        require_strong_password(password, (user,), user)
+        key = new_database_key()
         slot = PasswordSlot.seal(user, password, key, current_params())
         return cls(path, key_check(key), {user: slot}), key
 
@@ -291,7 +294,7 @@ class KeyslotFile:
         user = normalise_user(user)
         if user in self._slots:
             raise UserError(f"the keyslot file {self.path} already has a slot for this user")
-        _require_password(password)
+        require_strong_password(password, (user,), user)
         self._slots[user] = PasswordSlot.seal(user, password, key, current_params())
 
     def set_password(self, user: str, new_password: str, key: bytes) -> None:
@@ -300,7 +303,7 @@ class KeyslotFile:
         user = normalise_user(user)
         if user not in self._slots:
             raise UserError(f"the keyslot file {self.path} has no slot for this user")
-        _require_password(new_password)
+        require_strong_password(new_password, (user,), user)
         self._slots[user] = PasswordSlot.seal(user, new_password, key, current_params())
 
     def remove_user(self, user: str) -> None:
@@ -377,7 +380,3 @@ def _finish_restore(path: Path) -> None:
     if path.name.endswith(SUFFIX):
         finish_interrupted_restore(path.with_name(path.name[: -len(SUFFIX)]), path)
 
-
-def _require_password(password: str) -> None:
-    if not isinstance(password, str) or not password:
-        raise UserError("an empty password is not allowed")

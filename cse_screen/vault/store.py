@@ -22,6 +22,7 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
 from cse_screen import __version__
+from cse_screen.core.passwords import require_strong_password
 from cse_screen.errors import PermissionDenied, UserError, WrongPassword
 from cse_screen.storage.models import User
 from cse_screen.storage.records import ChainReport, UserRecord
@@ -118,6 +119,7 @@ class Store:
         slots_file = keyslot_path(db_path)
         if db_path.exists() or slots_file.exists():
             raise UserError(f"a database already exists at {db_path}; it was not overwritten")
+        require_strong_password(password, (name, full_name or ""), name)
         keyslots, key = KeyslotFile.create(slots_file, name, password)
         if recovery_public_key is not None:
             keyslots.add_recovery(recovery_public_key, key)

@@ -14,6 +14,7 @@ from typing import Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cse_screen.core.passwords import require_strong_password
 from cse_screen.errors import NotFound, ValidationFailed
 from cse_screen.storage.models import User
 from cse_screen.storage.records import ROLES, UserRecord
@@ -123,6 +124,7 @@ class UsersService:
         name = check_name(name)
         with self._ctx.transaction() as session:
             row = insert_user(session, self._ctx, name, role, team, full_name)
+            require_strong_password(password, (name, full_name or ""), name)
             self._keyslots.add_user(name, password, self._key)
             try:
                 self._keyslots.save()

@@ -84,7 +84,7 @@ ACTIONS: dict[str, tuple[Action, set[str]]] = {
         {"sam", "ada"},
     ),
     "add user": (
-        lambda c, s: s.users.add(f"u{next(_counter)}", "pw", "worker", team="North"),
+        lambda c, s: s.users.add(f"u{next(_counter)}", PASSWORD, "worker", team="North"),
         {"ada"},
     ),
     "reset another's password": (lambda c, s: s.users.set_password("sue", PASSWORD), {"ada"}),

@@ -247,7 +247,7 @@ from cse_screen.errors import StorageFull
 from cse_screen.vault.keyslots import KeyslotFile
 slots = KeyslotFile.load({str(vault.keys_path)!r})
 key = slots.unlock("admin", {h.password!r})
-slots.set_password("admin", "new", key)
+slots.set_password("admin", "new lantern harbour", key)
 try:
     slots.save()
 except StorageFull as exc:
@@ -317,7 +317,7 @@ def test_real_full_disk_during_backup_and_keyslot_save(vault, h, tiny_fs):
         while True:
             handle.write(b"\0" * 4096)
     slots = KeyslotFile.load(keys)
-    slots.set_password("admin", "new", vault.key)
+    slots.set_password("admin", "new lantern harbour", vault.key)
     with pytest.raises(errors.StorageFull):
         slots.save()
     assert KeyslotFile.load(keys).unlock("admin", h.password) == vault.key
@@ -426,7 +426,7 @@ def test_read_only_location_gives_sentences_and_creates_nothing(tmp_path, h, tin
     subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
     before = h.file_bytes(folder)
     slots = KeyslotFile.load(made.keys_path)
-    slots.set_password("admin", "new", made.key)
+    slots.set_password("admin", "new lantern harbour", made.key)
     with pytest.raises(errors.UserError, match="read-only"):
         slots.save()
     with pytest.raises(errors.UserError, match="read-only"):

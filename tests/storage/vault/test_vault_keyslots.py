@@ -14,6 +14,8 @@ from cse_screen.vault.engine import open_engine
 from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
 from cse_screen.vault.recovery import generate_recovery_keypair
 
+OTHER_PHRASE = "another council's escrowed recovery phrase"
+
 
 def _unchanged(vault):
     return {p: p.read_bytes() for p in (vault.db_path, vault.keys_path)}
@@ -43,7 +45,7 @@ PASSWORDS = [
     "x'00'; DROP TABLE notes; --",
     "Ünïcødé päss – 密码 🔑",
     "  surrounding spaces  ",
-    "é" * 300,
+    "éß" * 150,
 ]
 
 
@@ -77,11 +79,11 @@ def test_user_names_are_normalised_too(tmp_path, h):
 
 def test_changing_a_password_rewraps_only_that_slot(vault, h):
     slots = KeyslotFile.load(vault.keys_path)
-    slots.add_user("worker", "worker pass", vault.key)
+    slots.add_user("worker", "stone ferry lantern", vault.key)
     slots.save()
     before = {s["user"]: s for s in json.loads(vault.keys_path.read_text())["slots"]}
     slots = KeyslotFile.load(vault.keys_path)
-    slots.set_password("admin", "new admin pass", vault.key)
+    slots.set_password("admin", "new copper kettle 9", vault.key)
     slots.save()
     after = {s["user"]: s for s in json.loads(vault.keys_path.read_text())["slots"]}
     assert after["worker"] == before["worker"]
@@ -89,13 +91,13 @@ def test_changing_a_password_rewraps_only_that_slot(vault, h):
     reloaded = KeyslotFile.load(vault.keys_path)
     with pytest.raises(errors.WrongPassword):
         reloaded.unlock("admin", h.password)
-    assert reloaded.unlock("admin", "new admin pass") == vault.key
-    assert reloaded.unlock("worker", "worker pass") == vault.key
+    assert reloaded.unlock("admin", "new copper kettle 9") == vault.key
+    assert reloaded.unlock("worker", "stone ferry lantern") == vault.key
 
 
 def test_slots_cannot_be_swapped_between_users(vault):
     slots = KeyslotFile.load(vault.keys_path)
-    slots.add_user("worker", "worker pass", vault.key)
+    slots.add_user("worker", "stone ferry lantern", vault.key)
     slots.save()
     data = json.loads(vault.keys_path.read_text())
     data["slots"][0]["user"], data["slots"][1]["user"] = (
@@ -105,7 +107,7 @@ def test_slots_cannot_be_swapped_between_users(vault):
     vault.keys_path.write_text(json.dumps(data))
     swapped = KeyslotFile.load(vault.keys_path)
     with pytest.raises(errors.WrongPassword):
-        swapped.unlock("worker", "worker pass")
+        swapped.unlock("worker", "stone ferry lantern")
 
 
 def test_missing_keyslot_file_is_damage_naming_it(vault):
@@ -168,9 +170,9 @@ def test_create_refuses_an_existing_keyslot_file(vault):
 def test_save_refuses_when_another_program_changed_the_file(vault):
     mine = KeyslotFile.load(vault.keys_path)
     theirs = KeyslotFile.load(vault.keys_path)
-    theirs.add_user("worker", "w", vault.key)
+    theirs.add_user("worker", "willow quarry tide", vault.key)
     theirs.save()
-    mine.add_user("lead", "l", vault.key)
+    mine.add_user("lead", "lamp harbour seven", vault.key)
     with pytest.raises(errors.UserError, match="changed or removed by another program"):
         mine.save()
     assert KeyslotFile.load(vault.keys_path).users() == ["admin", "worker"]
@@ -180,7 +182,7 @@ def test_the_last_way_in_cannot_be_removed(vault):
     slots = KeyslotFile.load(vault.keys_path)
     with pytest.raises(errors.UserError, match="last user"):
         slots.remove_user("admin")
-    slots.add_user("worker", "w", vault.key)
+    slots.add_user("worker", "willow quarry tide", vault.key)
     slots.remove_user("admin")
     assert slots.users() == ["worker"]
 
@@ -188,20 +190,24 @@ def test_the_last_way_in_cannot_be_removed(vault):
 def test_slot_changes_require_the_database_key(vault):
     slots = KeyslotFile.load(vault.keys_path)
     with pytest.raises(ValueError):
-        slots.add_user("worker", "w", bytes(32))
+        slots.add_user("worker", "willow quarry tide", bytes(32))
 
 
 def test_each_slot_keeps_its_own_kdf_parameters(vault, h, monkeypatch):
     stronger = kdf.KdfParams(time_cost=2, memory_kib=2048, parallelism=1)
     monkeypatch.setattr(kdf, "TEST_PARAMS", stronger)
     slots = KeyslotFile.load(vault.keys_path)
-    slots.add_user("worker", "w", vault.key)
+    slots.add_user("worker", "willow quarry tide", vault.key)
     slots.save()
     stored = {s["user"]: s["kdf"] for s in json.loads(vault.keys_path.read_text())["slots"]}
     assert stored["worker"]["memory_kib"] == 2048
     assert stored["admin"]["memory_kib"] == 1024
     reloaded = KeyslotFile.load(vault.keys_path)
-    assert reloaded.unlock("admin", h.password) == reloaded.unlock("worker", "w") == vault.key
+    assert (
+        reloaded.unlock("admin", h.password)
+        == reloaded.unlock("worker", "willow quarry tide")
+        == vault.key
+    )
 
 
 def test_default_kdf_cost_meets_owasp_and_tests_use_cheap_settings(monkeypatch):
@@ -239,7 +245,9 @@ def test_keyslot_file_holds_no_password_or_key(vault, h):
 @pytest.fixture(scope="module")
 def it_keys(tmp_path_factory):
     folder = tmp_path_factory.mktemp("it")
-    generate_recovery_keypair(folder / "private.pem", folder / "public.pem", "it passphrase")
+    generate_recovery_keypair(
+        folder / "private.pem", folder / "public.pem", "it keeps this phrase in the key safe"
+    )
     return folder
 
 
@@ -250,7 +258,7 @@ def test_recovery_slot_unwraps_the_key_with_it_private_key(vault, it_keys):
     reloaded = KeyslotFile.load(vault.keys_path)
     assert reloaded.has_recovery
     private = (it_keys / "private.pem").read_bytes()
-    assert reloaded.recover_key(private, "it passphrase") == vault.key
+    assert reloaded.recover_key(private, "it keeps this phrase in the key safe") == vault.key
     with pytest.raises(errors.WrongPassword, match="passphrase"):
         reloaded.recover_key(private, "wrong")
     with pytest.raises(errors.WrongPassword, match="needs its passphrase"):
@@ -261,11 +269,11 @@ def test_recovery_with_another_key_or_no_slot_is_refused(vault, it_keys, tmp_pat
     slots = KeyslotFile.load(vault.keys_path)
     private = (it_keys / "private.pem").read_bytes()
     with pytest.raises(errors.UserError, match="no recovery slot"):
-        slots.recover_key(private, "it passphrase")
-    generate_recovery_keypair(tmp_path / "other.pem", tmp_path / "other.pub", "other")
+        slots.recover_key(private, "it keeps this phrase in the key safe")
+    generate_recovery_keypair(tmp_path / "other.pem", tmp_path / "other.pub", OTHER_PHRASE)
     slots.add_recovery((tmp_path / "other.pub").read_bytes(), vault.key)
     with pytest.raises(errors.WrongPassword, match="does not belong"):
-        slots.recover_key(private, "it passphrase")
+        slots.recover_key(private, "it keeps this phrase in the key safe")
     with pytest.raises(errors.UserError, match="not a PEM"):
         slots.recover_key(b"not a key", "x")
 
@@ -287,12 +295,24 @@ def test_recovery_public_key_must_be_strong_rsa(vault):
 
 def test_keypair_generation_protects_and_never_overwrites(tmp_path):
     private, public = tmp_path / "p.pem", tmp_path / "p.pub"
-    generate_recovery_keypair(private, public, "secret")
-    assert b"ENCRYPTED PRIVATE KEY" in private.read_bytes()
+    generate_recovery_keypair(private, public, OTHER_PHRASE)
+    assert b"BEGIN CSE-SCREEN RECOVERY PRIVATE KEY" in private.read_bytes()
+    assert b"PRIVATE KEY-----\nMII" not in private.read_bytes()
     assert private.stat().st_mode & 0o777 == 0o600
     before = private.read_bytes()
     with pytest.raises(errors.UserError, match="already exists"):
-        generate_recovery_keypair(private, tmp_path / "q.pub", "secret")
-    with pytest.raises(errors.UserError, match="passphrase is required"):
+        generate_recovery_keypair(private, tmp_path / "q.pub", OTHER_PHRASE)
+    with pytest.raises(errors.UserError, match="passphrase is refused"):
         generate_recovery_keypair(tmp_path / "r.pem", tmp_path / "r.pub", "")
     assert private.read_bytes() == before
+
+
+def test_no_environment_variable_weakens_the_kdf_in_an_installed_build(monkeypatch):
+    """CSE_SCREEN_KDF=test is for the suite run from source; a frozen (PyInstaller) build
+    always makes new keyslots, and the recovery key file, at full cost."""
+    import sys
+
+    assert kdf.current_params() == kdf.TEST_PARAMS
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert kdf.current_params() == kdf.DEFAULT_PARAMS
+    assert kdf.recovery_params() == kdf.DEFAULT_PARAMS
