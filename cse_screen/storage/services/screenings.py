@@ -276,11 +276,15 @@ class ScreeningsService:
             return _summary_list(session, stmt)
 
     def drafts(self) -> list[ScreeningSummary]:
-        """The signed-in user's unfinished screenings (drafts and returned ones): to resume."""
+        """The signed-in user's unfinished screenings (drafts and returned ones): to resume.
+
+        Only of children still in their caseload or team: a draft of a child moved to another
+        worker is that worker's business now, and resuming it would be refused anyway."""
         with self._ctx.reading() as session:
             stmt = _summaries().where(
                 Screening.status.in_(EDITABLE_STATUSES),
                 Screening.created_by == self._ctx.user.name,
+                roles.child_scope(self._ctx.user),
             )
             return _summary_list(session, stmt)
 

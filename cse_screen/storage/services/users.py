@@ -227,8 +227,13 @@ class UsersService:
             return [user_record(r) for r in rows]
 
     def get(self, name: str) -> UserRecord:
+        """One user's details, within the scope of :meth:`list`; anyone else reads as absent."""
+        name = normalise_user(name)
         with self._ctx.reading() as session:
-            return user_record(self._row(session, normalise_user(name)))
+            row = self._row(session, name)
+            if not roles.can_see_user(self._ctx.user, row.team, row.name):
+                roles.hide(self._ctx, "view", "user", row.id, f"there is no user named '{name}'")
+            return user_record(row)
 
     def list(self) -> list[UserRecord]:
         """Everyone for an administrator, the team for a lead, yourself for a worker."""

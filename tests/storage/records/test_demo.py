@@ -15,7 +15,7 @@ from cse_screen.storage.models import Answer, Child, Screening
 from cse_screen.storage.services.latest import refresh_child
 from cse_screen.vault.store import Store
 
-PASSWORD = "demo password"
+PASSWORD = "synthetic records pass 5"
 
 
 def make(path: Path, seed: int = 7, children: int = 80) -> Store:
