@@ -171,6 +171,7 @@ class Store:
         except WrongPassword:
             pending.note(db_path, audit.LOGIN_FAILED)
             raise
+        _rehash_if_weak(keyslots, user, password, key)
         return cls.open_with_key(db_path, keyslots, key, user)
 
     @classmethod
@@ -364,6 +365,16 @@ def restore(backup: Path | str, db_path: Path | str) -> Any:
     info = restore_backup(backup, db_path, keep_previous=True)
     pending.note(db_path, audit.RESTORE, {"backup": Path(backup).name, "created": info.created})
     return info
+
+
+def _rehash_if_weak(keyslots: KeyslotFile, user: str, password: str, key: bytes) -> None:
+    """A slot made with cheaper parameters than today's is resealed at today's cost while the
+    password is at hand (best effort: a read-only folder keeps the old slot working)."""
+    if not keyslots.needs_rehash(user):
+        return
+    keyslots.rehash(user, password, key)
+    with contextlib.suppress(OSError, UserError):
+        keyslots.save()
 
 
 def _load_user(engine: Any, db_path: Path, name: str) -> UserRecord:

@@ -11,7 +11,7 @@ import pytest
 from cse_screen import errors
 from cse_screen.vault import kdf
 from cse_screen.vault.engine import open_engine
-from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault.keyslots import KeyslotFile, keyslot_path, slot_sum
 from cse_screen.vault.recovery import generate_recovery_keypair
 
 OTHER_PHRASE = "another council's escrowed recovery phrase"
@@ -104,6 +104,11 @@ def test_slots_cannot_be_swapped_between_users(vault):
         data["slots"][1]["user"],
         data["slots"][0]["user"],
     )
+    vault.keys_path.write_text(json.dumps(data))
+    with pytest.raises(errors.DatabaseDamaged):  # the slots' checksums no longer match
+        KeyslotFile.load(vault.keys_path)
+    for slot in data["slots"]:  # a deliberate swap recomputes them: the AEAD still refuses
+        slot["sum"] = slot_sum({k: v for k, v in slot.items() if k != "sum"})
     vault.keys_path.write_text(json.dumps(data))
     swapped = KeyslotFile.load(vault.keys_path)
     with pytest.raises(errors.WrongPassword):
@@ -316,3 +321,69 @@ def test_no_environment_variable_weakens_the_kdf_in_an_installed_build(monkeypat
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     assert kdf.current_params() == kdf.DEFAULT_PARAMS
     assert kdf.recovery_params() == kdf.DEFAULT_PARAMS
+
+
+def _flip_b64(text: str) -> str:
+    """The same base64 length, one character different: still decodes, no longer the same."""
+    return ("B" if text[0] == "A" else "A") + text[1:]
+
+
+@pytest.mark.parametrize("field", ["salt", "nonce", "wrapped"])
+def test_a_flipped_slot_field_is_damage_exit_4_not_a_wrong_password(
+    vault, h, field, capsys, monkeypatch
+):
+    """Before, a flipped salt or nonce passed parsing and failed the AEAD as a 'wrong
+    password' (exit 3); the slot's checksum now says damage (exit 4)."""
+    data = json.loads(vault.keys_path.read_text())
+    data["slots"][0][field] = _flip_b64(data["slots"][0][field])
+    vault.keys_path.write_text(json.dumps(data))
+    vault.engine.dispose()
+    with pytest.raises(errors.DatabaseDamaged, match="damaged"):
+        KeyslotFile.load(vault.keys_path).unlock("admin", h.password)
+    from cse_screen.cli import main
+
+    monkeypatch.setenv("CSE_SCREEN_PASSWORD", h.password)
+    code = main(["stats", "--db", str(vault.db_path), "--user", "admin", "--json"])
+    assert code == 4 and "damaged" in capsys.readouterr().err
+
+
+def test_a_file_without_checksums_still_opens_and_gains_them_when_saved(vault, h):
+    data = json.loads(vault.keys_path.read_text())
+    for slot in data["slots"]:
+        assert len(slot.pop("sum")) == 64
+    vault.keys_path.write_text(json.dumps(data))
+    slots = KeyslotFile.load(vault.keys_path)
+    assert slots.unlock("admin", h.password) == vault.key
+    slots.add_user("worker", "willow quarry tide", vault.key)
+    slots.save()
+    assert all("sum" in s for s in json.loads(vault.keys_path.read_text())["slots"])
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("memory_kib", 4 * 1024 * 1024), ("time_cost", 64), ("memory_kib", 8), ("parallelism", 16)],
+)
+def test_loaded_kdf_parameters_have_a_floor_and_a_ceiling(vault, name, value):
+    """A slot edited to 4 GiB took over a minute to unlock; one edited to 8 KiB cost nothing."""
+    data = json.loads(vault.keys_path.read_text())
+    data["slots"][0]["kdf"][name] = value
+    data["slots"][0].pop("sum")  # a deliberate edit, not damage the checksum would catch
+    vault.keys_path.write_text(json.dumps(data))
+    with pytest.raises(errors.DatabaseDamaged):
+        KeyslotFile.load(vault.keys_path)
+
+
+def test_a_weak_slot_is_rehashed_on_unlock(tmp_path, h, monkeypatch):
+    from cse_screen.vault.store import Store
+
+    db = tmp_path / "store.db"
+    Store.create(db, "admin", h.password).close()
+    stronger = kdf.KdfParams(time_cost=2, memory_kib=2048, parallelism=1)
+    monkeypatch.setattr(kdf, "TEST_PARAMS", stronger)
+    keys = keyslot_path(db)
+    assert KeyslotFile.load(keys).needs_rehash("admin")
+    with Store.open(db, "admin", h.password):
+        pass
+    stored = json.loads(keys.read_text())["slots"][0]["kdf"]
+    assert (stored["time_cost"], stored["memory_kib"]) == (2, 2048)
+    assert not KeyslotFile.load(keys).needs_rehash("admin")
