@@ -319,6 +319,11 @@ class KeyslotFile:
         return sorted(self._slots)
 
     @property
+    def digest(self) -> str | None:
+        """SHA-256 of the file as last read or saved (None for one never on disk)."""
+        return self._loaded_digest
+
+    @property
     def has_recovery(self) -> bool:
         return self._recovery is not None
 

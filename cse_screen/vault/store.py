@@ -221,7 +221,12 @@ class Store:
         """Write the pending notes, an upgrade and the login; warn if the database went back in
         time, and tell a copy that it is one."""
         notes = pending.read_notes(self.path)
-        restored = any(n.get("action") == audit.RESTORE for n in notes)
+        # A restore excuses going back in time only if it put this very keyslot file here: a
+        # note typed into the side file cannot switch the rollback check off for another.
+        restored = any(
+            n.get("action") == audit.RESTORE and n.get("keys_sha256") == self.keyslots.digest
+            for n in notes
+        )
         with self.context.transaction() as session:
             db_id = anchor.database_id(session)
             entries = audit.chain_head(session)[0]
@@ -356,15 +361,13 @@ class Store:
 def restore(backup: Path | str, db_path: Path | str) -> Any:
     """Replace the database with a checked backup (closed database, no password needed).
 
-    The old files are kept beside it as ``.before-restore``; the restore is audited by the
-    next successful open.
+    The old files are kept beside it as ``.before-restore-<UTC stamp>``, one generation per
+    restore; the restore is audited by the next successful open.
     """
     from cse_screen.vault.restore import restore_backup
 
     db_path = Path(db_path)
-    info = restore_backup(backup, db_path, keep_previous=True)
-    pending.note(db_path, audit.RESTORE, {"backup": Path(backup).name, "created": info.created})
-    return info
+    return restore_backup(backup, db_path, keep_previous=True, audit=True)
 
 
 def _rehash_if_weak(keyslots: KeyslotFile, user: str, password: str, key: bytes) -> None:

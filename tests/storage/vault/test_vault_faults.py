@@ -170,14 +170,16 @@ restore_backup({str(out)!r}, {str(vault.db_path)!r}, keep_previous={keep})
     expected = [h.canary, "after the backup"] if point == "mid_extract" else [h.canary]
     assert rows == expected
     names = sorted(p.name for p in tmp_path.iterdir() if p.name != "child-tmp")
-    parked = ["cse.db.before-restore", "cse.db.keys.before-restore"]
+    parked = [n for n in names if ".before-restore-" in n]
     if keep and point != "mid_extract":
-        assert [n for n in names if n.endswith("before-restore")] == parked
+        stamp = parked[0].split(".before-restore-")[1]
+        assert parked == [f"cse.db.before-restore-{stamp}", f"cse.db.keys.before-restore-{stamp}"]
         engine = open_engine(tmp_path / parked[0], vault.key)  # the old data is still readable
         with engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT count(*) FROM notes").scalar() == 2
         engine.dispose()
         names = [n for n in names if n not in parked]
+    names = [n for n in names if not n.endswith(".pending-audit")]  # the restore's audit note
     assert names == ["cse.db", "cse.db.keys", "snap.backup"]
 
 
