@@ -37,6 +37,7 @@ from cse_screen.vault.journal import Files, unlink
 from cse_screen.vault.journal import finish_interrupted_restore as _finish_interrupted
 from cse_screen.vault.journal import roll_forward as _roll_forward
 from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault.oslock import exclusive
 
 _CHUNK = 1024 * 1024
 
@@ -116,14 +117,16 @@ def restore_backup(
     _require_known_schema(info, script_location)
     if not db_path.parent.is_dir():
         raise BackupFailed(f"the folder for the database {db_path} does not exist")
-    finish_interrupted_restore(db_path)
-    _require_cse_screen_target(db_path)
-    files = Files(db_path, keyslot_path(db_path), _free_stamp(db_path))
-    _extract(info, files)
-    note = _audit_note(info, files) if audit else None
-    journal = {"restore": 1, "keep_previous": keep_previous, "stamp": files.stamp, "note": note}
-    atomic_write_bytes(files.journal, json.dumps(journal).encode("utf-8"))
-    _roll_forward(files, keep_previous, note)
+    with exclusive(db_path):
+        finish_interrupted_restore(db_path)
+        _require_cse_screen_target(db_path)
+        files = Files(db_path, keyslot_path(db_path), _free_stamp(db_path))
+        _extract(info, files)
+        note = _audit_note(info, files) if audit else None
+        journal = {"restore": 1, "keep_previous": keep_previous, "stamp": files.stamp}
+        journal["note"] = note
+        atomic_write_bytes(files.journal, json.dumps(journal).encode("utf-8"))
+        _roll_forward(files, keep_previous, note)
     return info
 
 

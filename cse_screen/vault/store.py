@@ -41,6 +41,7 @@ from cse_screen.vault.context import local_context
 from cse_screen.vault.engine import database_files, open_engine
 from cse_screen.vault.integrity import check_integrity
 from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault.oslock import OpenLock
 from cse_screen.vault.recovery import fingerprint, load_public_key
 
 
@@ -86,6 +87,7 @@ class Store:
     ) -> None:
         self.path = db_path
         self.engine = engine
+        self._open_lock = OpenLock(db_path)  # a restore refuses while any store holds it
         self.context = local_context(engine, db_path, user)
         self.audit = AuditLog(self.context)
         self.children = ChildrenService(self.context)
@@ -345,6 +347,7 @@ class Store:
         if not self._closed:
             self._closed = True
             self.engine.dispose()
+            self._open_lock.release()
 
     def __enter__(self) -> Store:
         return self

@@ -103,3 +103,18 @@ def test_the_side_file_accepts_only_typed_known_entries(council, tmp_path):
         recent = admin.audit.entries(limit=10)
         assert [e.action for e in recent].count("login_failed") == 1
         assert "sign_off" not in [e.action for e in recent]
+
+
+def test_restore_is_refused_while_a_store_holds_the_database_open(council, tmp_path):
+    """Before, a restore under an open app sent the app's later saves into the set-aside
+    copy without an error."""
+    from cse_screen.errors import DatabaseInUse
+
+    snap = _backup(council, tmp_path / "snap.backup")
+    council.close()
+    with Store.open(council.path, ADMIN, PASSWORD):
+        with pytest.raises(DatabaseInUse, match="is open in cse-screen"):
+            restore(snap, council.path)
+        assert not list(tmp_path.glob("council.db.before-restore-*"))
+    restore(snap, council.path)  # once every store is closed, it goes ahead
+    assert list(tmp_path.glob("council.db.before-restore-*"))
