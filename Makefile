@@ -62,16 +62,21 @@ screenshots: $(STAMP)
 # The PyInstaller bundle for IT, in dist/cse-screen/. Built from a fresh venv holding the project
 # as a wheel (never the editable dev install) and the pinned versions in scripts/dist-constraints.txt,
 # with a fixed hash seed; then the bundle's own selftest with an empty environment, then
-# scripts/check_bundle.py (contents, size, start-up against a source run). Any failure fails.
+# scripts/check_bundle.py (contents, linkage, size, start-up against a source run). Any failure
+# fails.
 DIST_VENV := .venv-dist
 DIST_PY := $(DIST_VENV)/bin/python
-# PyInstaller runs objdump and strip on Linux.
-DIST_DEBS := binutils
+# Debian's own Python, whatever python3 is first on PATH: a pyenv or home-built Python's
+# libpython carries a RUNPATH into the build machine's home folder, which the bundle would copy.
+DIST_PYTHON ?= /usr/bin/python3.11
+# PyInstaller runs objdump and strip (binutils); Debian's Python needs python3-venv for the venv
+# and libpython3.11 for the shared library PyInstaller puts in the bundle.
+DIST_DEBS := binutils python3-venv libpython3.11
 
 dist: $(STAMP)
 	$(MAKE) system-deps QT_DEBS="$(DIST_DEBS)"
 	rm -rf $(DIST_VENV) build/pyinstaller dist/cse-screen
-	$(PYTHON) -m venv $(DIST_VENV)
+	$(DIST_PYTHON) -m venv $(DIST_VENV)
 	$(DIST_PY) -m pip install -q -c scripts/dist-constraints.txt '.[dist]'
 	PYTHONHASHSEED=0 $(DIST_VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
 	  --workpath build/pyinstaller --distpath dist build.spec

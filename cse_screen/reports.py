@@ -8,6 +8,7 @@ statement, which may be a child's name.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import platform
 import sys
 import traceback
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from cse_screen import __version__
 from cse_screen.diagnose import missing_library
+from cse_screen.fileowner import make_folders
 from cse_screen.paths import log_dir
 
 
@@ -39,10 +41,12 @@ def write_crash_report(exc: BaseException, folder: Path | None = None) -> Path |
     """Write a report to the log folder and return its path, or None if it cannot be written."""
     try:
         target = folder or log_dir()
-        target.mkdir(parents=True, exist_ok=True)
+        make_folders(target)  # 0700: a report names no child, but the folder is the user's own
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = target / f"crash-{stamp}.txt"
-        path.write_text(describe(exc), encoding="utf-8")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(describe(exc))
         return path
     except OSError:
         return None

@@ -13,10 +13,15 @@ What must hold (each failure is one line; the exit code is 1 if any fails):
 * no absolute path of the build machine (the checkout, its virtualenvs) in any file of the
   bundle, nor inside the executables' archives or base_library.zip (PyInstaller stores paths
   relative; a leak would mean a file was collected from the wrong place);
-* on Linux, the bundle stays under the size target.
+* on Linux, the bundle stays under the size target;
+* on Linux (``bundle_linkage.py``), every shared library resolves (``ldd``) inside the bundle or
+  to the system base IT installs, no RUNPATH or RPATH leads outside the bundle, the running
+  bundle's ``sys.base_prefix`` and ``sys.path`` name only the bundle, and the prerequisites in
+  ``docs/deploying.md`` are exactly the packages of the system libraries it resolved.
 
-Then it prints the size, and the start-up time to the unlock screen of the frozen app against
-the same from source (``selftest --startup-probe``, median of several runs) as a ratio.
+Then it prints the system packages the bundle needs, the size, and the start-up time to the
+unlock screen of the frozen app against the same from source (``selftest --startup-probe``,
+median of several runs) as a ratio.
 """
 
 from __future__ import annotations
@@ -33,7 +38,11 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bundle_linkage  # beside this script, which is not in a package
+
 ROOT = Path(__file__).resolve().parent.parent
+DEPLOYING = ROOT / "docs" / "deploying.md"
 SIZE_TARGET_MIB = 150
 STARTUP_RUNS = 7
 
@@ -198,6 +207,38 @@ def startup_times(frozen: list[str], source: list[str]) -> tuple[float, float]:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def build_paths() -> list[str]:
+    """Folders of the build machine that must not appear in the bundle.
+
+    The build Python's base prefix counts unless it is a system prefix such as ``/usr`` (a
+    pyenv or a home-built Python lives in someone's home folder), which would match anything.
+    """
+    needles = [str(ROOT), str(Path(sys.prefix).resolve()), str(Path(sys.prefix))]
+    base = Path(sys.base_prefix).resolve()
+    if base not in (Path("/usr"), Path("/usr/local"), Path("/")) and len(base.parts) > 2:
+        needles.append(str(base))
+    return needles
+
+
+def check_linux_linkage(bundle: Path, executable: Path) -> list[str]:
+    """Linkage, search paths, run-time prefixes and the documented prerequisites (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return []
+    missing = [tool for tool in ("readelf", "ldd") if shutil.which(tool) is None]
+    if missing:
+        return [f"{' and '.join(missing)} not found: install binutils and libc-bin"]
+    problems, used = bundle_linkage.check_linkage(bundle)
+    info = bundle_linkage.read_runtime_paths(executable)
+    if info is None:
+        problems.append(f"{executable.name} selftest --runtime-paths did not report its paths")
+    else:
+        problems += bundle_linkage.runtime_path_problems(info, bundle)
+    documented = bundle_linkage.documented_packages(DEPLOYING.read_text(encoding="utf-8"))
+    problems += bundle_linkage.prerequisite_problems(used, documented)
+    print("system packages the bundle needs: " + " ".join(bundle_linkage.system_packages(used)))
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bundle", type=Path, nargs="?", default=ROOT / "dist" / "cse-screen")
@@ -208,8 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     if not exes:
         print(f"check_bundle: no cse-screen executable in {bundle}", file=sys.stderr)
         return 1
-    needles = [str(ROOT), str(Path(sys.prefix).resolve()), str(Path(sys.prefix))]
-    problems = check_driver(bundle) + check_contents(bundle) + check_paths(bundle, needles)
+    problems = check_driver(bundle) + check_contents(bundle) + check_paths(bundle, build_paths())
+    problems += check_linux_linkage(bundle, exes[0])
     size = bundle_size(bundle)
     problems += check_size(size)
     print(f"bundle size: {size / 2**20:.1f} MiB ({size / 1e6:.1f} MB) in {bundle}")
@@ -225,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(
         "check_bundle: SQLCipher driver present, no stock sqlite3, no sources, tests, data or "
-        "build paths shipped"
+        "build paths shipped, every library resolved in the bundle or the documented system base"
     )
     return 0
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
+from cse_screen.fileowner import make_folders
 from cse_screen.gui.forms.ui_settings import Ui_SettingsDialog
 from cse_screen.paths import config_dir, site_config_dir
 
@@ -171,7 +172,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write only the user's own choices: values that differ from the machine defaults and are
     not locked, so IT's later changes to a default still reach this user."""
     path = path or settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(path.parent)  # 0700, as every folder of the user's files
     current = settings.normalised()
     base = current.site.base()
     own = {

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cse_screen.errors import UserError
+from cse_screen.fileowner import make_folders
 from cse_screen.paths import config_dir
 from cse_screen.storage.models import AuditRow, Meta
 from cse_screen.storage.services.context import utc_now
@@ -121,5 +122,5 @@ def remember(db_id: str, entries: int, head: str, db_path: Path | None = None) -
         "at": utc_now().isoformat(timespec="seconds") + "Z",
     }
     with contextlib.suppress(OSError, UserError):
-        anchors_path().parent.mkdir(parents=True, exist_ok=True)
+        make_folders(anchors_path().parent)
         atomic_write_bytes(anchors_path(), json.dumps(data, sort_keys=True).encode("ascii"))

@@ -108,6 +108,23 @@ def test_the_anchor_file_keeps_no_path(tmp_path, capsys, monkeypatch):
     assert db.exists()
 
 
+def test_the_user_folders_and_crash_reports_are_private(tmp_path, capsys, monkeypatch):
+    """The settings and log folders are the user's alone (0700), as the data folder is, and a
+    crash report is 0600: it names no child, but nothing of this user's is world-readable."""
+    from cse_screen.reports import write_crash_report
+
+    monkeypatch.setenv("CSE_SCREEN_CONFIG_DIR", str(tmp_path / "config"))
+    make_db(capsys, tmp_path / "data" / "cse.db")
+    assert stat.S_IMODE((tmp_path / "config").stat().st_mode) == 0o700
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        report = write_crash_report(exc, tmp_path / "logs")
+    assert report is not None
+    assert stat.S_IMODE((tmp_path / "logs").stat().st_mode) == 0o700
+    assert stat.S_IMODE(report.stat().st_mode) == 0o600
+
+
 # --- the recovery key -----------------------------------------------------------------------
 def test_recovery_public_key_is_0644_private_0600_and_openssl_gives_the_fingerprint(
     tmp_path, capsys

@@ -29,6 +29,7 @@ def outcome_order() -> tuple[str, ...]:
     read once, as the register asks for it on every child it refreshes."""
     return outcome_scale()
 
+
 #: What the child's latest decided screening is: ``children.outcome_state``.
 SUBMITTED = "submitted"  # submitted at the outcome the rules computed, or raised
 SIGNED_OFF = "signed_off"
