@@ -141,7 +141,7 @@ def _restore(args: argparse.Namespace) -> int:
     target = db_path(args)
     info = restore(args.backup, target)
     print(
-        f"restored {target} from {args.backup} (made {info.created}); any previous files were "
+        f"restored {target} from {args.backup} (made {info.created}); the previous files were "
         "kept beside it with the suffix .before-restore and the time of this restore"
     )
     return 0
