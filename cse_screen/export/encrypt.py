@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 from io import BytesIO
-from typing import BinaryIO
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from msoffcrypto.method.container.ecma376_encrypted import ECMA376Encrypted
@@ -36,7 +35,7 @@ def encrypt_workbook(plain: ChunkedBuffer, password: str) -> ChunkedBuffer:
     return ChunkedBuffer.of(out.getvalue())
 
 
-def _agile_encrypt(password: str, plain: BinaryIO) -> bytes:
+def _agile_encrypt(password: str, plain: ChunkedBuffer) -> bytes:
     """ECMA-376 agile encryption with a file key drawn whole from the system's random source.
 
     msoffcrypto draws the AES-256 file key as 16 random bytes padded to 32 with a constant, so

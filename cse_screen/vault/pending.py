@@ -52,9 +52,9 @@ def _typed(note: Any) -> dict[str, Any] | None:
         kind = fields.get(name)
         if kind is None or type(value) is not kind:
             return None
-        if kind is str and len(value) > _MAX_TEXT:
+        if isinstance(value, str) and len(value) > _MAX_TEXT:
             return None
-        if kind is int and not 0 < value <= 10_000_000:
+        if isinstance(value, int) and not 0 < value <= 10_000_000:
             return None
     return dict(note)
 

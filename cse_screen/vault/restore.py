@@ -123,8 +123,8 @@ def restore_backup(
         files = Files(db_path, keyslot_path(db_path), _free_stamp(db_path))
         _extract(info, files)
         note = _audit_note(info, files) if audit else None
-        journal = {"restore": 1, "keep_previous": keep_previous, "stamp": files.stamp}
-        journal["note"] = note
+        journal: dict[str, object] = {"restore": 1, "keep_previous": keep_previous}
+        journal.update(stamp=files.stamp, note=note)
         atomic_write_bytes(files.journal, json.dumps(journal).encode("utf-8"))
         _roll_forward(files, keep_previous, note)
     return info
