@@ -1,12 +1,14 @@
 """Render the app's main screens to PNG files for the README and for review.
 
-    python scripts/screenshots.py [OUT_DIR]     (make screenshots; default docs/screenshots)
+    python scripts/screenshots.py [OUT_DIR] [--size WxH]
+        (make screenshots; default docs/screenshots at 1280x800; --size 1366x768 for a laptop)
 
 Runs the real app offscreen on a throw-away demo database (synthetic children from
 ``cse-screen demo``), signs in through the unlock screen, and saves: the set-up and unlock screens,
 the children register (light and dark), a child record, the wizard's "About this screening"
-page, two wizard pages, the result page, the team dashboard, the export dialog and the lock
-screen. Everything it creates lives in a temporary folder that is removed at the end.
+page, two wizard pages, the result page, the team dashboard, the export dialog, the lock
+screen, and the safety screens of ``screenshots_safety`` (docs/safety.md). Everything it
+creates lives in a temporary folder that is removed at the end.
 """
 
 from __future__ import annotations
@@ -232,6 +234,8 @@ def shoot_dark_and_lock(shots: Shots, shell: object) -> None:
 
 
 def run(out: Path) -> list[Path]:
+    import screenshots_safety as safety
+
     with tempfile.TemporaryDirectory(prefix="cse-shots-") as tmp:
         folder = Path(tmp)
         for var in ("DATA", "CONFIG", "LOG"):
@@ -239,6 +243,7 @@ def run(out: Path) -> list[Path]:
         os.environ["CSE_SCREEN_PASSWORD"] = PASSWORD
         db = make_demo(folder)
         draft_child = prepare_draft(db)
+        states = safety.prepare(db, PASSWORD)
         from cse_screen.gui.app import Shell, make_app, make_context
 
         app = make_app()
@@ -252,6 +257,9 @@ def run(out: Path) -> list[Path]:
             shoot_pages(shots, shell, draft_child)
             shoot_dashboard(shots, shell)
             shoot_export(shots, shell)
+            safety.shoot_results(shots, shell, states, draft_child)
+            safety.shoot_review(shots, shell, wait_until)
+            safety.shoot_forms(shots, shell, folder, wait_until)
             shoot_dark_and_lock(shots, shell)
         finally:
             shell.shutdown()
@@ -259,7 +267,14 @@ def run(out: Path) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0]) if argv else Path("docs/screenshots")
+    global SIZE
+    args = list(argv)
+    if "--size" in args:
+        at = args.index("--size")
+        width, _, height = args[at + 1].partition("x")
+        SIZE = (int(width), int(height))
+        del args[at : at + 2]
+    out = Path(args[0]) if args else Path("docs/screenshots")
     saved = run(out)
     print(f"screenshots: {len(saved)} PNGs in {out}")
     return 0

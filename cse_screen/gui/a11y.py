@@ -63,6 +63,8 @@ def _plain(label: QLabel) -> str:
         doc = QTextDocument()
         doc.setHtml(text)
         text = doc.toPlainText()
+    if label.buddy() is None:  # "B&B" in a title is shown, and read, as it is written
+        return text
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 

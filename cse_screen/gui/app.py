@@ -31,6 +31,7 @@ from cse_screen.gui.theme import ThemeFollower
 from cse_screen.gui.unlock import UnlockWidget
 from cse_screen.gui.worker import Runner
 from cse_screen.paths import default_database, resource
+from cse_screen.storage.services.clock import clock_warning
 from cse_screen.storage.services.outcome_words import returned_sentence
 
 
@@ -115,8 +116,8 @@ def drafts_message(drafts: list[Any]) -> str:
             first.child_ref, first.returned_by, first.returned_at, first.returned_reason
         )
         if len(returned) > 1:
-            text += f"; {len(returned) - 1} more returned to you (Register: Returned to me)"
-        return text + "."
+            text += f" {len(returned) - 1} more returned to you (Register: Returned to me)."
+        return text
     latest = sorted(drafts, key=lambda d: d.updated_at, reverse=True)
     first = latest[0]
     text = f"Draft screening for {first.child_ref} from {when(first.updated_at)} recovered"
@@ -127,6 +128,10 @@ def drafts_message(drafts: list[Any]) -> str:
     return text + "."
 
 
+CLOCK_ADVICE = (
+    "Please ask your IT department to set this computer's date and time; check any child's "
+    "due date against the case system until they have."
+)
 STORE_WARNING_ADVICE = (
     "Please tell your IT department before you carry on: they can check this database with "
     "'cse-screen verify'."
@@ -201,6 +206,7 @@ class Shell(QObject):
             self.start_window.deleteLater()
             self.start_window = None
         ctx.run(lambda s, _c: s.screenings.drafts(), on_success=self._show_drafts)
+        self.check_clock()
         self.show_store_warnings(list(getattr(store, "warnings", ())))
         self.show_store_notices(list(getattr(store, "notices", ())))
 
@@ -208,6 +214,26 @@ class Shell(QObject):
         message = drafts_message(drafts)
         if message and self.main is not None:
             self.main.notify(message, 0)
+
+    def check_clock(self) -> None:
+        """Warn, once signed in, when this computer's clock is behind the database: every due
+        date and "overdue by" is counted from its today (storage decides, off the GUI thread)."""
+        self.ctx.run(lambda s, _c: clock_warning(s.context), on_success=self._show_clock_warning)
+
+    def _show_clock_warning(self, warning: str | None) -> None:
+        if not warning or self.main is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "cse-screen",
+            as_sentence(warning),
+            QMessageBox.StandardButton.Ok,
+            self.main,
+        )
+        box.setObjectName("clockWarningBox")
+        box.setInformativeText(CLOCK_ADVICE)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def show_store_warnings(self, warnings: list[str]) -> None:
         """What the store noticed on opening (an older copy of the database put back), each in

@@ -142,8 +142,10 @@ class AuditModel(PagedTableModel[AuditQuery, AuditEntry]):
         entry = self.entry_at(index.row()) if index.isValid() else None
         if entry is None or not 0 <= index.column() < len(COLUMNS):
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._text(entry, index.column())
+        if role == Qt.ItemDataRole.AccessibleTextRole:  # "→" would be read as "right arrow"
+            return self._text(entry, index.column()).replace(" → ", " changed to ")
         if role == Qt.ItemDataRole.ToolTipRole:
             if index.column() == DETAIL_COLUMN:
                 return detail_summary(self._detail(entry), limit=None) or None

@@ -11,6 +11,7 @@ never in a title or the status area, which name the case reference only.
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt
@@ -30,10 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from cse_screen.gui.a11y import mark_heading
+from cse_screen.gui.chart_figures import ChartOrTable
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.dashboard_charts import (
     MonthlyTrendChart,
     OutcomeDistributionChart,
+    PaletteChartView,
     legend_html,
 )
 from cse_screen.gui.outcome_badge import OutcomeBadgeDelegate
@@ -51,7 +54,14 @@ TILES: tuple[tuple[str, str, str], ...] = (
     ("due_30d", "Due within 30 days", "Screening due in the next 30 days"),
     ("overdue", "Overdue", "Screening past its due date"),
     ("not_screened", "Never screened", "No completed screening yet"),
-    ("awaiting_signoff", "Awaiting sign-off", "Submitted screenings waiting for a lead"),
+    # The figure counts lowered outcomes only (the review queue lists every submitted one):
+    # the caption says so, or a lead reading "1" would take the queue for nearly empty.
+    (
+        "awaiting_signoff",
+        "Lowered, awaiting sign-off",
+        "Lowered outcomes a team lead has yet to agree to or return; until then the higher "
+        "outcome stands",
+    ),
     ("returned", "Returned for changes", "Screenings sent back to their worker"),
 )
 COLUMNS = ("Case reference", "Name", "Latest outcome", "Next due")
@@ -135,6 +145,7 @@ class DashboardPage(QWidget):
         scroll.setObjectName("dashboardScroll")
         scroll.setAccessibleName("Dashboard")
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its tiles, charts and list take Tab
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget(scroll)
         body.setObjectName("dashboardBody")
@@ -143,6 +154,7 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(body)
         layout.addLayout(self._build_header())
         layout.addLayout(self._build_tiles())
+        self.chart_stacks: dict[str, ChartOrTable] = {}
         self.outcome_chart = OutcomeDistributionChart(q.outcomes, body)
         self.trend_chart = MonthlyTrendChart(q.outcomes, body)
         self._chart_boxes = (
@@ -154,7 +166,13 @@ class DashboardPage(QWidget):
         self._arrange_charts(True)
         layout.addLayout(self._charts)
         layout.addLayout(self._build_list({o.id: o.colour for o in q.outcomes}), 1)
-        QWidget.setTabOrder(self.table, self.open_button)  # the list, then what acts on it
+        # Reading order: each chart's table button, the chart (or its table), then the list.
+        chain: list[QWidget] = [self.tiles[TILES[-1][0]]]
+        for stack in self.chart_stacks.values():
+            chain += [stack.toggle, stack.chart, stack.table]
+        chain += [self.table, self.open_button]  # the list, then what acts on it
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
         # Tiles take focus so a screen reader reads them; a sighted keyboard user must see it.
         self.setStyleSheet(
             'QFrame[dashboardTile="true"]:focus { border: 2px solid palette(highlight); }'
@@ -212,15 +230,21 @@ class DashboardPage(QWidget):
         super().resizeEvent(event)
         self._arrange_charts(event.size().width() >= WIDE_ENOUGH)
 
-    def _titled(self, text: str, widget: QWidget) -> QWidget:
+    def _titled(self, text: str, widget: PaletteChartView) -> QWidget:
+        """The chart under its title, with the button that shows its figures as a table."""
         box = QWidget(self)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         label = QLabel(text, box)
         label.setObjectName(widget.objectName() + "Title")
         label.setWordWrap(True)  # a long title must not widen the page past a laptop screen
-        layout.addWidget(label)
-        layout.addWidget(widget, 1)
+        stack = ChartOrTable(widget, box)
+        self.chart_stacks[widget.objectName()] = stack
+        top = QHBoxLayout()
+        top.addWidget(label, 1)
+        top.addWidget(stack.toggle, 0, Qt.AlignmentFlag.AlignBottom)
+        layout.addLayout(top)
+        layout.addWidget(stack, 1)
         if widget is self.trend_chart:
             self.trend_title = label
             legend = QLabel(legend_html(self.ctx.questionnaire().outcomes), box)
@@ -238,6 +262,7 @@ class DashboardPage(QWidget):
             self,
         )
         label.setObjectName("attentionTitle")
+        label.setWordWrap(True)  # a long title must not widen the page at 200 %
         self.attention_count = QLabel(self)
         self.attention_count.setObjectName("attentionCount")
         self.open_button = QPushButton("&Open record", self)

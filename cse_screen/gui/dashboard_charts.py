@@ -22,7 +22,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QEvent, QMargins, Qt
+from PySide6.QtCore import QEvent, QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -41,8 +41,14 @@ def _count_axis(largest: int) -> QValueAxis:
     return axis
 
 
-class _PaletteChartView(QChartView):
+#: A chart's figures as a table: column headings, then one row of cells per bar.
+Figures = tuple[list[str], list[list[str]]]
+
+
+class PaletteChartView(QChartView):
     """A chart view that repaints its chart in the current palette whenever it changes."""
+
+    figuresChanged = Signal()  # new figures drawn: a table showing them must follow
 
     def __init__(self, name: str, accessible: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +62,16 @@ class _PaletteChartView(QChartView):
         chart.setBackgroundRoundness(4)
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.setChart(chart)
+        self._figures: Figures = ([], [])
+
+    def figures(self) -> Figures:
+        """What the chart draws, as headings and rows a table can show (the same numbers)."""
+        return self._figures
+
+    def _publish(self, headings: list[str], rows: list[list[str]], description: str) -> None:
+        self._figures = (headings, rows)
+        self.setAccessibleDescription(description)
+        self.figuresChanged.emit()
 
     def apply_palette(self) -> None:
         pal = self.palette()
@@ -94,7 +110,7 @@ def _bar_set(outcome: Outcome, values: Sequence[int]) -> QBarSet:
     return bars
 
 
-class OutcomeDistributionChart(_PaletteChartView):
+class OutcomeDistributionChart(PaletteChartView):
     """Children by the outcome of their latest completed screening, one bar per outcome."""
 
     def __init__(self, outcomes: Sequence[Outcome], parent: QWidget | None = None) -> None:
@@ -126,7 +142,9 @@ class OutcomeDistributionChart(_PaletteChartView):
         series.attachAxis(top)
         self.apply_palette()
         parts = [f"{o.label}: {int(counts.get(o.id, 0))}" for o in self._outcomes]
-        self.setAccessibleDescription("Children by latest outcome. " + "; ".join(parts))
+        rows = [[o.label, str(int(counts.get(o.id, 0)))] for o in self._outcomes]
+        description = "Children by latest outcome. " + "; ".join(parts)
+        self._publish(["Latest outcome", "Children"], rows, description)
 
     def values(self) -> dict[str, int]:
         """Each outcome's bar as drawn (its own row of its own set), for checks and tests."""
@@ -136,7 +154,7 @@ class OutcomeDistributionChart(_PaletteChartView):
         }
 
 
-class MonthlyTrendChart(_PaletteChartView):
+class MonthlyTrendChart(PaletteChartView):
     """Completed screenings per calendar month, each month's bar stacked by outcome."""
 
     def __init__(self, outcomes: Sequence[Outcome], parent: QWidget | None = None) -> None:
@@ -165,8 +183,7 @@ class MonthlyTrendChart(_PaletteChartView):
         series.attachAxis(axis_x)
         series.attachAxis(axis_y)
         self.apply_palette()
-        parts = [f"{m:%b %Y}: {t}" for (m, _), t in zip(months, totals, strict=True)]
-        self.setAccessibleDescription("Screenings completed per month. " + "; ".join(parts))
+        self._publish(*month_figures(self._outcomes, months, totals))
 
     def values(self) -> list[dict[str, int]]:
         """Per month, each outcome's segment as drawn, for checks and tests."""
@@ -177,10 +194,31 @@ class MonthlyTrendChart(_PaletteChartView):
         ]
 
 
+def month_figures(
+    outcomes: Sequence[Outcome],
+    months: Sequence[tuple[date, Mapping[str, int]]],
+    totals: Sequence[int],
+) -> tuple[list[str], list[list[str]], str]:
+    """The trend's table (a month a row, an outcome a column, then the total) and its
+    description, which gives each month's total and its non-zero outcomes in words."""
+    headings = ["Month", *(o.label for o in outcomes), "Total"]
+    rows: list[list[str]] = []
+    parts: list[str] = []
+    for (month, counts), total in zip(months, totals, strict=True):
+        values = [int(counts.get(o.id, 0)) for o in outcomes]
+        rows.append([f"{month:%b %Y}", *(str(v) for v in values), str(total)])
+        split = ", ".join(f"{o.label} {v}" for o, v in zip(outcomes, values, strict=True) if v)
+        parts.append(f"{month:%b %Y}: {total}" + (f" ({split})" if split else ""))
+    return headings, rows, "Screenings completed per month. " + "; ".join(parts)
+
+
 def legend_html(outcomes: Sequence[Outcome]) -> str:
-    """A legend that wraps in a QLabel: a square in each outcome's colour and its full label."""
+    """A legend that wraps in a QLabel: a swatch in each outcome's colour and its full label.
+
+    The swatch is a coloured space, not a "■" character, which a screen reader would read out
+    as "black square" before every label."""
     parts = [
-        f'<span style="color:{o.colour}">&#9632;</span>&nbsp;'
+        f'<span style="background-color:{o.colour}">&nbsp;&nbsp;&nbsp;</span>&nbsp;'
         + html.escape(o.label).replace(" ", "&nbsp;")  # wrap between labels, not inside
         for o in sorted(outcomes, key=lambda o: o.rank)
     ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from cse_screen.core import contrast
@@ -42,21 +42,32 @@ class OutcomeBadgeDelegate(QStyledItemDelegate):
             plain.text = ""
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, plain, painter, option.widget)
         text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        metrics = option.fontMetrics
-        width = min(metrics.horizontalAdvance(text) + 16, option.rect.width() - 6)
-        height = min(metrics.height() + 6, option.rect.height() - 4)
-        rect = QRectF(
-            option.rect.x() + 3,
-            option.rect.y() + (option.rect.height() - height) / 2,
-            width,
-            height,
-        )
+        rect, shown = badge_layout(option.fontMetrics, text, QRectF(option.rect))
+        radius = min(rect.height(), option.fontMetrics.height() + 6) / 2
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
-        painter.drawRoundedRect(rect, height / 2, height / 2)
+        painter.drawRoundedRect(rect, radius, radius)
         painter.setPen(text_colour_on(colour))
-        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(width - 12))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, elided)
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        painter.drawText(rect.adjusted(6, 3, -6, -3), int(flags), shown)
         painter.restore()
+
+
+def badge_layout(metrics: QFontMetrics, text: str, cell: QRectF) -> tuple[QRectF, str]:
+    """The badge's rectangle in ``cell`` and the words it shows: on one line if they fit,
+    wrapped onto as many lines as the cell's height holds if not (a narrow window at 200 %),
+    and elided only when even that is too small."""
+    inner = max(int(cell.width()) - 6 - 12, 1)
+    flags = int(Qt.TextFlag.TextWordWrap)
+    bound = metrics.boundingRect(QRect(0, 0, inner, 100_000), flags, text)
+    room = int(cell.height()) - 4 - 6
+    shown = text
+    if bound.height() > room:  # too few lines: elide the line that fits
+        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, inner)
+        bound = metrics.boundingRect(QRect(0, 0, inner, 100_000), flags, shown)
+    width = min(bound.width() + 16, cell.width() - 6)
+    height = min(bound.height() + 6, cell.height() - 4)
+    top = cell.y() + (cell.height() - height) / 2
+    return QRectF(cell.x() + 3, top, width, height), shown

@@ -11,7 +11,7 @@ import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +30,7 @@ from cse_screen.gui.context import AppContext
 from cse_screen.gui.flow_layout import FlowLayout
 from cse_screen.gui.outcome_badge import OutcomeBadgeDelegate
 from cse_screen.gui.register_model import OUTCOME_COLUMN, REASON_COLUMN, RegisterModel
+from cse_screen.gui.register_reflow import RegisterReflow
 from cse_screen.storage.records import RegisterPage as QueryPage
 from cse_screen.storage.records import RegisterQuery, RegisterRow
 from cse_screen.storage.services.outcome_words import standing_words
@@ -108,8 +109,16 @@ class RegisterPage(QWidget):
         self.requery()
 
     # -- construction -------------------------------------------------------------------------
-    def _build_filters(self, q: Any) -> QHBoxLayout:
+    def _build_filters(self, q: Any) -> QVBoxLayout:
+        """The search box and the four filters: one row, or (narrow, as at 200 %) the search
+        box on a row of its own above the filters, so the box is wide enough to read."""
+        filters = QVBoxLayout()
         row = QHBoxLayout()
+        self._filter_row = row
+        self._combo_row = QHBoxLayout()
+        self._narrow_filters: bool | None = None
+        filters.addLayout(row)
+        filters.addLayout(self._combo_row)
         search_label = QLabel("Searc&h:", self)
         self.search = QLineEdit(self)
         self.search.setObjectName("searchEdit")
@@ -133,12 +142,33 @@ class RegisterPage(QWidget):
         self.outcome = _combo(self, "outcomeFilter", "Outcome filter", outcomes)
         self.due = _combo(self, "dueFilter", "Due filter", DUES)
         self.show_filter = _combo(self, "showFilter", "Which children to show", SHOWS)
-        for combo in (self.scope, self.show_filter, self.outcome, self.due):
+        self._filter_combos = (self.scope, self.show_filter, self.outcome, self.due)
+        for combo in self._filter_combos:
             combo.currentIndexChanged.connect(lambda _i: self.requery())
-            row.addWidget(combo)
+        self._arrange_filters(False)
         self.count = QLabel(self)  # shown under the table, beside the legend (room at 200 %)
         self.count.setObjectName("countLabel")
-        return row
+        return filters
+
+    def _arrange_filters(self, narrow: bool) -> None:
+        if narrow == self._narrow_filters:
+            return
+        self._narrow_filters = narrow
+        target = self._combo_row if narrow else self._filter_row
+        for combo in self._filter_combos:
+            self._filter_row.removeWidget(combo)
+            self._combo_row.removeWidget(combo)
+            target.addWidget(combo)
+
+    def _filters_width(self) -> int:
+        """The width one row of search box and filters needs with the placeholder unclipped."""
+        search = self.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 60
+        combos = sum(c.sizeHint().width() + 6 for c in self._filter_combos)
+        return search + combos + 80  # the "Search:" label and the margins
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange_filters(event.size().width() < self._filters_width())
 
     def _build_table(self, colours: dict[str, str]) -> QTableView:
         table = QTableView(self)
@@ -162,8 +192,10 @@ class RegisterPage(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate(self._column_widths(colours)):
+        widths = self._column_widths(colours)
+        for column, width in enumerate(widths):
             table.setColumnWidth(column, width)
+        self.reflow = RegisterReflow(table, self.model, [*widths, 100], self._badge_labels())
         table.setItemDelegateForColumn(OUTCOME_COLUMN, OutcomeBadgeDelegate(colours, table))
         table.doubleClicked.connect(lambda _index: self.open_selected())
         table.activated.connect(lambda _index: self.open_selected())
@@ -173,16 +205,19 @@ class RegisterPage(QWidget):
     def _column_widths(self, colours: dict[str, str]) -> list[int]:
         """Widths that fit the words they hold, at any scale: an outcome is never elided."""
         metrics = self.fontMetrics()
-        labels = [*self.model.outcome_labels(), "Not screened"]
-        # The effective-outcome words are the longest a badge holds.
-        labels += [standing_words("lowered", t) for t in self.model.outcome_labels()]
-        labels += [standing_words("returned", t) for t in self.model.outcome_labels()]
-        badge = max(metrics.horizontalAdvance(text) for text in labels) + 40
+        badge = max(metrics.horizontalAdvance(text) for text in self._badge_labels()) + 40
         ref = metrics.horizontalAdvance("LAC0000000 · draft") + 16
         date_width = metrics.horizontalAdvance("00 Sep 0000") + 16
         due_width = metrics.horizontalAdvance("00 Sep 0000 · overdue") + 16
         age = metrics.horizontalAdvance("Age") + 24
         return [ref, 160, age, 100, 100, badge, date_width, due_width]
+
+    def _badge_labels(self) -> list[str]:
+        """Every wording an outcome cell can hold; the effective-outcome ones are the longest."""
+        labels = [*self.model.outcome_labels(), "Not screened"]
+        labels += [standing_words("lowered", t) for t in self.model.outcome_labels()]
+        labels += [standing_words("returned", t) for t in self.model.outcome_labels()]
+        return labels
 
     def _build_actions(self) -> QVBoxLayout:
         """The legend above a row of actions that wraps rather than leave the screen."""

@@ -40,8 +40,15 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("Why due", "attention", False),
 )
 OUTCOME_COLUMN = 5
+LAST_COLUMN = 6
 DUE_COLUMN = 7
 REASON_COLUMN = 8
+NAME_COLUMN = 1
+#: The narrow layout (a laptop at 200 %) shows these columns; each of the others is folded into
+#: one of them as a further line, so nothing is hidden and nothing needs sideways scrolling.
+COMPACT_COLUMNS = (NAME_COLUMN, OUTCOME_COLUMN, LAST_COLUMN, DUE_COLUMN)
+COMPACT_HEADERS = {NAME_COLUMN: "Child", DUE_COLUMN: "Next due, and why"}
+COMPACT_LINES = 3
 
 #: Translucent tints read on light and dark palettes alike.
 OVERDUE_TINT = QColor(214, 40, 40, 70)
@@ -65,6 +72,19 @@ def due_text(row: RegisterRow) -> str:
     return _when(row.next_due)
 
 
+def _ref_text(row: RegisterRow) -> str:
+    return row.case_ref + (" · draft" if row.has_draft else "")
+
+
+def stacked_text(row: RegisterRow, column: int) -> str:
+    """A compact cell's lines: the child's name over reference, age, worker and team; or the
+    next due date over why it is due."""
+    if column == NAME_COLUMN:
+        who = " · ".join(part for part in (row.worker, row.team) if part) or "—"
+        return f"{row.name}\n{_ref_text(row)} · age {row.age}\n{who}"
+    return f"{due_text(row)}\n{row.due_reason}" if row.due_reason else due_text(row)
+
+
 class RegisterModel(PagedTableModel[RegisterQuery, RegisterRow]):
     """Rows of the register query, one page at a time.
 
@@ -82,11 +102,27 @@ class RegisterModel(PagedTableModel[RegisterQuery, RegisterRow]):
     ) -> None:
         super().__init__(fetch_page, RegisterQuery(limit=page_size), parent)
         self._labels = dict(outcome_labels or {})
+        self._compact = False
         #: When set, sorting hands the new query to this (the page runs it off the GUI thread).
         self.requery: Callable[[RegisterQuery], None] | None = None
 
     def outcome_labels(self) -> list[str]:
         return list(self._labels.values())
+
+    @property
+    def compact(self) -> bool:
+        return self._compact
+
+    def set_compact(self, compact: bool) -> None:
+        """Fold the case reference, age, worker and team into the child's cell, and the reason
+        into the due cell (the narrow layout); the view hides the columns folded away."""
+        if compact == self._compact:
+            return
+        self._compact = compact
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self.rowCount():
+            last = self.index(self.rowCount() - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     def page_rows(self, page: RegisterPage) -> Sequence[RegisterRow]:
         return page.rows
@@ -109,6 +145,8 @@ class RegisterModel(PagedTableModel[RegisterQuery, RegisterRow]):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
+                if self._compact and section in COMPACT_HEADERS:
+                    return COMPACT_HEADERS[section]
                 return COLUMNS[section][0]
             return None
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
@@ -142,8 +180,10 @@ class RegisterModel(PagedTableModel[RegisterQuery, RegisterRow]):
         return None
 
     def _text(self, row: RegisterRow, column: int) -> str:
+        if self._compact and column in (NAME_COLUMN, DUE_COLUMN):
+            return stacked_text(row, column)
         if column == 0:
-            return row.case_ref + (" · draft" if row.has_draft else "")
+            return _ref_text(row)
         values = (
             None,
             row.name,

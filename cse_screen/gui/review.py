@@ -81,8 +81,12 @@ class ReviewPage(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setAccessibleName("Column headings")
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The reason takes what is left (elided, whole in its tooltip), so that on a 1366x768
+        # laptop the wait and the submitter stay on screen instead of behind a scroll bar.
+        header.setSectionResizeMode(HEADERS.index("Reason"), QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         self.table.cellActivated.connect(lambda _r, _c: self.open_selected())
         self.table.cellDoubleClicked.connect(lambda _r, _c: self.open_selected())
         layout.addWidget(self.table, 1)

@@ -201,6 +201,7 @@ class ScreeningViewDialog(QDialog):
         layout = QVBoxLayout(self)
         view = QTextBrowser(self)
         view.setObjectName("screeningText")
+        view.setAccessibleName("Screening answers and result")
         view.setHtml(screening_html(record, self.q, self.lowering))
         layout.addWidget(view)
         self.message = QLabel(self)

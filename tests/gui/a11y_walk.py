@@ -15,6 +15,7 @@ import ctypes
 import functools
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QLabel,
     QScrollArea,
     QWidget,
@@ -97,6 +99,8 @@ def plain_text(label: QLabel) -> str:
         doc = QTextDocument()
         doc.setHtml(text)
         text = doc.toPlainText()
+    if label.buddy() is None:  # only a buddy's label turns "&" into an underlined Alt key
+        return text
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
@@ -125,6 +129,14 @@ def _interactive(widget: QWidget) -> bool:
     )
 
 
+def glyphs(text: str) -> str:
+    """The pictographs and arrows in ``text`` ("✎", "■", "→"), which a screen reader reads
+    out as "pencil", "black square", "right arrow"."""
+    return "".join(
+        ch for ch in text if unicodedata.category(ch) == "So" or 0x2190 <= ord(ch) <= 0x21FF
+    )
+
+
 def tree_problems(root: QWidget) -> list[str]:
     """One sentence per accessibility fault among the visible widgets under ``root``."""
     problems: list[str] = []
@@ -133,12 +145,51 @@ def tree_problems(root: QWidget) -> list[str]:
             continue
         what = f"{type(widget).__name__} {widget.objectName() or '(unnamed object)'}"
         name = name_of(widget)
+        if glyphs(name):
+            problems.append(f"{what} is read with the glyph {glyphs(name)!r}: {name!r}")
         if isinstance(widget, QLabel) and plain_text(widget).strip():
+            parent = widget.parentWidget()
+            if not widget.isEnabled() and (parent is None or parent.isEnabled()):
+                # Greyed-out words read at 2.4:1 and are announced as "unavailable".
+                problems.append(f"{what} shows information drawn as disabled")
             if name != plain_text(widget):
                 problems.append(f"{what} shows {plain_text(widget)!r} but is read as {name!r}")
         elif _interactive(widget) and not meaningful(name):
             problems.append(f"{what} is interactive but its accessible name is {name!r}")
     return problems
+
+
+def spoken_name(widget: QWidget) -> str:
+    """Its accessible name; a combo box's comes from its label relation on Linux (the tree's
+    Name is its value there), so its set name or buddy label counts."""
+    if isinstance(widget, QComboBox):
+        return widget.accessibleName() or _buddy_text(widget)
+    return name_of(widget)
+
+
+def _buddy_text(widget: QWidget) -> str:
+    for label in widget.window().findChildren(QLabel):
+        if label.buddy() is widget:
+            return label.text().replace("&", "")
+    return ""
+
+
+def unnamed_tab_stops(root: QWidget) -> list[str]:
+    """Every widget under ``root`` that Tab reaches whose spoken name says nothing."""
+    return [
+        f"{type(w).__name__} {w.objectName()}: {spoken_name(w)!r}"
+        for w in [root, *root.findChildren(QWidget)]
+        if takes_tab(w) and not meaningful(spoken_name(w))
+    ]
+
+
+def failing_pairs(colours: dict[str, str], pairs: list[tuple[str, str, float]]) -> list[str]:
+    """Each (foreground, background, minimum) token pair whose contrast falls short."""
+    return [
+        f"{fg} on {bg}: {contrast_ratio(colours[fg], colours[bg]):.2f} < {minimum}"
+        for fg, bg, minimum in pairs
+        if contrast_ratio(colours[fg], colours[bg]) < minimum
+    ]
 
 
 def tab_stops(window: QWidget, limit: int = 250) -> list[QWidget]:

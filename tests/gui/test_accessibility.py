@@ -16,17 +16,20 @@ from pathlib import Path
 import pytest
 from a11y_walk import (
     Announcements,
+    failing_pairs,
     focus_change,
     meaningful,
     name_of,
+    spoken_name,
     tab_stops,
     takes_tab,
     tree_problems,
+    unnamed_tab_stops,
 )
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton, QWidget
-from screens_fixtures import PASSWORD, admin_ctx, known, known_template, shown_window
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from screens_fixtures import admin_ctx, known, known_template, shown_window
 
 from cse_screen.core.contrast import TEXT_MIN, contrast_ratio, text_colour_on
 
@@ -65,12 +68,7 @@ def test_every_theme_colour_pair_meets_its_wcag_threshold(name: str) -> None:
     colours = tokens(name)
     pairs = contrast_pairs(name)
     assert len(pairs) >= 50
-    failing = [
-        f"{fg} on {bg}: {contrast_ratio(colours[fg], colours[bg]):.2f} < {minimum}"
-        for fg, bg, minimum in pairs
-        if contrast_ratio(colours[fg], colours[bg]) < minimum
-    ]
-    assert failing == []
+    assert failing_pairs(colours, pairs) == []
 
 
 def test_outcome_badges_read_at_4_5_to_1_in_the_instrument_colours() -> None:
@@ -201,6 +199,28 @@ def _setup(qtbot, ctx, known, tmp_path_factory=None):
     return _dialog(qtbot, SetupWidget(ctx.runner, db, create_store(db)))
 
 
+def _screening_view(qtbot, ctx, known):
+    """A submitted screening read-only, as a lead opens it from the review queue."""
+    from cse_screen.gui.screening_view import ScreeningViewDialog
+
+    child = known.ids["LAC0001"]
+    latest = ctx.read(lambda store: store.screenings.history(child))[0]
+    record = ctx.read(lambda store: store.screenings.get(latest.id))
+    return _dialog(qtbot, ScreeningViewDialog(record, None, ctx=ctx))
+
+
+def _return_dialog(qtbot, ctx, known):
+    from cse_screen.gui.return_dialog import ReturnDialog
+
+    return _dialog(qtbot, ReturnDialog("LAC0001", None))
+
+
+def _user_dialog(qtbot, ctx, known):
+    from cse_screen.gui.user_dialog import AddUserDialog
+
+    return _dialog(qtbot, AddUserDialog(ctx, ("North", "South"), None))
+
+
 SCREENS: dict[str, Callable] = {
     "register": lambda qtbot, ctx, known: _main(qtbot, ctx),
     "review": lambda qtbot, ctx, known: _main(qtbot, ctx, "review"),
@@ -211,6 +231,9 @@ SCREENS: dict[str, Callable] = {
     "wizard-context": lambda qtbot, ctx, known: _wizard(qtbot, ctx, known, context=True),
     "wizard-section": _wizard,
     "result": lambda qtbot, ctx, known: _wizard(qtbot, ctx, known, result=True),
+    "screening-view": _screening_view,
+    "return-dialog": _return_dialog,
+    "user-dialog": _user_dialog,
     "child-dialog": _child_dialog,
     "event-dialog": _event_dialog,
     "import": _operation("import"),
@@ -228,37 +251,31 @@ def test_every_control_and_label_reads_right(qtbot, admin_ctx, known, screen: st
     window = SCREENS[screen](qtbot, admin_ctx, known)
     problems = tree_problems(window)
     assert problems == [], "\n".join(problems)
-    unnamed_stops = [
-        f"{type(w).__name__} {w.objectName()}: {name_of(w)!r}"
-        for w in window.findChildren(QWidget)
-        if takes_tab(w) and not meaningful(_spoken_name(w))
-    ]
-    assert unnamed_stops == []
+    assert unnamed_tab_stops(window) == []
 
 
-def _spoken_name(widget: QWidget) -> str:
-    """Its accessible name; a combo box's comes from its label relation on Linux (the tree's
-    Name is its value there), so its set name or buddy label counts."""
-    if isinstance(widget, QComboBox):
-        return widget.accessibleName() or _buddy_text(widget)
-    return name_of(widget)
+def test_every_wizard_section_reads_right(qtbot, admin_ctx, known) -> None:
+    """Each section of the instrument, not only the first: items differ in answers and notes."""
+    QAccessible.setActive(True)
+    window = _wizard(qtbot, admin_ctx, known)
+    wizard = window.current_page()
+    problems = []
+    for section in wizard.visible_section_ids():
+        wizard.show_section(section)
+        QApplication.processEvents()
+        problems += [f"{section}: {p}" for p in tree_problems(window)]
+    assert len(wizard.visible_section_ids()) > 1
+    assert problems == [], "\n".join(problems)
 
 
-def _buddy_text(widget: QWidget) -> str:
-    for label in widget.window().findChildren(QLabel):
-        if label.buddy() is widget:
-            return label.text().replace("&", "")
-    return ""
-
-
-@pytest.mark.parametrize("screen", ["register", "record", "wizard-section", "result", "export"])
+@pytest.mark.parametrize("screen", list(SCREENS))
 def test_focus_is_a_visible_ring_on_every_tab_stop(qtbot, admin_ctx, known, scheme, screen):
     window = SCREENS[screen](qtbot, admin_ctx, known)
     stops = tab_stops(window)
-    assert len(stops) >= 4
+    assert len(stops) >= 2
     faint = []
     for number, stop in enumerate(stops):
-        if not meaningful(_spoken_name(stop)):
+        if not meaningful(spoken_name(stop)):
             faint.append(f"{type(stop).__name__} {stop.objectName()} has no name")
         change = focus_change(stop, stops[number - 1])
         if not change.visible():
@@ -296,6 +313,54 @@ def test_chart_views_take_focus_visibly(qtbot, admin_ctx, known, scheme) -> None
     for chart in charts:
         assert takes_tab(chart) and meaningful(name_of(chart))
         assert focus_change(chart, refresh).visible()
+
+
+def test_each_chart_gives_its_figures_as_words_and_as_a_table(qtbot, admin_ctx, known) -> None:
+    """A reader hears a chart's numbers in its description; a keyboard user turns it into a
+    table of the same numbers, moves through it, and turns it back."""
+    from PySide6.QtWidgets import QTableWidget
+
+    window = _main(qtbot, admin_ctx, "dashboard")
+    page = window.root("dashboard")
+    qtbot.waitUntil(lambda: page.data is not None, timeout=5000)
+    outcomes = {o.id: o.label for o in admin_ctx.questionnaire().outcomes}
+    drawn = page.outcome_chart.values()
+    said = page.outcome_chart.accessibleDescription()
+    for outcome_id, count in drawn.items():
+        assert f"{outcomes[outcome_id]}: {count}" in said
+    months = page.trend_chart.values()
+    assert sum(sum(m.values()) for m in months) > 0, "the known screenings are not drawn"
+    trend_said = page.trend_chart.accessibleDescription()
+    for stack in page.chart_stacks.values():
+        toggle = stack.toggle
+        toggle.setFocus(Qt.FocusReason.TabFocusReason)
+        with Announcements() as spoken:
+            qtbot.keyClick(toggle, Qt.Key.Key_Space)
+        assert spoken.heard(f"{stack.chart.accessibleName()} shown as a table")
+        table = stack.table
+        assert isinstance(table, QTableWidget) and table.isVisible()
+        assert not stack.chart.isVisible() and "chart" in name_of(toggle)
+        assert takes_tab(table) and meaningful(name_of(table))
+        assert tree_problems(table) == []
+        cells = [
+            [table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())
+        ]
+        headings = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+        if stack.chart is page.outcome_chart:
+            assert {row[0]: int(row[1]) for row in cells} == {
+                outcomes[k]: v for k, v in drawn.items()
+            }
+        else:
+            assert len(cells) == len(months)
+            for row, month in zip(cells, months, strict=True):
+                by_label = dict(zip(headings[1:-1], (int(v) for v in row[1:-1]), strict=True))
+                assert by_label == {outcomes[k]: v for k, v in month.items()}
+                assert int(row[-1]) == sum(month.values())
+                assert f"{row[0]}: {row[-1]}" in trend_said
+        assert focus_change(table, toggle).visible()
+        qtbot.keyClick(toggle, Qt.Key.Key_Space)
+        assert stack.chart.isVisible() and not table.isVisible()
 
 
 # -- announcements -----------------------------------------------------------------------------
@@ -513,15 +578,59 @@ def test_the_main_window_reflows_into_960_by_540(qtbot, admin_ctx, known) -> Non
         assert corner.x() <= window.width() and corner.y() <= window.height(), button.text()
     count = register.findChild(QLabel, "countLabel")
     assert count.mapTo(window, count.rect().topRight()).x() <= window.width()
-    metrics = register.table.fontMetrics()
+    search = register.search  # on a row of its own, wide enough to read what it asks for
+    assert search.width() >= search.fontMetrics().horizontalAdvance(search.placeholderText())
+    table = register.table
+    assert table.horizontalScrollBar().maximum() == 0, "the register scrolls sideways"
+    _assert_outcomes_whole(register)
+    # The folded columns' words are still there, in the cells that remain.
+    from cse_screen.gui.register_model import COLUMNS
+
+    shown = [c for c in range(len(COLUMNS)) if not table.isColumnHidden(c)]
+    assert len(shown) < len(COLUMNS)
+    row = next(r for r in range(register.model.rowCount()) if register.model.row_at(r).due_reason)
+    record = register.model.row_at(row)
+    words = " ".join(str(register.model.index(row, c).data()) for c in shown)
+    for part in (record.case_ref, record.name, record.worker, record.team, record.due_reason):
+        assert part in words, part
+    window.resize(1400, 800)  # room again: every column back, one line each
+    QApplication.processEvents()
+    assert not any(table.isColumnHidden(c) for c in range(len(COLUMNS)))
+    assert register.model.index(row, 1).data() == record.name
+
+
+def _assert_outcomes_whole(register) -> None:
+    """Every wording an outcome cell can hold fits its badge at the column's width, unelided."""
+    from PySide6.QtCore import QRectF
+
+    from cse_screen.gui.outcome_badge import badge_layout
     from cse_screen.gui.register_model import OUTCOME_COLUMN
 
-    width = register.table.columnWidth(OUTCOME_COLUMN)
-    for label in [*register.model.outcome_labels(), "Not screened"]:
-        assert metrics.horizontalAdvance(label) + 16 <= width, label
+    table = register.table
+    cell = QRectF(0, 0, table.columnWidth(OUTCOME_COLUMN), table.rowHeight(0))
+    for label in register._badge_labels():
+        rect, shown = badge_layout(table.fontMetrics(), label, cell)
+        assert shown == label and rect.width() <= cell.width(), label
 
 
-@pytest.mark.parametrize("screen", ["register", "record", "wizard-section", "result"])
+@pytest.mark.parametrize("screen", ["review", "users", "audit", "dashboard", "record", "result"])
+def test_pages_need_no_sideways_scrolling_at_960_wide(qtbot, admin_ctx, known, screen) -> None:
+    """Scrolled pages (the dashboard, the record, the wizard) reflow rather than scroll sideways
+    at 960 logical pixels; only a data table may (the register's reflows too, above)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    window = SCREENS[screen](qtbot, admin_ctx, known)
+    assert window.minimumSizeHint().width() <= 960
+    window.resize(960, 540)
+    QApplication.processEvents()
+    areas = [a for a in window.findChildren(QScrollArea) if a.isVisible()]
+    wide = [a.objectName() for a in areas if a.horizontalScrollBar().maximum() > 0]
+    assert wide == []
+
+
+@pytest.mark.parametrize(
+    "screen", ["register", "record", "wizard-section", "result", "dashboard", "review"]
+)
 def test_screenshots_at_200_percent(qtbot, admin_ctx, known, scheme, screen: str) -> None:
     """960 x 540 logical pixels, as a 1920 x 1080 screen shows at 200 % (run with
     QT_SCALE_FACTOR=2 for the real thing); saved under /tmp/shots-a11y to look at."""
@@ -532,22 +641,3 @@ def test_screenshots_at_200_percent(qtbot, admin_ctx, known, scheme, screen: str
     folder.mkdir(parents=True, exist_ok=True)
     assert window.grab().save(str(folder / f"{screen}-{scheme}.png"))
     assert window.width() <= 960
-
-
-def test_the_accessibility_statement_matches_what_is_tested() -> None:
-    text = (ROOT / "docs" / "accessibility.md").read_text(encoding="utf-8")
-    for heading in (
-        "Compliance status",
-        "Non-accessible content",
-        "Reporting accessibility problems",
-        "Enforcement procedure",
-        "Preparation of this accessibility statement",
-        "Technical information about this software's accessibility",
-    ):
-        assert f"## {heading}" in text or f"### {heading}" in text, heading
-    assert "WCAG 2.2" in text and "AA" in text
-    from cse_screen.gui.a11y import SORT_KEY
-
-    assert SORT_KEY in text
-    assert "tests/gui/test_accessibility.py" in text
-    assert PASSWORD not in text

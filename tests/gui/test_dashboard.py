@@ -205,10 +205,10 @@ def test_controls_are_named_and_alt_keys_unique(qtbot, admin_ctx):
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     page.refresh_button.setFocus()
     visited = []
-    for _ in range(12):  # Refresh, the eight tiles, the two charts, the list
+    for _ in range(14):  # Refresh, the eight tiles, each chart's table button and chart, the list
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         visited.append(QApplication.focusWidget().objectName())
-    assert visited[:9] == [f"tile{t}" for t in ("Children", "InInterval", "Due7d", "Due30d")] + [
+    assert visited[:10] == [f"tile{t}" for t in ("Children", "InInterval", "Due7d", "Due30d")] + [
         f"tile{t}" for t in ("Overdue", "NotScreened", "AwaitingSignoff", "Returned")
-    ] + ["outcomeChart"]
-    assert visited[9:11] == ["trendChart", "attentionTable"]
+    ] + ["outcomeChartTableButton", "outcomeChart"]
+    assert visited[10:13] == ["trendChartTableButton", "trendChart", "attentionTable"]

@@ -18,6 +18,12 @@ def _controller(ctx: AppContext, child_id: int, trigger: str | None) -> DraftCon
     mine = [d for d in drafts if d.child_id == child_id]
     if mine:
         return DraftController.resume(store.screenings, mine[0].id, lock, child)
+    taken = ctx.read(lambda s: s.screenings.take_over(child_id))
+    if taken is not None:
+        # A draft left by the child's previous worker: continued, never replaced by a blank one.
+        if ctx.nav is not None:
+            ctx.nav.notify(handed_over_words(taken.child_ref, len(taken.answers)))
+        return DraftController.resume(store.screenings, taken.id, lock, child)
     event = _due_event(ctx, child_id) if trigger is None else None
     controller = DraftController.start(
         store.screenings,
@@ -32,6 +38,15 @@ def _controller(ctx: AppContext, child_id: int, trigger: str | None) -> DraftCon
     )
     controller.trigger_event = event
     return controller
+
+
+def handed_over_words(case_ref: str, answered: int) -> str:
+    """What the new worker is told on continuing a screening someone else started."""
+    kept = f"its {answered} answer{'s are' if answered != 1 else ' is'} kept"
+    return (
+        f"Continuing the unfinished screening for {case_ref} that its previous worker started; "
+        f"{kept}."
+    )
 
 
 def _due_event(ctx: AppContext, child_id: int) -> EventRecord | None:

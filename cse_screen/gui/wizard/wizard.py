@@ -105,7 +105,7 @@ class ScreeningWizard(QWidget):
             sentence = returned_sentence(
                 record.child_ref, record.returned_by, record.returned_at, record.returned_reason
             )
-            returned = QLabel(sentence + ".", self)
+            returned = QLabel(sentence, self)
             returned.setObjectName("returnedReason")
             returned.setWordWrap(True)
             returned.setTextFormat(Qt.TextFormat.PlainText)

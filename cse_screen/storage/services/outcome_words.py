@@ -32,7 +32,8 @@ def standing_words(state: str | None, label: str | None, judged: str | None = No
 def returned_sentence(
     case_ref: str, returned_by: str | None, returned_at: datetime | None, reason: str | None
 ) -> str:
-    """What the worker reads about a screening sent back to them: who, when and why."""
+    """What the worker reads about a screening sent back to them: who, when and why, as one
+    sentence with one full stop (a lead's reason often ends with its own)."""
     who = f" by {returned_by}" if returned_by else ""
     when = ""
     if returned_at is not None:
@@ -43,7 +44,8 @@ def returned_sentence(
         )
         when = f" on {local.day} {local:%b %Y} at {local:%H:%M}"
     why = f": {reason.strip()}" if reason and reason.strip() else ""
-    return f"Screening for {case_ref} was returned to you{who}{when}{why}"
+    text = f"Screening for {case_ref} was returned to you{who}{when}{why}"
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def waited_words(since: datetime | None, now: datetime) -> str:

@@ -29,7 +29,7 @@ from cse_screen.storage.records import (
     ScreeningRecord,
     ScreeningSummary,
 )
-from cse_screen.storage.services import audit, hands, lifecycle, roles
+from cse_screen.storage.services import audit, handover, hands, lifecycle, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.lifecycle import questionnaire_of
 from cse_screen.storage.services.lowering import Lowering, floors_below
@@ -257,6 +257,16 @@ class ScreeningsService:
                 {"child_id": child.id, "case_ref": child.case_ref},
             )
 
+    def take_over(self, child_id: int) -> ScreeningRecord | None:
+        """The child's unfinished screening left by a worker the child has since moved from,
+        now the caller's to continue (None when there is none): see :mod:`handover`."""
+        with self._ctx.transaction() as session:
+            child = session.get(Child, child_id)
+            if child is None:
+                raise NotFound(f"there is no child with id {child_id}")
+            row = handover.take_over(session, self._ctx, child)
+            return None if row is None else record(session, row, child.case_ref, child)
+
     # --- reading ----------------------------------------------------------------------------
     def get(self, screening_id: int) -> ScreeningRecord:
         """One screening with its answers; showing it is audited as a view."""
@@ -281,6 +291,7 @@ class ScreeningsService:
         Only of children still in their caseload or team: a draft of a child moved to another
         worker is that worker's business now, and resuming it would be refused anyway."""
         with self._ctx.reading() as session:
+            # Only children still theirs: a child moved to another worker takes its draft along.
             stmt = _summaries().where(
                 Screening.status.in_(EDITABLE_STATUSES),
                 Screening.created_by == self._ctx.user.name,
