@@ -131,6 +131,20 @@ class Screening(Base):
     signed_off_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class ScreeningHand(Base):
+    """Someone who had a hand in a screening (started it, changed its answers, context or
+    judgement, submitted it): none of them may sign it off, so four eyes are really four."""
+
+    __tablename__ = "screening_hands"
+
+    screening_id: Mapped[int] = mapped_column(
+        ForeignKey("screenings.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: started, edited, judged or submitted
+    part: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
 class Answer(Base):
     """One row per answered item; keyed by (screening, item) without a rowid: half the size of
     a rowid table plus a unique index, which matters at tens of millions of answers."""

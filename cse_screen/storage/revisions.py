@@ -26,6 +26,7 @@ FIRST_RELEASE: dict[str, str] = {
     "0003_effective_outcome": "0.2.0",
     "0006_server_accounts": "0.2.0",
     "0008_team_history": "0.2.0",
+    "0007_four_eyes": "0.2.0",
 }
 #: The ``meta`` key holding the oldest release that can open the database.
 REQUIRES_KEY = "requires_version"

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 
 from cse_screen import __version__
+from cse_screen.core.passwords import require_strong_password
 from cse_screen.errors import UserError, WrongPassword
 from cse_screen.storage.records import ChainReport, UserRecord
 from cse_screen.storage.services import audit
@@ -34,6 +35,7 @@ from cse_screen.vault.context import local_context
 from cse_screen.vault.engine import database_files, open_engine
 from cse_screen.vault.integrity import check_integrity
 from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault.oslock import OpenLock
 from cse_screen.vault.recovery import fingerprint, load_public_key
 
 
@@ -79,6 +81,7 @@ class Store(SignedIn):
     ) -> None:
         super().__init__(local_context(engine, db_path, user), keyslots, key)
         self.path = db_path
+        self._open_lock = OpenLock(db_path)  # a restore refuses while any store holds it
         self._keyslots = keyslots
         self._key = key  # rewrapping keyslots needs it; UsersService holds it already
         self._closed = False
@@ -106,6 +109,7 @@ class Store(SignedIn):
         slots_file = keyslot_path(db_path)
         if db_path.exists() or slots_file.exists():
             raise UserError(f"a database already exists at {db_path}; it was not overwritten")
+        require_strong_password(password, (name, full_name or ""), name)
         keyslots, key = KeyslotFile.create(slots_file, name, password)
         if recovery_public_key is not None:
             keyslots.add_recovery(recovery_public_key, key)
@@ -157,6 +161,7 @@ class Store(SignedIn):
         except WrongPassword:
             pending.note(db_path, audit.LOGIN_FAILED)
             raise
+        _rehash_if_weak(keyslots, user, password, key)
         return cls.open_with_key(db_path, keyslots, key, user)
 
     @classmethod
@@ -206,7 +211,12 @@ class Store(SignedIn):
         """Write the pending notes, an upgrade and the login; warn if the database went back in
         time, and tell a copy that it is one."""
         notes = pending.read_notes(self.path)
-        restored = any(n.get("action") == audit.RESTORE for n in notes)
+        # A restore excuses going back in time only if it put this very keyslot file here: a
+        # note typed into the side file cannot switch the rollback check off for another.
+        restored = any(
+            n.get("action") == audit.RESTORE and n.get("keys_sha256") == self.keyslots.digest
+            for n in notes
+        )
         with self.context.transaction() as session:
             db_id = anchor.database_id(session)
             entries = audit.chain_head(session)[0]
@@ -311,6 +321,7 @@ class Store(SignedIn):
         if not self._closed:
             self._closed = True
             self.engine.dispose()
+            self._open_lock.release()
 
     def __enter__(self) -> Store:
         return self
@@ -327,15 +338,23 @@ class Store(SignedIn):
 def restore(backup: Path | str, db_path: Path | str) -> Any:
     """Replace the database with a checked backup (closed database, no password needed).
 
-    The old files are kept beside it as ``.before-restore``; the restore is audited by the
-    next successful open.
+    The old files are kept beside it as ``.before-restore-<UTC stamp>``, one generation per
+    restore; the restore is audited by the next successful open.
     """
     from cse_screen.vault.restore import restore_backup
 
     db_path = Path(db_path)
-    info = restore_backup(backup, db_path, keep_previous=True)
-    pending.note(db_path, audit.RESTORE, {"backup": Path(backup).name, "created": info.created})
-    return info
+    return restore_backup(backup, db_path, keep_previous=True, audit=True)
+
+
+def _rehash_if_weak(keyslots: KeyslotFile, user: str, password: str, key: bytes) -> None:
+    """A slot made with cheaper parameters than today's is resealed at today's cost while the
+    password is at hand (best effort: a read-only folder keeps the old slot working)."""
+    if not keyslots.needs_rehash(user):
+        return
+    keyslots.rehash(user, password, key)
+    with contextlib.suppress(OSError, UserError):
+        keyslots.save()
 
 
 def _load_user(engine: Any, db_path: Path, name: str) -> UserRecord:

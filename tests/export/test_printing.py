@@ -113,7 +113,7 @@ def test_a_long_list_of_indicators_is_charted_in_parts(workbooks):
 # --- printed through LibreOffice ---------------------------------------------------------------
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-DEMO_PASSWORD = "print demo password"
+DEMO_PASSWORD = "print heron lamp 58"
 
 
 @pytest.fixture(scope="module")

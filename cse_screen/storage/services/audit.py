@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from cse_screen.storage.models import AuditRow, Child, Event, Screening, User
 from cse_screen.storage.records import AuditEntry, ChainReport
 from cse_screen.storage.services import audit_refs, roles
-from cse_screen.storage.services.context import Refusal, ServiceContext
+from cse_screen.storage.services.context import Refusal, ServiceContext, Unseen
 
 GENESIS = "0" * 64
 
@@ -166,7 +166,7 @@ def append(
     return row
 
 
-def record_refusal(ctx: ServiceContext, refusal: Refusal) -> None:
+def record_refusal(ctx: ServiceContext, refusal: Refusal | Unseen) -> None:
     """Write a role check's refusal to the trail, in its own transaction (the refused work is
     rolled back). Every context is built with this as its ``record_denial``."""
     detail = {"attempted": refusal.action, "role": ctx.user.role}

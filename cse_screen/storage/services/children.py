@@ -181,7 +181,7 @@ class ChildrenService:
         worker = child.worker or (ctx.user.name if ctx.user.role == "worker" else None)
         team = child.team or self._team_of(session, worker) or ctx.user.team
         prefix = f"{label}: " if label else ""
-        if not roles.can_change_child(ctx.user, worker, team):
+        if not roles.can_allocate(ctx.user, worker, team):
             roles.deny(
                 ctx,
                 "add",
@@ -235,7 +235,11 @@ class ChildrenService:
             row = self._load(session, child_id, "change")
             current = {name: getattr(row, name) for name in EDITABLE_FIELDS}
             merged = validate(ChildInput(**{**current, **changes}), self._ctx.today())
-            if not roles.can_change_child(self._ctx.user, merged.worker, merged.team):
+            moved_team = merged.team != current["team"]
+            allowed = roles.can_change_child(self._ctx.user, merged.worker, merged.team) and (
+                not moved_team or roles.can_allocate(self._ctx.user, merged.worker, merged.team)
+            )
+            if not allowed:
                 roles.deny(
                     self._ctx,
                     "change",
@@ -297,9 +301,11 @@ class ChildrenService:
         """Look a child up by case reference (not audited as a view: use get() to show one)."""
         with self._ctx.reading() as session:
             row = session.scalar(select(Child).where(Child.case_ref == case_ref.strip()))
+            missing = f"there is no child with case reference {case_ref.strip()}"
             if row is None:
-                raise NotFound(f"there is no child with case reference {case_ref.strip()}")
-            roles.require_child(self._ctx, row, "look up")
+                raise NotFound(missing)
+            if not roles.can_see_child(self._ctx.user, row.worker, row.team):
+                roles.hide(self._ctx, "look up", "child", row.id, missing)
             return child_record(row)
 
     def register(self, query: RegisterQuery | None = None) -> RegisterPage:

@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, false, true
 
 from cse_screen.storage.models import Child
 from cse_screen.storage.records import UserRecord
-from cse_screen.storage.services.context import Refusal, ServiceContext
+from cse_screen.storage.services.context import Refusal, ServiceContext, Unseen
 
 ROLE_WORDS = {
     "worker": "a social worker",
@@ -46,6 +46,36 @@ def deny(
     if not ctx.in_session:
         ctx.record_refusal(refusal)
     raise refusal
+
+
+def hide(
+    ctx: ServiceContext, action: str, entity: str, entity_id: object, not_found: str
+) -> NoReturn:
+    """Refuse as if the record did not exist (``not_found`` is the very sentence a missing one
+    gets), audited like :func:`deny`: "not found" must not reveal what exists elsewhere."""
+    refusal = Unseen(not_found, action, entity, entity_id)
+    if not ctx.in_session:
+        ctx.record_refusal(refusal)
+    raise refusal
+
+
+def can_allocate(user: UserRecord, worker: str | None, team: str | None) -> bool:
+    """Whether ``user`` may put a child in this allocation (adding or moving one): a worker
+    only to themselves within their own team, a lead or manager within their team, an
+    administrator anywhere."""
+    if user.role == "worker" and team != user.team:
+        return False
+    return can_change_child(user, worker, team)
+
+
+def can_see_user(viewer: UserRecord, team: str | None, name: str) -> bool:
+    """Users' details follow the same scope as the users list: administrators everyone,
+    leads their team, workers themselves."""
+    if viewer.role == "admin":
+        return True
+    if viewer.role == "lead":
+        return team == viewer.team or name == viewer.name
+    return name == viewer.name
 
 
 def who(user: UserRecord) -> str:

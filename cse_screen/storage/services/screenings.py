@@ -29,7 +29,7 @@ from cse_screen.storage.records import (
     ScreeningRecord,
     ScreeningSummary,
 )
-from cse_screen.storage.services import audit, handover, lifecycle, roles
+from cse_screen.storage.services import audit, handover, hands, lifecycle, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.lifecycle import questionnaire_of
 from cse_screen.storage.services.lowering import Lowering, floors_below
@@ -151,6 +151,7 @@ class ScreeningsService:
             )
             session.add(row)
             session.flush()
+            hands.note(session, row.id, self._ctx.user.name, hands.STARTED)
             audit.append(
                 session,
                 self._ctx,
@@ -216,6 +217,7 @@ class ScreeningsService:
             existing.value = value
             if not keep_note:
                 existing.note = note
+        hands.note(session, row.id, self._ctx.user.name, hands.EDITED)
         row.updated_at = self._ctx.now()
 
     def save_context(
@@ -238,6 +240,7 @@ class ScreeningsService:
                     raise ValidationFailed("a screening cannot be dated in the future")
                 row.screen_date = screen_date
             row.context = {k: _jsonable(v) for k, v in context.items()}
+            hands.note(session, row.id, self._ctx.user.name, hands.EDITED)
             row.updated_at = self._ctx.now()
 
     def discard_draft(self, screening_id: int) -> None:
@@ -260,6 +263,7 @@ class ScreeningsService:
                     f"child {child.case_ref} was started by someone else",
                 )
             session.execute(delete(Answer).where(Answer.screening_id == row.id))
+            hands.forget(session, row.id)
             session.delete(row)
             audit.append(
                 session,
@@ -299,7 +303,10 @@ class ScreeningsService:
             return _summary_list(session, stmt)
 
     def drafts(self) -> list[ScreeningSummary]:
-        """The signed-in user's unfinished screenings (drafts and returned ones): to resume."""
+        """The signed-in user's unfinished screenings (drafts and returned ones): to resume.
+
+        Only of children still in their caseload or team: a draft of a child moved to another
+        worker is that worker's business now, and resuming it would be refused anyway."""
         with self._ctx.reading() as session:
             # Only children still theirs: a child moved to another worker takes its draft along.
             stmt = _summaries().where(
