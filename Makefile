@@ -14,7 +14,7 @@ TEST_DEBS := faketime
 # The tests start throwaway PostgreSQL clusters of their own (as the postgres user when run as root).
 SERVER_DEBS := postgresql
 
-.PHONY: all venv system-deps run test lint bench dist screenshots forms clean
+.PHONY: all venv system-deps run test lint bench dist screenshots forms server clean
 
 all: test
 
@@ -49,6 +49,11 @@ lint: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# A development team server: a PostgreSQL cluster under .dev/, a self-signed CA and certificate,
+# an administrator; prints the URL and the CA file and serves until Ctrl-C.
+server: $(STAMP)
+	$(PY) -m cse_screen.server.devserver .dev
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench $(BENCH)

@@ -22,7 +22,7 @@ from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
 
 UNLOCK_RUNS = 5
 OPEN_RUNS = 7
-PASSWORD = "bench password"
+PASSWORD = "unlock timing passphrase 3"
 
 
 def _median(fn: Callable[[], object], runs: int) -> float:

@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "score",
     "selftest",
     "export",
+    "team_server",
 )
 
 PROG = "cse-screen"

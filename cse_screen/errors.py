@@ -15,6 +15,8 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3
 EXIT_DAMAGED = 4
+#: The team server could not be reached, or its certificate was refused.
+EXIT_UNREACHABLE = 5
 
 
 class UserError(Exception):
@@ -141,3 +143,10 @@ class MigrationFailed(UserError):
 
 class DatabaseTooNew(UserError):
     """The database was written by a newer version of the application; it was not modified."""
+
+
+class ServerUnreachable(UserError):
+    """The team server (or the team server's database) could not be reached, or the
+    certificate it showed was refused. The message names the host, never a password."""
+
+    exit_code = EXIT_UNREACHABLE

@@ -23,7 +23,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-PASSWORD = "Screenshot-demo-password-42"  # noqa: S105 - a throw-away demo database
+PASSWORD = "Screenshot-kestrel-password-42"  # noqa: S105 - a throw-away demo database
 SIZE = (1280, 800)
 # A plausible part-finished screening: three moderate indicators current → "moderate".
 ANSWERS = {

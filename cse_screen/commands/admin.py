@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add = inner.add_parser("add", help="enrol a new user with a role")
     add_user_options(add)
     add.add_argument("--new-user", required=True, help="the new user's name")
-    add.add_argument("--role", required=True, choices=ROLES, help="worker, lead or admin")
+    add.add_argument("--role", required=True, choices=ROLES, help="worker, lead, manager or admin")
     add.add_argument("--team", help="the new user's team (default: your own)")
     add.add_argument("--full-name", help="the new user's full name")
     add.add_argument(

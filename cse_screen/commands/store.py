@@ -35,6 +35,10 @@ IT recovery, for a forgotten password:
      cse-screen recovery recover --db PATH --user NAME --private-key it.key
      (asks for the key's passphrase, then the user's new password: $CSE_SCREEN_NEW_PASSWORD,
      --new-password-file or a prompt). The reset is written to the audit trail.
+  A private key made before 0.2.0 (PKCS#8 with PBKDF2) still works; reseal it with Argon2id:
+     cse-screen recovery upgrade-key --private-key it.key
+     (a new passphrase, if the old one is too short: $CSE_SCREEN_NEW_RECOVERY_PASSPHRASE or
+     --new-passphrase-file)
 """
 
 
@@ -143,7 +147,7 @@ def _restore(args: argparse.Namespace) -> int:
     info = restore(args.backup, target)
     print(
         f"restored {target} from {args.backup} (made {info.created}); the previous files were "
-        "kept beside it with the suffix .before-restore"
+        "kept beside it with the suffix .before-restore and the time of this restore"
     )
     return 0
 
@@ -178,6 +182,27 @@ def _recover(args: argparse.Namespace) -> int:
     with Store.recover(db_path(args), user_name(args), pem, phrase, new_password(args)) as store:
         tell(store)
         print(f"a new password was set for user '{store.user.name}' using the recovery key")
+    return 0
+
+
+def _upgrade_key(args: argparse.Namespace) -> int:
+    from cse_screen.vault.recovery import upgrade_private_key
+
+    phrase = _passphrase(args, confirm=False)
+    new = None
+    if os.environ.get("CSE_SCREEN_NEW_RECOVERY_PASSPHRASE") or args.new_passphrase_file:
+        new = secret(
+            "CSE_SCREEN_NEW_RECOVERY_PASSPHRASE",
+            args.new_passphrase_file,
+            "New recovery key passphrase: ",
+            "new recovery key passphrase",
+            confirm=True,
+        )
+    fingerprint = upgrade_private_key(args.private_key, phrase, new)
+    print(
+        f"resealed {args.private_key} with Argon2id; public key fingerprint {fingerprint} "
+        "(unchanged: enrolled databases need nothing)"
+    )
     return 0
 
 
@@ -248,6 +273,15 @@ def _register_recovery(subparsers: argparse._SubParsersAction) -> None:  # type:
     recover.add_argument("--passphrase-file", type=Path, help="file holding the key's passphrase")
     recover.add_argument("--new-password-file", type=Path, help="file holding the new password")
     recover.set_defaults(func=_recover)
+    upgrade = inner.add_parser(
+        "upgrade-key", help="reseal an older recovery private key file with Argon2id"
+    )
+    upgrade.add_argument("--private-key", type=Path, required=True, help="IT's private key file")
+    upgrade.add_argument("--passphrase-file", type=Path, help="file holding the key's passphrase")
+    upgrade.add_argument(
+        "--new-passphrase-file", type=Path, help="file holding a new passphrase (optional)"
+    )
+    upgrade.set_defaults(func=_upgrade_key)
     enrol = inner.add_parser(
         "enrol",
         help="enrol IT's recovery public key on an existing database, or replace it "

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cse_screen.export.rows import OutcomeInfo
+
+#: Size of an indicator chart's labels: the sheet is wide, so its printed page is scaled down
+#: (to about half), and the labels with it.
+LABEL_POINTS = 12
+#: The trend chart's height, if the printed page leaves room for it (see :mod:`chartpages`).
+TREND_CHART_HEIGHT_CM = 12.0
 
 
 def outcomes_by_month(
@@ -16,6 +25,7 @@ def outcomes_by_month(
     first_col: int,
     label_col: int,
     anchor: str,
+    size_cm: tuple[float, float],
     withheld: bool = False,
 ) -> None:
     """Columns stacked to 100%: each month's completed screenings as shares by outcome.
@@ -48,9 +58,10 @@ def outcomes_by_month(
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=label_col, min_row=header_row + 1, max_row=last_row))
     for series, outcome in zip(chart.series, outcomes, strict=False):
+        series.tx = SeriesLabel(v=outcome.label)  # the legend names the outcome, not the column
         series.graphicalProperties.solidFill = outcome.colour.lstrip("#").upper()
         series.graphicalProperties.line.solidFill = "FFFFFF"
-    chart.width, chart.height = 24, 11
+    chart.width, chart.height = size_cm
     chart.legend.position = "b"
     ws.add_chart(chart, anchor)
 
@@ -63,9 +74,11 @@ def indicator_prevalence(
     label_col: int,
     title: str,
     anchor: str,
+    size_cm: tuple[float, float],
 ) -> None:
     """Horizontal bars, one per indicator labelled with its text, of the shares in
-    ``value_col`` (a hidden column: empty cells, withheld ones, draw no bar)."""
+    ``value_col`` (a hidden column: empty cells, withheld ones, draw no bar); ``size_cm``
+    (width, height) comes from :mod:`chartpages`, which keeps the chart on one printed page."""
     chart = BarChart()
     chart.type = "bar"
     chart.title = title
@@ -81,9 +94,15 @@ def indicator_prevalence(
         titles_from_data=False,
     )
     chart.set_categories(Reference(ws, min_col=label_col, min_row=first_row, max_row=last_row))
+    chart.x_axis.txPr = _font(LABEL_POINTS)
     chart.series[0].graphicalProperties.solidFill = "2F5597"
     chart.legend = None
     chart.gapWidth = 40
-    chart.width = 28
-    chart.height = max(8.0, 0.45 * (last_row - first_row + 1) + 2)
+    chart.width, chart.height = size_cm
     ws.add_chart(chart, anchor)
+
+
+def _font(points: int) -> RichText:
+    """Axis text of ``points`` size (DrawingML counts hundredths of a point)."""
+    props = CharacterProperties(sz=points * 100)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])

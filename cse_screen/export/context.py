@@ -20,6 +20,8 @@ from cse_screen.export.rows import ExportMeta, OutcomeInfo
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 _TICK = 500
+#: Height of a sheet's header row (tall enough for wrapped headings), repeated on every page.
+HEADER_ROW_POINTS = 45
 
 
 @dataclass
@@ -138,7 +140,7 @@ class BuildContext:
         the workbook file and must be finished with :meth:`MemoryBook.finish_sheet`.
         """
         if header_row is not None:
-            ws.row_dimensions[header_row].height = 45
+            ws.row_dimensions[header_row].height = HEADER_ROW_POINTS
         for index, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(index)].width = width
         if freeze:

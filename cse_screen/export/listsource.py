@@ -96,7 +96,12 @@ class ListSource:
             if row.status in COMPLETED and row.final_outcome and row.screen_date <= up_to:
                 submitted = row.submitted_at.date() if row.submitted_at else None
                 yield HistoryRow(
-                    row.child_id, row.screen_date, row.final_outcome, row.next_due, submitted
+                    row.child_id,
+                    row.screen_date,
+                    row.final_outcome,
+                    row.next_due,
+                    submitted,
+                    team=row.team,
                 )
 
     def events(self, start: date, end: date) -> Iterator[EventRow]:

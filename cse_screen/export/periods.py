@@ -91,6 +91,7 @@ class Mark:
     next_due: date | None
     submitted: date | None
     signed_off: date | None
+    team: str | None = None
 
 
 class History:
@@ -101,7 +102,12 @@ class History:
         for row in rows:
             marks[row.child_id].append(
                 Mark(
-                    row.screen_date, row.final_outcome, row.next_due, row.submitted, row.signed_off
+                    row.screen_date,
+                    row.final_outcome,
+                    row.next_due,
+                    row.submitted,
+                    row.signed_off,
+                    row.team,
                 )
             )
         for kept in marks.values():
@@ -125,11 +131,19 @@ class History:
         index = bisect.bisect_left(self._days.get(child_id, []), day)
         return kept[index] if index < len(kept) else None
 
+    def team_as_at(self, child: ChildRow, day: date) -> ChildRow:
+        """The child counted to the team of their latest screening dated on or before ``day``
+        (the team they were in when screened), or to their own team if there is none."""
+        before = self.upto(child.child_id, day)
+        team = before[-1].team if before else None
+        return replace(child, team=team) if team and team != child.team else child
+
     def as_at(self, child: ChildRow, day: date) -> ChildRow:
         """The child as the register stood at the end of ``day``: latest outcome, due date.
 
         A due date brought forward by an event is not in the history; a past position uses the
-        due date its latest screening set.
+        due date its latest screening set. The child is counted to the team they were in when
+        that screening was made.
         """
         before = self.upto(child.child_id, day)
         if not before:
@@ -144,6 +158,7 @@ class History:
         latest = before[-1]
         return replace(
             child,
+            team=latest.team or child.team,
             latest_outcome=latest.outcome,
             last_screened=latest.day,
             next_due=latest.next_due,

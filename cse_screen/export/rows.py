@@ -102,6 +102,8 @@ class ScreeningRow:
     context_present: frozenset[str]
     #: ids of the scoring rules and floors that fired when it was submitted.
     rules: tuple[str, ...] = ()
+    #: the child's placement type when screened (the screening's own context, else the record).
+    placement_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,8 @@ class HistoryRow:
     next_due: date | None
     submitted: date | None = None
     signed_off: date | None = None
+    #: the team the child was in when screened (None: not recorded, the child's own applies)
+    team: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from cse_screen.export.options import ExportOptions, ExportSummary
 from cse_screen.export.workbook import build_workbook
 from cse_screen.vault.atomic import atomic_writer, remove_stale_temps_in
 
-EXPORT_ROLES = ("lead", "admin")
+EXPORT_ROLES = ("lead", "manager", "admin")
 EXPORT_SUFFIX = ".xlsx"
 
 

@@ -8,11 +8,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cse_screen.export.cells import CellMaker
-from cse_screen.export.charts import outcomes_by_month
-from cse_screen.export.context import BuildContext, set_filter
+from cse_screen.export.chartpages import PageFit, place_on_pages, rows_after
+from cse_screen.export.charts import TREND_CHART_HEIGHT_CM, outcomes_by_month
+from cse_screen.export.context import HEADER_ROW_POINTS, BuildContext, set_filter
+from cse_screen.export.headings import scope_sentence
 from cse_screen.export.privacy import SUPPRESSION_NOTE
 from cse_screen.export.rows import InstrumentInfo, ItemInfo
-from cse_screen.export.sheet_summary import scope_sentence
 from cse_screen.export.tally import ScreeningTally
 
 # Width of the column holding indicator and rule texts (the third column of the sheet).
@@ -71,12 +72,17 @@ def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTall
     ]
     helper = len(heads) + 1  # hidden chart columns: month label, then a share per outcome
     last_col = get_column_letter(len(heads))
+    widths = [12, 13] + [14] * len(outcomes) + [12, 14]
+    page = PageFit.for_columns(widths, HEADER_ROW_POINTS)
+    chart_cm = (page.chart_width_cm, min(TREND_CHART_HEIGHT_CM, page.chart_height_cm))
+    # The chart goes below the total row and a blank one, on a page of its own.
+    chart_from = 3 + len(_months(ctx, tally)) + 3
     cm = ctx.sheet(
         ws,
-        [12, 13] + [14] * len(outcomes) + [12, 14] + [16] + [8] * len(outcomes),
+        widths + [16] + [8] * len(outcomes),
         freeze="B4",
         header_row=3,
-        print_area=f"A1:{last_col}{4 + len(_months(ctx, tally)) + 40}",
+        print_area=f"A1:{last_col}{rows_after(chart_from, [chart_cm[1]])}",
     )
     for col in range(helper, helper + 1 + len(outcomes)):
         ws.column_dimensions[get_column_letter(col)].hidden = True
@@ -123,8 +129,7 @@ def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTall
         ctx.equation(overridden, "scr:overridden")
     set_filter(ws, 3, len(heads), 3 + len(months))
     if months:
-        anchor = f"{get_column_letter(len(heads) + 2)}3"
-        anchor = f"A{3 + len(months) + 3}"
+        (anchor_row,) = place_on_pages(ws, chart_from, [chart_cm[1]])
         outcomes_by_month(
             ws,
             3,
@@ -132,7 +137,8 @@ def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTall
             outcomes,
             first_col=helper + 1,
             label_col=helper,
-            anchor=anchor,
+            anchor=f"A{anchor_row}",
+            size_cm=chart_cm,
             withheld=ctx.pseudonymise,
         )
 

@@ -14,17 +14,20 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cse_screen.export.cells import CellMaker, fit_row
+from cse_screen.export.chartpages import PageFit, chunks, place_on_pages
 from cse_screen.export.charts import indicator_prevalence
-from cse_screen.export.context import BuildContext, set_filter
+from cse_screen.export.context import HEADER_ROW_POINTS, BuildContext, set_filter
+from cse_screen.export.headings import scope_sentence
 from cse_screen.export.privacy import SUPPRESSION_NOTE
 from cse_screen.export.rows import InstrumentInfo, ItemInfo
-from cse_screen.export.sheet_summary import scope_sentence
 from cse_screen.export.tally import ScreeningTally
 
 # Width of the column holding indicator and rule texts (the third column of the sheet).
 TEXT_WIDTH = 60
 _TIERS = ("harm", "significant", "moderate", "low", "vulnerability")
 HEADER_ROW = 3
+#: The printed columns before the one per outcome (the chart column after them is hidden).
+COLUMN_WIDTHS = [10, 30, TEXT_WIDTH, 13, 10, 12, 11, 12, 10, 10]
 
 
 def all_items(instruments: list[InstrumentInfo]) -> list[ItemInfo]:
@@ -62,7 +65,7 @@ def write_indicators(
     chart_col = len(heads) + 1
     cm = ctx.sheet(
         ws,
-        [10, 30, TEXT_WIDTH, 13, 10, 12, 11, 12, 10, 10] + [12] * len(outcomes),
+        COLUMN_WIDTHS + [12] * len(outcomes),
         freeze=f"D{HEADER_ROW + 1}",
         header_row=HEADER_ROW,
         title_cols="A:A",
@@ -120,30 +123,34 @@ def write_indicators(
 def _charts(
     ws: WriteOnlyWorksheet, ctx: BuildContext, items: list[ItemInfo], col: int, row: int
 ) -> None:
-    """Two bar charts below the tables, labelled with the indicators' own text."""
+    """Bar charts below the tables, labelled with the indicators' own text: risk indicators
+    apart from vulnerabilities, each chart on a printed page of its own."""
     risk = sum(1 for i in items if i.tier != "vulnerability")
     withheld = " (withheld counts are not drawn)" if ctx.pseudonymise else ""
-    first = HEADER_ROW + 1
-    if risk:
+    page = PageFit.for_columns(COLUMN_WIDTHS + [12] * len(ctx.meta.outcomes), HEADER_ROW_POINTS)
+    most = page.bars_per_chart()
+    charts: list[tuple[int, int, str]] = []
+    for first, count, what in (
+        (0, risk, "Risk indicators"),
+        (risk, len(items) - risk, "Vulnerabilities"),
+    ):
+        parts = chunks(count, most) if count else []
+        for n, (offset, size) in enumerate(parts, 1):
+            part = f" ({n} of {len(parts)})" if len(parts) > 1 else ""
+            title = f"{what}{part}: share of children screened with each present{withheld}"
+            charts.append((HEADER_ROW + 1 + first + offset, size, title))
+    heights = [page.bar_chart_cm(size) for _, size, _ in charts]
+    anchors = place_on_pages(ws, row, heights)
+    for (first_row, size, title), height, anchor in zip(charts, heights, anchors, strict=True):
         indicator_prevalence(
             ws,
-            first,
-            first + risk - 1,
+            first_row,
+            first_row + size - 1,
             value_col=col,
             label_col=3,
-            title="Risk indicators: share of children screened with each present" + withheld,
-            anchor=f"A{row}",
-        )
-    if len(items) > risk:
-        height_rows = int(max(8.0, 0.45 * risk + 2) * 2) + 2 if risk else 0
-        indicator_prevalence(
-            ws,
-            first + risk,
-            first + len(items) - 1,
-            value_col=col,
-            label_col=3,
-            title="Vulnerabilities: share of children screened with each present" + withheld,
-            anchor=f"A{row + height_rows}",
+            title=title,
+            anchor=f"A{anchor}",
+            size_cm=(page.chart_width_cm, height),
         )
 
 

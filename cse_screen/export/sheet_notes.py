@@ -7,9 +7,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from cse_screen.export.cells import fit_row
 from cse_screen.export.context import BuildContext
 from cse_screen.export.disclosure import PRIMARY, SECONDARY
+from cse_screen.export.headings import uk
 from cse_screen.export.periods import AFTER_EPISODE_DAYS
 from cse_screen.export.rows import PeriodCounts
-from cse_screen.export.sheet_summary import uk
 from cse_screen.export.tally import DUE_SOON_DAYS, Position
 
 TEXT_WIDTH = 100
@@ -73,7 +73,21 @@ def definitions(ctx: BuildContext, periods: tuple[PeriodCounts, PeriodCounts], k
             "one of them. The two bases differ; neither adds up across indicators.",
         ),
         (
-            "Team, worker",
+            "Team",
+            "The team the child was in when the screening was made: a screening counts to "
+            "that team, and a child's position to the team of their latest completed "
+            "screening (a child never screened, to their current team). Screenings made "
+            "before teams were recorded on them count to the child's team when the database "
+            "was upgraded. Choosing a team selects children by their current team.",
+        ),
+        (
+            "Data quality warnings",
+            "Each check on the Summary is a count over its own base; 'Warning' marks one above "
+            "its threshold. A contradiction (a residential placement answered 'no' to L8) "
+            "warns at any count.",
+        ),
+        (
+            "Worker",
             "The child's current allocation (the register does not keep allocations over time).",
         ),
         ("Age band", "The child's age on the day the position is taken."),

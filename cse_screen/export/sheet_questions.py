@@ -12,9 +12,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cse_screen.export.cells import CellMaker
 from cse_screen.export.context import BuildContext
+from cse_screen.export.headings import heading, section, uk
 from cse_screen.export.periods import AFTER_EPISODE_DAYS, quarter_label
 from cse_screen.export.questions import DUE_STATES, POSITIVE_STATES, Questions
-from cse_screen.export.sheet_summary import heading, section, uk
 
 _DUE_HEADS = {"on_time": "By the due date", "late": "Late", "not_yet": "Not yet re-screened"}
 _POSITIVE_HEADS = {

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from cse_screen.export.privacy import age_band
+from cse_screen.export.quality import CONTRADICTIONS
 from cse_screen.export.rows import ChildRow, InstrumentInfo, ItemInfo, OutcomeInfo, ScreeningRow
 
 COMPLETED = frozenset({"submitted", "signed_off"})
@@ -185,6 +186,8 @@ class ScreeningTally:
         self.assessors: dict[str, AssessorCounts] = defaultdict(AssessorCounts)
         self.instrument_use: Counter[tuple[str, str, str]] = Counter()
         self.rules_fired: Counter[str] = Counter()
+        #: per contradiction id, (completed screenings contradicting it, screenings it applies to)
+        self.contradictions: dict[str, tuple[int, int]] = {}
         #: per child, the (date, id, outcome) of its latest two completed screenings.
         self._latest_two: dict[int, tuple[tuple[date, int, str], ...]] = {}
         #: per child, a bit per indicator ever present in its completed screenings (one int
@@ -213,6 +216,28 @@ class ScreeningTally:
         self.missing_by_field.update(f for f in self._tracked.get(key, ()) if f not in present)
         if row.status in COMPLETED and row.final_outcome is not None:
             assessor.overridden += self._tally_completed(row)
+            self._tally_contradictions(row)
+
+    def _tally_contradictions(self, row: ScreeningRow) -> None:
+        for rule in CONTRADICTIONS:
+            value = getattr(row, rule.field, None)
+            if value is None or str(value) not in rule.values:
+                continue
+            count, base = self.contradictions.get(rule.id, (0, 0))
+            found = row.answers.get(rule.item) in rule.answers
+            self.contradictions[rule.id] = (count + found, base + 1)
+
+    def older_version(self, instruments: list[InstrumentInfo]) -> int:
+        """Screenings on an older version of their questionnaire than the newest in use
+        (``instruments`` come newest first, as the source gives them)."""
+        newest: dict[str, str] = {}
+        for instrument in instruments:
+            newest.setdefault(instrument.id, instrument.version)
+        return sum(
+            n
+            for (id_, version, _), n in self.instrument_use.items()
+            if version != newest.get(id_, version)
+        )
 
     def _tally_answers(self, row: ScreeningRow, items: dict[str, ItemInfo]) -> int:
         completed = row.status in COMPLETED and row.final_outcome is not None

@@ -131,7 +131,8 @@ def _fill(
     def positions(rows: Iterable[ChildRow]) -> Iterator[ChildRow]:
         for child in rows:
             # On the export date the register's own state holds (events make a child due).
-            kids.now.add(child if as_at >= meta.today else history.as_at(child, as_at))
+            now = history.team_as_at(child, as_at) if as_at >= meta.today else None
+            kids.now.add(now or history.as_at(child, as_at))
             kids.before.add(history.as_at(child, before_at))
             yield child
 
@@ -182,7 +183,7 @@ class Aggregates:
 
 def _aggregates(ws: dict[str, Any], ctx: BuildContext, a: Aggregates) -> None:
     """Write every aggregate sheet from the tallies."""
-    write_summary(ws["Summary"], ctx, a.kids, a.periods, a.tally)
+    write_summary(ws["Summary"], ctx, a.kids, a.periods, a.tally, a.instruments)
     now = a.periods[0]
     write_questions(ws["Key questions"], ctx, a.questions, now.start, a.kids.now.today)
     write_indicators(ws["Indicators"], ctx, a.tally, a.instruments)

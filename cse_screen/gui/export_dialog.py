@@ -20,7 +20,12 @@ from PySide6.QtCore import QDate, QStandardPaths
 from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
 
 from cse_screen.errors import UsageError
-from cse_screen.export.options import ExportOptions, ExportSummary, check_export_password
+from cse_screen.export.options import (
+    ExportOptions,
+    ExportSummary,
+    check_export_password,
+    encrypt_by_default,
+)
 from cse_screen.gui.a11y import one_tab_stop
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.errors import as_sentence
@@ -108,6 +113,8 @@ class ExportDialog(OperationDialog):
         f.fromCheck.toggled.connect(self._update_enabled)
         f.toCheck.toggled.connect(self._update_enabled)
         f.encryptCheck.toggled.connect(self._update_enabled)
+        f.encryptCheck.setChecked(encrypt_by_default(f.pseudonymiseCheck.isChecked()))
+        f.pseudonymiseCheck.toggled.connect(self._pseudonymise_changed)
         f.passwordEdit.textChanged.connect(self._update_strength)
         f.confirmEdit.textChanged.connect(self._update_strength)
         f.browseButton.clicked.connect(self.choose_destination)
@@ -142,6 +149,11 @@ class ExportDialog(OperationDialog):
         f.passwordEdit.setEnabled(encrypt)
         f.confirmEdit.setEnabled(encrypt)
         self._update_strength()
+
+    def _pseudonymise_changed(self, pseudonymise: bool) -> None:
+        """An export with names turns encryption on (it may still be turned off by hand)."""
+        if encrypt_by_default(pseudonymise):
+            self.form.encryptCheck.setChecked(True)
 
     def _set_busy(self, busy: bool) -> None:
         super()._set_busy(busy)

@@ -31,21 +31,26 @@ ROOT_PAGES: dict[str, tuple[str, str]] = {
     "audit": ("cse_screen.gui.audit_view", "AuditPage"),
     "dashboard": ("cse_screen.gui.dashboard", "DashboardPage"),
 }
-REVIEW_ROLES = ("lead", "admin")
+REVIEW_ROLES = ("lead", "manager", "admin")
 #: Roles offered each root page (None: everyone); the services refuse the others anyway.
 ROOT_ROLES: dict[str, tuple[str, ...] | None] = {
     "register": None,
     "review": REVIEW_ROLES,
     "users": ("admin",),
-    "audit": ("lead", "admin"),
-    "dashboard": ("lead", "admin"),  # a team's position; a worker's caseload is the register
+    "audit": ("lead", "manager", "admin"),
+    # a team's position; a worker's caseload is the register
+    "dashboard": ("lead", "manager", "admin"),
 }
 #: The deliberate long operations: dialog (module, class) and the roles offered each. They
 #: mirror the services' own checks (export.service.EXPORT_ROLES, Store.backup, and the import's
 #: per-row caseload check, which lets every role import children it may hold).
 OPERATIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "import": ("cse_screen.gui.import_dialog", "ImportDialog", ("worker", "lead", "admin")),
-    "export": ("cse_screen.gui.export_dialog", "ExportDialog", ("lead", "admin")),
+    "import": (
+        "cse_screen.gui.import_dialog",
+        "ImportDialog",
+        ("worker", "lead", "manager", "admin"),
+    ),
+    "export": ("cse_screen.gui.export_dialog", "ExportDialog", ("lead", "manager", "admin")),
     "backup": ("cse_screen.gui.backup_dialog", "BackupDialog", ("admin",)),
 }
 

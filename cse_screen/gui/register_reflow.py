@@ -24,6 +24,7 @@ from cse_screen.gui.register_model import (
     NAME_COLUMN,
     OUTCOME_COLUMN,
     RegisterModel,
+    stacked_text,
 )
 
 BADGE_ROOM = 40  # the badge's own padding and the cell's margins around it
@@ -65,10 +66,16 @@ class RegisterReflow(QObject):
         self._compact = {NAME_COLUMN: child, OUTCOME_COLUMN: badge, LAST_COLUMN: last}
         self._apply(False)
         table.installEventFilter(self)
+        model.modelReset.connect(self._fit_child)
+        model.rowsInserted.connect(self._fit_child)
 
     def threshold(self) -> int:
-        """Below this table width the full layout would not show a whole outcome unscrolled."""
-        return sum(self._full[: OUTCOME_COLUMN + 1])
+        """Below this table width the full layout would need scrolling sideways to be read whole.
+
+        Folding there, rather than only once the outcome itself would be cut, is what keeps a
+        1366x768 laptop from hiding the next-due column and its reason off to the right.
+        """
+        return sum(self._full)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._table and event.type() == QEvent.Type.Resize:
@@ -77,6 +84,21 @@ class RegisterReflow(QObject):
 
     def update(self) -> None:
         self._apply(self._table.maximumViewportSize().width() < self.threshold())
+
+    def _fit_child(self, *_args: object) -> None:
+        """Widen the child column to its longest line among the loaded rows (a council's case
+        references may be longer than the sample), leaving the due column at least a third."""
+        metrics = self._table.fontMetrics()
+        widest = self._compact[NAME_COLUMN]
+        for index in range(self._model.rowCount()):
+            row = self._model.row_at(index)
+            if row is not None:
+                lines = stacked_text(row, NAME_COLUMN).splitlines()
+                widest = max(widest, *(metrics.horizontalAdvance(t) + 16 for t in lines))
+        room = self._table.maximumViewportSize().width() // 3
+        self._compact[NAME_COLUMN] = min(widest, max(room, self._compact[NAME_COLUMN]))
+        if self._model.compact:
+            self._table.setColumnWidth(NAME_COLUMN, self._compact[NAME_COLUMN])
 
     def _apply(self, compact: bool) -> None:
         if compact == self._model.compact and self._table.property("reflowed") is not None:

@@ -235,7 +235,7 @@ class ScreeningViewDialog(QDialog):
         store = getattr(self.ctx, "store", None) if self.ctx is not None else None
         if store is None or self.record.status != "submitted":
             return False
-        return store.user.role in ("lead", "admin")
+        return store.user.role in ("lead", "manager", "admin")
 
     def _lowering(self) -> Lowering | None:
         if self.ctx is None or self.record.status != "submitted" or not self.record.needs_signoff:

@@ -2,120 +2,27 @@
 
 The password protects special-category data about children on a laptop that may be stolen, so a
 weak one is refused with the reason, before the half-second key derivation is spent on it. The
-strength estimate is deliberately simple and explainable (length, kinds of characters, repeats,
-names and a list of the passwords people reach for first), not a black box.
+rule is the core's (:mod:`cse_screen.core.passwords`): the keyslots refuse what this form refuses,
+so the command line and recovery cannot set a password the app would not.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from cse_screen.core.passwords import password_strength
 from cse_screen.errors import UserError
 from cse_screen.gui.errors import as_sentence, show_error
 from cse_screen.gui.forms.ui_setup import Ui_SetupForm
 from cse_screen.gui.theme import set_tone
 from cse_screen.gui.worker import Op, Runner
 
-MIN_LENGTH = 10
-MIN_BITS = 50.0
 USER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
-COMMON = frozenset(
-    (
-        "password",
-        "passw0rd",
-        "password1",
-        "password123",
-        "123456789",
-        "1234567890",
-        "qwertyuiop",
-        "qwerty123",
-        "letmein",
-        "welcome",
-        "welcome1",
-        "iloveyou",
-        "admin",
-        "administrator",
-        "sunshine",
-        "football",
-        "monkey",
-        "dragon",
-        "princess",
-        "baseball",
-        "trustno1",
-        "changeme",
-        "council",
-        "socialwork",
-        "socialworker",
-        "children",
-        "safeguarding",
-        "summer2024",
-        "summer2025",
-        "summer2026",
-        "winter2025",
-        "winter2026",
-        "abcdefghij",
-    )
-)
-VERDICTS = ("Too weak", "Weak", "Fair", "Good", "Strong")
-
-
-@dataclass(frozen=True)
-class Strength:
-    score: int  # 0..4, for the meter
-    problem: str | None  # why it is refused, or None when it is acceptable
-
-    @property
-    def verdict(self) -> str:
-        return VERDICTS[self.score]
-
-
-def _pool(password: str) -> int:
-    pool = 0
-    pool += 26 if re.search(r"[a-z]", password) else 0
-    pool += 26 if re.search(r"[A-Z]", password) else 0
-    pool += 10 if re.search(r"[0-9]", password) else 0
-    pool += 33 if re.search(r"[^A-Za-z0-9]", password) else 0
-    return max(pool, 1)
-
-
-def estimate_bits(password: str) -> float:
-    """Length times bits per character, counting long runs of one character only once."""
-    squeezed = re.sub(r"(.)\1{2,}", r"\1", password)
-    return len(squeezed) * math.log2(_pool(password))
-
-
-def _names_in(password: str, names: tuple[str, ...]) -> bool:
-    lowered = password.lower()
-    parts = {p.lower() for n in names for p in re.split(r"[\s._-]+", n) if len(p) >= 3}
-    return any(part in lowered for part in parts)
-
-
-def password_strength(password: str, names: tuple[str, ...] = ()) -> Strength:
-    """How strong ``password`` is, and the reason it is refused (None when acceptable)."""
-    if not password:
-        return Strength(0, "Type a password.")
-    bits = estimate_bits(password)
-    score = 0 if bits < 35 else 1 if bits < MIN_BITS else 2 if bits < 65 else 3 if bits < 80 else 4
-    core = re.sub(r"[^a-z]", "", password.lower())
-    if password.lower() in COMMON or core in COMMON:
-        return Strength(0, "This is one of the passwords people try first; choose another.")
-    if len(password) < MIN_LENGTH:
-        return Strength(
-            min(score, 1),
-            f"Use at least {MIN_LENGTH} characters; three or four unrelated words work well.",
-        )
-    if _names_in(password, names):
-        return Strength(min(score, 1), "Do not use your name or user name in the password.")
-    if bits < MIN_BITS:
-        return Strength(score, "This is too easy to guess: make it longer or mix in other words.")
-    return Strength(score, None)
 
 
 # create(full_name, user, password, recovery_pem) runs off the GUI thread and returns the store.

@@ -26,14 +26,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cse_screen.core.passwords import password_strength
 from cse_screen.errors import UserError
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.errors import as_sentence
-from cse_screen.gui.setup import password_strength
 from cse_screen.gui.theme import set_tone
 from cse_screen.storage.records import ROLES, UserRecord
 
-ROLE_WORDS = {"worker": "Social worker", "lead": "Team lead", "admin": "Administrator"}
+ROLE_WORDS = {
+    "worker": "Social worker",
+    "lead": "Team lead",
+    "manager": "Manager (reads every team)",
+    "admin": "Administrator",
+}
 
 #: save(store) runs on the database thread and returns what the dialog keeps as ``result``.
 Save = Callable[[Any], object]

@@ -113,6 +113,9 @@ class Screening(Base):
     returned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     screen_date: Mapped[date] = mapped_column(Date)
     trigger: Mapped[str] = mapped_column(String(32))
+    #: the child's team when the screening was made (started, then submitted): breakdowns by
+    #: team count a screening to this team, not to the one the child is in today
+    team: Mapped[str | None] = mapped_column(String(100))
     context: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     result: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     computed_outcome: Mapped[str | None] = mapped_column(String(32))
@@ -128,6 +131,20 @@ class Screening(Base):
     submitted_seq: Mapped[int | None] = mapped_column(Integer, index=True)
     signed_off_by: Mapped[str | None] = mapped_column(String(64))
     signed_off_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ScreeningHand(Base):
+    """Someone who had a hand in a screening (started it, changed its answers, context or
+    judgement, submitted it): none of them may sign it off, so four eyes are really four."""
+
+    __tablename__ = "screening_hands"
+
+    screening_id: Mapped[int] = mapped_column(
+        ForeignKey("screenings.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: started, edited, judged or submitted
+    part: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
 class Answer(Base):
@@ -220,3 +237,70 @@ class ImportStaging(Base):
     audit_detail: Mapped[str] = mapped_column(Text)
     audit_prev: Mapped[str] = mapped_column(String(64))
     audit_hash: Mapped[str] = mapped_column(String(64))
+
+
+# --- the team server's accounts (present on every copy; only the server fills them) -----------
+
+
+class Credential(Base):
+    """A server account's password: an Argon2id hash, never the password."""
+
+    __tablename__ = "credentials"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    password_hash: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Device(Base):
+    """A laptop (or other client) a user signed in from: tokens are bound to one, and revoking
+    the device (or disabling the user, which revokes all of theirs) ends every token of it."""
+
+    __tablename__ = "devices"
+    __table_args__ = (
+        Index("ux_devices_public_id", "public_id", unique=True),
+        Index("ix_devices_user", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(PublicId, default=new_public_id)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    label: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Token(Base):
+    """A bearer token, kept only as its SHA-256 (a stolen copy of the table signs nobody in)."""
+
+    __tablename__ = "tokens"
+    __table_args__ = (
+        Index("ux_tokens_hash", "token_hash", unique=True),
+        Index("ix_tokens_device", "device_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SignInFailure(Base):
+    """One failed sign-in: the account name tried and the address it came from, what the
+    slowing-down counts (per account and per address) over a recent window."""
+
+    __tablename__ = "signin_failures"
+    __table_args__ = (
+        Index("ix_signin_failures_account", "account", "at"),
+        Index("ix_signin_failures_address", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)

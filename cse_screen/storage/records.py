@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-Role = Literal["worker", "lead", "admin"]
-ROLES: tuple[str, ...] = ("worker", "lead", "admin")
+Role = Literal["worker", "lead", "manager", "admin"]
+ROLES: tuple[str, ...] = ("worker", "lead", "manager", "admin")
 
 ScreeningStatus = Literal["draft", "submitted", "signed_off", "returned"]
 STATUSES: tuple[str, ...] = ("draft", "submitted", "signed_off", "returned")
@@ -51,6 +51,9 @@ class UserRecord:
     created_at: datetime
     #: The public id (a UUID): never changes, the same on every copy; ``id`` is local.
     public_id: str = ""
+    #: An administrator who sees counts, not children's records (the team server's): on a
+    #: standalone database an administrator keeps every right, as always.
+    counts_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,9 @@ class ChildInput:
     legal_status: str | None = None
     worker: str | None = None
     team: str | None = None
+    #: The public id a copy elsewhere already gave the child (a laptop's, sent to the server),
+    #: so the same child has the same id everywhere; None makes a new one.
+    public_id: str | None = None
 
 
 @dataclass(frozen=True)

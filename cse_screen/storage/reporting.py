@@ -9,7 +9,6 @@ the data. The period counts are plain SQL aggregates.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime
@@ -256,7 +255,7 @@ class StoreSource:
                 s.child_id,
                 c.case_ref,
                 c.dob,
-                c.team,
+                func.coalesce(s.team, c.team),  # the team it was made in
                 c.worker,
                 s.instrument_id,
                 s.instrument_version,
@@ -279,7 +278,9 @@ class StoreSource:
                 c.disability,
                 c.placement_type,
                 c.legal_status,
-                func.json_extract(s.result, "$.rules"),
+                # The JSON type's own index: json_extract on SQLite, -> on PostgreSQL's jsonb;
+                # either way the rules arrive as a list.
+                s.result["rules"],
             )
             .join(c, c.id == s.child_id)
             .where(self._screening_filter())
@@ -367,6 +368,7 @@ class StoreSource:
                 s.next_due,
                 s.submitted_at,
                 s.signed_off_at,
+                func.coalesce(s.team, Child.team),
             )
             .join(Child, Child.id == s.child_id)
             .where(
@@ -379,7 +381,7 @@ class StoreSource:
             .execution_options(yield_per=_BATCH)
         )
         with self._store.reading() as session:
-            for child_id, day, outcome, due, submitted, signed in session.execute(stmt):
+            for child_id, day, outcome, due, submitted, signed, team in session.execute(stmt):
                 yield HistoryRow(
                     child_id,
                     day,
@@ -387,6 +389,7 @@ class StoreSource:
                     due,
                     submitted.date() if submitted else None,
                     signed.date() if signed else None,
+                    team,
                 )
 
     def events(self, start: date, end: date) -> Iterator[EventRow]:
@@ -413,5 +416,8 @@ def _screening_row(row: Any, answers: dict[str, str]) -> ScreeningRow:
     present.update(("dob", "screen_date", "trigger"))
     present.update(f for f, v in zip(_CHILD_CONTEXT, child_context, strict=True) if v)
     fields[16] = bool(fields[16])  # needs_signoff
-    fired = tuple(str(r) for r in json.loads(rules)) if rules else ()
-    return ScreeningRow(*fields, answers, frozenset(present), fired)  # type: ignore[call-arg]
+    fired = tuple(str(r) for r in rules) if rules else ()
+    placement = (context or {}).get("placement_type") or child_context[3]
+    return ScreeningRow(  # type: ignore[call-arg]
+        *fields, answers, frozenset(present), fired, placement
+    )

@@ -24,6 +24,9 @@ FIRST_RELEASE: dict[str, str] = {
     "0002": "0.1.0",
     "0005_public_ids": "0.2.0",
     "0003_effective_outcome": "0.2.0",
+    "0006_server_accounts": "0.2.0",
+    "0008_team_history": "0.2.0",
+    "0007_four_eyes": "0.2.0",
     "0004_audit_sequence": "0.2.0",
 }
 #: The ``meta`` key holding the oldest release that can open the database.

@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import json
 from pathlib import Path
+from typing import Any
 
+from cse_screen.vault import pending
 from cse_screen.vault.atomic import fsync_dir
 
 NEW_SUFFIX = ".restore-new"
@@ -24,15 +26,21 @@ def with_suffix(path: Path, suffix: str) -> Path:
 
 
 class Files:
-    """Every name the procedure touches, derived from the database path."""
+    """Every name the procedure touches, derived from the database path.
 
-    def __init__(self, db_path: Path, keys_path: Path) -> None:
+    Each restore sets the old pair aside under its own time stamp
+    (``cse.db.before-restore-20261207T134000Z``): a second restore must never delete the only
+    copy of what the first one replaced."""
+
+    def __init__(self, db_path: Path, keys_path: Path, stamp: str | None = None) -> None:
         self.db = db_path
         self.keys = keys_path
+        self.stamp = stamp
+        aside = ASIDE_SUFFIX + (f"-{stamp}" if stamp else "")
         self.new_db = with_suffix(self.db, NEW_SUFFIX)
         self.new_keys = with_suffix(self.keys, NEW_SUFFIX)
-        self.aside_db = with_suffix(self.db, ASIDE_SUFFIX)
-        self.aside_keys = with_suffix(self.keys, ASIDE_SUFFIX)
+        self.aside_db = with_suffix(self.db, aside)
+        self.aside_keys = with_suffix(self.keys, aside)
         self.journal = with_suffix(self.db, JOURNAL_SUFFIX)
 
     def leftovers(self) -> list[Path]:
@@ -70,8 +78,12 @@ def _set_aside_database(files: Files) -> None:
     unlink(family[2])
 
 
-def roll_forward(files: Files, keep_previous: bool) -> None:
-    """Steps 4 and 5; safe to run again from any point after the journal was written."""
+def roll_forward(files: Files, keep_previous: bool, note: dict[str, Any] | None = None) -> None:
+    """Steps 4 and 5; safe to run again from any point after the journal was written.
+
+    ``note`` (the restore's audit note) is written to the pending-audit file before the
+    journal goes, so a restore killed after its journal is still audited (once: a rerun
+    finds the note already there by its ``restore_id``)."""
     if files.new_db.exists():
         _set_aside_database(files)
         files.new_db.replace(files.db)
@@ -80,6 +92,8 @@ def roll_forward(files: Files, keep_previous: bool) -> None:
             files.keys.replace(files.aside_keys)
         files.new_keys.replace(files.keys)
     fsync_dir(files.db.parent)
+    if note:
+        pending.note_once(files.db, pending.RESTORE, note)
     unlink(files.journal)
     fsync_dir(files.db.parent)
     if not keep_previous:
@@ -94,16 +108,22 @@ def finish_interrupted_restore(db_path: Path | str, keys_path: Path | str) -> bo
     """
     files = Files(Path(db_path), Path(keys_path))
     if files.journal.exists():
-        roll_forward(files, keep_previous=_journal_says_keep(files.journal))
+        decided = _read_journal(files.journal)
+        stamp = decided.get("stamp")
+        files = Files(files.db, files.keys, stamp if isinstance(stamp, str) else None)
+        note = decided.get("note")
+        keep = bool(decided.get("keep_previous", True))
+        roll_forward(files, keep, note if isinstance(note, dict) else None)
         return True
     for path in files.leftovers():
         unlink(path)
     return False
 
 
-def _journal_says_keep(journal: Path) -> bool:
-    """Whether the interrupted restore was asked to keep the old files (yes, when unsure)."""
+def _read_journal(journal: Path) -> dict[str, Any]:
+    """What the interrupted restore decided; unreadable means keep the old files, no stamp."""
     try:
-        return bool(json.loads(journal.read_text(encoding="utf-8")).get("keep_previous", True))
-    except (OSError, ValueError, AttributeError):
-        return True
+        data = json.loads(journal.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"keep_previous": True}
+    return data if isinstance(data, dict) else {"keep_previous": True}

@@ -10,6 +10,7 @@ locking anyone out; ``CSE_SCREEN_KDF=test`` selects a cheap setting for the test
 from __future__ import annotations
 
 import os
+import sys
 import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -23,11 +24,14 @@ KDF_NAME = "argon2id"
 KEY_BYTES = 32
 SALT_BYTES = 16
 
-# Bounds applied to parameters read from a keyslot file: a damaged or hostile file must not make
-# us allocate gigabytes or spin for minutes, nor accept a trivially cheap setting.
-_MAX_MEMORY_KIB = 4 * 1024 * 1024
-_MAX_TIME_COST = 64
-_MAX_LANES = 16
+# Bounds applied to parameters read from a keyslot or recovery key file: a damaged or hostile
+# file must not make us allocate gigabytes or spin for a minute (the ceiling is four times the
+# default's memory and a few times its passes), nor accept a trivially cheap setting (the floor
+# is the test suite's setting; anything below today's default is rehashed on unlock).
+_MIN_MEMORY_KIB = 1024
+_MAX_MEMORY_KIB = 1024 * 1024
+_MAX_TIME_COST = 12
+_MAX_LANES = 8
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class KdfParams:
             raise ValueError("unknown key derivation")
         params = cls(
             time_cost=_int(data, "time_cost", 1, _MAX_TIME_COST),
-            memory_kib=_int(data, "memory_kib", 8, _MAX_MEMORY_KIB),
+            memory_kib=_int(data, "memory_kib", _MIN_MEMORY_KIB, _MAX_MEMORY_KIB),
             parallelism=_int(data, "parallelism", 1, _MAX_LANES),
         )
         if params.memory_kib < 8 * params.parallelism:
@@ -68,11 +72,22 @@ DEFAULT_PARAMS = KdfParams(time_cost=3, memory_kib=256 * 1024, parallelism=1)
 TEST_PARAMS = KdfParams(time_cost=1, memory_kib=1024, parallelism=1)
 
 
+def _test_setting_allowed() -> bool:
+    """The cheap setting is for the test suite run from source, never an installed bundle: a
+    variable set on a council laptop must not weaken every new keyslot."""
+    return not getattr(sys, "frozen", False)
+
+
 def current_params() -> KdfParams:
     """The parameters for new keyslots: the measured default, or cheap ones under tests."""
-    if os.environ.get("CSE_SCREEN_KDF", "").strip().lower() == "test":
+    if os.environ.get("CSE_SCREEN_KDF", "").strip().lower() == "test" and _test_setting_allowed():
         return TEST_PARAMS
     return DEFAULT_PARAMS
+
+
+def recovery_params() -> KdfParams:
+    """The recovery private key's cost: at least the keyslots' (it opens every database)."""
+    return current_params()
 
 
 def normalise_password(password: str) -> bytes:

@@ -9,6 +9,8 @@ Consequences the rest of the application relies on:
 * a wrong password fails here, before the database is touched, so it is never confused with
   damage (SQLCipher cannot tell the two apart);
 * changing a password rewraps one slot and leaves the database and every other slot alone;
+* every new password passes the one policy of :mod:`cse_screen.core.passwords` here, the one
+  place all of them (set-up, users, passwords, recovery, command line, app) go through;
 * an optional recovery slot wraps the same key to IT's public key (see ``recovery.py``).
 
 The sidecar holds no personal data about children: user names, salts, parameters, boxes.
@@ -30,6 +32,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from cse_screen.core.passwords import require_strong_password
 from cse_screen.errors import DatabaseDamaged, KeyslotConflict, UserError, WrongPassword
 from cse_screen.fileowner import permission_problem
 from cse_screen.storage.usernames import normalise_user
@@ -46,6 +49,7 @@ SUFFIX = ".keys"
 WRONG_CREDENTIALS = "wrong user name or password"
 _CHECK_LABEL = b"cse-screen database key check v1"
 _AD_LABEL = b"cse-screen keyslot v1"
+_SUM_LABEL = b"cse-screen keyslot checksum v1\x00"
 
 
 def keyslot_path(db_path: Path | str) -> Path:
@@ -74,6 +78,14 @@ def _unb64(text: Any, length: int | None = None) -> bytes:
     if length is not None and len(data) != length:
         raise ValueError("wrong length")
     return data
+
+
+def slot_sum(body: dict[str, Any]) -> str:
+    """A keyless checksum of one slot's fields: a flipped salt, nonce or parameter is damage
+    (exit 4), told apart from a wrong password (exit 3) before any key is derived. It proves
+    nothing against a forger (anyone can recompute it); the AEAD does that."""
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(_SUM_LABEL + text).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -107,7 +119,7 @@ class PasswordSlot:
             return None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        body = {
             "user": self.user,
             "kdf": self.params.to_json(),
             "salt": _b64(self.salt),
@@ -115,11 +127,24 @@ class PasswordSlot:
             "nonce": _b64(self.nonce),
             "wrapped": _b64(self.wrapped),
         }
+        return {**body, "sum": slot_sum(body)}
+
+    def weaker_than(self, params: KdfParams) -> bool:
+        """Whether this slot costs a guesser less than ``params`` (then it is rehashed)."""
+        mine, wanted = self.params, params
+        return mine.memory_kib < wanted.memory_kib or mine.time_cost < wanted.time_cost
 
     @classmethod
     def from_json(cls, data: Any) -> PasswordSlot:
         if not isinstance(data, dict) or data.get("aead") != "aes-256-gcm":
             raise ValueError("unknown slot")
+        stored_sum = data.get("sum")
+        if stored_sum is not None:  # files written before 0.2.0 have none; saving adds it
+            body = {k: v for k, v in data.items() if k != "sum"}
+            if not isinstance(stored_sum, str) or not hmac.compare_digest(
+                stored_sum, slot_sum(body)
+            ):
+                raise ValueError("a keyslot's checksum does not match")
         user = data.get("user")
         if not isinstance(user, str) or not user:
             raise ValueError("slot without a user")
@@ -214,9 +239,9 @@ class KeyslotFile:
         path = Path(path)
         if path.exists():
             raise UserError(f"the keyslot file {path} already exists; it was not overwritten")
-        _require_password(password)
-        key = new_database_key()
         user = normalise_user(user)
+        require_strong_password(password, (user,), user)
+        key = new_database_key()
         slot = PasswordSlot.seal(user, password, key, current_params())
         return cls(path, key_check(key), {user: slot}), key
 
@@ -258,6 +283,22 @@ class KeyslotFile:
             raise _damaged(self.path, "is damaged (a keyslot does not match the key check)")
         return key
 
+    def needs_rehash(self, user: str) -> bool:
+        """Whether the user's slot was made cheaper than today's parameters."""
+        slot = self._slots.get(normalise_user(user))
+        return slot is not None and slot.weaker_than(current_params())
+
+    def rehash(self, user: str, password: str, key: bytes) -> None:
+        """Reseal a weak slot under today's parameters with the password just proven right.
+
+        Not a password change, so the policy for new passwords does not apply: an older,
+        weaker password keeps working until its owner changes it."""
+        self._require_key(key)
+        user = normalise_user(user)
+        if user not in self._slots:
+            raise UserError(f"the keyslot file {self.path} has no slot for this user")
+        self._slots[user] = PasswordSlot.seal(user, password, key, current_params())
+
     def recover_key(self, private_key_pem: bytes | str, passphrase: str | None = None) -> bytes:
         """The database key from the recovery slot, using IT's private key."""
         if self._recovery is None:
@@ -279,6 +320,11 @@ class KeyslotFile:
         return sorted(self._slots)
 
     @property
+    def digest(self) -> str | None:
+        """SHA-256 of the file as last read or saved (None for one never on disk)."""
+        return self._loaded_digest
+
+    @property
     def has_recovery(self) -> bool:
         return self._recovery is not None
 
@@ -292,7 +338,7 @@ class KeyslotFile:
         user = normalise_user(user)
         if user in self._slots:
             raise UserError(f"the keyslot file {self.path} already has a slot for this user")
-        _require_password(password)
+        require_strong_password(password, (user,), user)
         self._slots[user] = PasswordSlot.seal(user, password, key, current_params())
 
     def set_password(self, user: str, new_password: str, key: bytes) -> None:
@@ -301,7 +347,7 @@ class KeyslotFile:
         user = normalise_user(user)
         if user not in self._slots:
             raise UserError(f"the keyslot file {self.path} has no slot for this user")
-        _require_password(new_password)
+        require_strong_password(new_password, (user,), user)
         self._slots[user] = PasswordSlot.seal(user, new_password, key, current_params())
 
     def remove_user(self, user: str) -> None:
@@ -393,8 +439,3 @@ def _finish_restore(path: Path) -> None:
     """Complete a restore a kill interrupted, before anyone unlocks with a half-restored pair."""
     if path.name.endswith(SUFFIX):
         finish_interrupted_restore(path.with_name(path.name[: -len(SUFFIX)]), path)
-
-
-def _require_password(password: str) -> None:
-    if not isinstance(password, str) or not password:
-        raise UserError("an empty password is not allowed")

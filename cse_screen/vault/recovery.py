@@ -2,7 +2,8 @@
 
 A forgotten password must not cost the children's records (there is no server copy). At set-up
 the database key is encrypted to IT's RSA public key with OAEP (SHA-256); only the holder of the
-private key, itself protected by a passphrase, can unwrap it and set a new password. RSA-OAEP
+private key, itself protected by a long passphrase through Argon2id (``recovery_file.py``), can
+unwrap it and set a new password. RSA-OAEP
 was chosen over X25519 because IT departments can create, inspect and escrow such keys with the
 tools they already have (``openssl genpkey``), as well as with :func:`generate_recovery_keypair`.
 """
@@ -16,7 +17,9 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from cse_screen.core.passwords import require_strong_passphrase
 from cse_screen.errors import UserError, WrongPassword
+from cse_screen.vault import recovery_file
 from cse_screen.vault.atomic import PRIVATE_FILE_MODE, PUBLIC_FILE_MODE, atomic_write_bytes
 
 SCHEME = "rsa-oaep-sha256"
@@ -65,7 +68,13 @@ def wrap_key(public_key: rsa.RSAPublicKey, key: bytes) -> bytes:
 
 
 def load_private_key(private_key_pem: bytes | str, passphrase: str | None) -> rsa.RSAPrivateKey:
-    """IT's private key; a wrong or missing passphrase is a WrongPassword, not a crash."""
+    """IT's private key; a wrong or missing passphrase is a WrongPassword, not a crash.
+
+    Reads the Argon2id-sealed format written since 0.2.0 and, so that no escrowed key is
+    stranded, the PKCS#8 PEM files written before it (``recovery upgrade-key`` reseals those).
+    """
+    if recovery_file.is_sealed(_as_bytes(private_key_pem)):
+        return recovery_file.open_sealed(_as_bytes(private_key_pem), passphrase)
     secret = passphrase.encode("utf-8") if passphrase else None
     try:
         key = serialization.load_pem_private_key(_as_bytes(private_key_pem), password=secret)
@@ -100,21 +109,35 @@ def generate_recovery_keypair(
     to write an unprotected private key. Returns the public key's fingerprint for IT's records.
     """
     private_out, public_out = Path(private_out), Path(public_out)
-    if not passphrase:
-        raise UserError("a passphrase is required to protect the recovery private key")
+    require_strong_passphrase(passphrase)
     for path in (private_out, public_out):
         if path.exists():
             raise UserError(f"the file {path} already exists; it was not overwritten")
     key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
-    private_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(passphrase.encode("utf-8")),
-    )
+    private_pem = recovery_file.seal(key, passphrase)
     public_pem = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     atomic_write_bytes(private_out, private_pem, PRIVATE_FILE_MODE)
     # Readable by all: it is copied to a share for every user's 'recovery enrol' and 'init'.
     atomic_write_bytes(public_out, public_pem, PUBLIC_FILE_MODE)
+    return fingerprint(key.public_key())
+
+
+def upgrade_private_key(path: Path | str, passphrase: str, new_passphrase: str | None) -> str:
+    """Reseal an older PKCS#8 recovery key file with Argon2id, in place and atomically.
+
+    The passphrase may stay the same if it meets the recovery policy; otherwise (or when asked)
+    ``new_passphrase`` replaces it. The key itself, and so every enrolled database's recovery
+    slot, is unchanged. Returns the public key's fingerprint for IT to compare.
+    """
+    path = Path(path)
+    try:
+        pem = path.read_bytes()
+    except OSError:
+        raise UserError(f"the recovery key file {path} cannot be read") from None
+    key = load_private_key(pem, passphrase)
+    chosen = new_passphrase or passphrase
+    require_strong_passphrase(chosen)
+    atomic_write_bytes(path, recovery_file.seal(key, chosen), PRIVATE_FILE_MODE)
     return fingerprint(key.public_key())

@@ -8,10 +8,11 @@ step. So the restore is a small journalled procedure:
    names and flushed to disk; a crash here leaves the originals untouched and the next attempt
    (or the next open) deletes the leftovers;
 3. a journal file is written atomically: from this moment the restore is decided;
-4. the old database (with its WAL) and keyslots are moved aside as ``.before-restore``, stale
+4. the old database (with its WAL) and keyslots are moved aside as
+   ``.before-restore-<UTC time stamp>`` (one generation per restore, never overwritten), stale
    ``-shm`` files removed (an old WAL applied to the new database would corrupt it), and the new
-   files are renamed into place;
-5. the journal and the set-aside files are removed.
+   files are renamed into place; the restore's audit note goes to the pending-audit file;
+5. the journal (and, unless they are kept, the set-aside files) are removed.
 
 A crash after step 3 is finished by :func:`finish_interrupted_restore`, which the keyslot loader
 runs before every unlock, so whoever opens the database next completes the restore first.
@@ -19,12 +20,15 @@ runs before every unlock, so whoever opens the database next completes the resto
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import os
+import uuid
 from pathlib import Path
 from typing import BinaryIO
 
-from cse_screen.errors import BackupFailed, DatabaseTooNew
+from cse_screen.errors import BackupFailed, DatabaseTooNew, UserError
 from cse_screen.fileowner import keep_owner_and_mode, stat_or_none
 from cse_screen.storage.revisions import known_revisions
 from cse_screen.vault.atomic import atomic_write_bytes, fsync_dir, is_disk_full, storage_full
@@ -32,7 +36,8 @@ from cse_screen.vault.backup import BackupInfo, check_backup
 from cse_screen.vault.journal import Files, unlink
 from cse_screen.vault.journal import finish_interrupted_restore as _finish_interrupted
 from cse_screen.vault.journal import roll_forward as _roll_forward
-from cse_screen.vault.keyslots import keyslot_path
+from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault.oslock import exclusive
 
 _CHUNK = 1024 * 1024
 
@@ -97,21 +102,66 @@ def restore_backup(
     *,
     keep_previous: bool = False,
     script_location: Path | str | None = None,
+    audit: bool = False,
 ) -> BackupInfo:
     """Replace the database at ``db_path`` and its keyslots with the backup's, checked first.
 
     The database must not be open anywhere while this runs. With ``keep_previous`` the old
-    files stay beside the new ones as ``.before-restore``.
+    files stay beside the new ones as ``.before-restore-<stamp>``; with ``audit`` the restore
+    is noted for the next open's audit trail, with its journal. A target that exists without a
+    valid keyslot file beside it is refused: it is not a cse-screen database, and overwriting
+    it could destroy someone's unrelated file.
     """
     db_path = Path(db_path)
     info = check_backup(backup)
     _require_known_schema(info, script_location)
     if not db_path.parent.is_dir():
         raise BackupFailed(f"the folder for the database {db_path} does not exist")
-    files = Files(db_path, keyslot_path(db_path))
-    finish_interrupted_restore(db_path)
-    _extract(info, files)
-    journal = {"restore": 1, "keep_previous": keep_previous}
-    atomic_write_bytes(files.journal, json.dumps(journal).encode("utf-8"))
-    _roll_forward(files, keep_previous)
+    with exclusive(db_path):
+        finish_interrupted_restore(db_path)
+        _require_cse_screen_target(db_path)
+        files = Files(db_path, keyslot_path(db_path), _free_stamp(db_path))
+        _extract(info, files)
+        note = _audit_note(info, files) if audit else None
+        journal: dict[str, object] = {"restore": 1, "keep_previous": keep_previous}
+        journal.update(stamp=files.stamp, note=note)
+        atomic_write_bytes(files.journal, json.dumps(journal).encode("utf-8"))
+        _roll_forward(files, keep_previous, note)
     return info
+
+
+def _require_cse_screen_target(db_path: Path) -> None:
+    """Refuse to replace a file that is not a cse-screen database with its keyslots."""
+    if not db_path.exists():
+        return
+    keys = keyslot_path(db_path)
+    try:
+        KeyslotFile.from_bytes(keys, keys.read_bytes())
+    except (OSError, UserError):
+        raise BackupFailed(
+            f"{db_path} exists but has no valid keyslot file beside it ({keys.name}), so it is "
+            "not a cse-screen database; the restore would overwrite it, so nothing was changed"
+        ) from None
+
+
+def _free_stamp(db_path: Path) -> str:
+    """A UTC time stamp no earlier generation of set-aside files uses."""
+    base = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp, n = base, 1
+    while any(p.exists() for p in Files(db_path, keyslot_path(db_path), stamp).aside()):
+        n += 1
+        stamp = f"{base}-{n}"
+    return stamp
+
+
+def _audit_note(info: BackupInfo, files: Files) -> dict[str, object]:
+    """What the next open writes to the trail about this restore. ``keys_sha256`` ties the
+    note to the keyslot file it put in place: only then does the open accept that the
+    database went back in time on purpose."""
+    digest = hashlib.sha256(files.new_keys.read_bytes()).hexdigest()
+    return {
+        "backup": info.path.name[:255],
+        "created": info.created,
+        "restore_id": uuid.uuid4().hex,
+        "keys_sha256": digest,
+    }

@@ -12,34 +12,30 @@ it (see :mod:`cse_screen.vault.pending`) and audited by the next successful open
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, event
 
 from cse_screen import __version__
-from cse_screen.errors import PermissionDenied, UserError, WrongPassword
-from cse_screen.storage.models import User
+from cse_screen.core.passwords import require_strong_password
+from cse_screen.errors import UserError, WrongPassword
 from cse_screen.storage.records import ChainReport, UserRecord
 from cse_screen.storage.services import audit, clock
-from cse_screen.storage.services import stats as stats_service
-from cse_screen.storage.services.audit import AuditLog
-from cse_screen.storage.services.children import ChildrenService
 from cse_screen.storage.services.context import utc_now, writes_in
-from cse_screen.storage.services.events import EventsService
 from cse_screen.storage.services.roles import require_role
-from cse_screen.storage.services.screenings import ScreeningsService
-from cse_screen.storage.services.users import UsersService, check_name, insert_user, user_record
+from cse_screen.storage.services.users import check_name, insert_user, user_record
+from cse_screen.storage.signed_in import SignedIn, load_user, placeholder_user
 from cse_screen.storage.usernames import normalise_user
 from cse_screen.vault import anchor, continuity, migrate, pending, wal_check
 from cse_screen.vault.context import local_context
 from cse_screen.vault.engine import database_files, open_engine
 from cse_screen.vault.integrity import check_integrity
 from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault.oslock import OpenLock
 from cse_screen.vault.recovery import fingerprint, load_public_key
 
 
@@ -77,20 +73,15 @@ UPGRADE = "upgrade"
 ANCHOR_RESET = "anchor_reset"
 
 
-class Store:
+class Store(SignedIn):
     """An unlocked database and the services of the signed-in user."""
 
     def __init__(
         self, db_path: Path, engine: Any, keyslots: KeyslotFile, key: bytes, user: UserRecord
     ) -> None:
+        super().__init__(local_context(engine, db_path, user), keyslots, key)
         self.path = db_path
-        self.engine = engine
-        self.context = local_context(engine, db_path, user)
-        self.audit = AuditLog(self.context)
-        self.children = ChildrenService(self.context)
-        self.screenings = ScreeningsService(self.context)
-        self.events = EventsService(self.context)
-        self.users = UsersService(self.context, keyslots, key)
+        self._open_lock = OpenLock(db_path)  # a restore refuses while any store holds it
         self._keyslots = keyslots
         self._key = key  # rewrapping keyslots needs it; UsersService holds it already
         self._closed = False
@@ -122,6 +113,7 @@ class Store:
         slots_file = keyslot_path(db_path)
         if db_path.exists() or slots_file.exists():
             raise UserError(f"a database already exists at {db_path}; it was not overwritten")
+        require_strong_password(password, (name, full_name or ""), name)
         keyslots, key = KeyslotFile.create(slots_file, name, password)
         if recovery_public_key is not None:
             keyslots.add_recovery(recovery_public_key, key)
@@ -173,6 +165,7 @@ class Store:
         except WrongPassword:
             pending.note(db_path, audit.LOGIN_FAILED)
             raise
+        _rehash_if_weak(keyslots, user, password, key)
         return cls.open_with_key(db_path, keyslots, key, user)
 
     @classmethod
@@ -225,7 +218,12 @@ class Store:
         """Write the pending notes, an upgrade and the login; warn if the database went back in
         time, and tell a copy that it is one."""
         notes = pending.read_notes(self.path)
-        restored = any(n.get("action") == audit.RESTORE for n in notes)
+        # A restore excuses going back in time only if it put this very keyslot file here: a
+        # note typed into the side file cannot switch the rollback check off for another.
+        restored = any(
+            n.get("action") == audit.RESTORE and n.get("keys_sha256") == self.keyslots.digest
+            for n in notes
+        )
         with self.context.transaction() as session:
             db_id = anchor.database_id(session)
             entries = audit.chain_head(session)[0]
@@ -301,22 +299,8 @@ class Store:
 
     # --- the signed-in user -----------------------------------------------------------------
     @property
-    def user(self) -> UserRecord:
-        return self.context.user
-
-    @property
     def keyslots(self) -> KeyslotFile:
         return self._keyslots
-
-    def stats(self) -> dict[str, Any]:
-        """The ``stats --json`` counts, over the records this user may see."""
-        return stats_service.compute(self.context)
-
-    @contextlib.contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A read-only session for streaming queries (the export's reporting module)."""
-        with self.context.reading() as session:
-            yield session
 
     # --- whole-database operations ----------------------------------------------------------
     def verify(self) -> VerifyReport:
@@ -373,6 +357,7 @@ class Store:
             self.engine.dispose()
             if self._watched is not None:
                 continuity.flush(self._watched)
+            self._open_lock.release()
 
     def __enter__(self) -> Store:
         return self
@@ -389,24 +374,24 @@ class Store:
 def restore(backup: Path | str, db_path: Path | str) -> Any:
     """Replace the database with a checked backup (closed database, no password needed).
 
-    The old files are kept beside it as ``.before-restore``; the restore is audited by the
-    next successful open.
+    The old files are kept beside it as ``.before-restore-<UTC stamp>``, one generation per
+    restore; the restore is audited by the next successful open.
     """
     from cse_screen.vault.restore import restore_backup
 
     db_path = Path(db_path)
-    info = restore_backup(backup, db_path, keep_previous=True)
-    pending.note(db_path, audit.RESTORE, {"backup": Path(backup).name, "created": info.created})
-    return info
+    return restore_backup(backup, db_path, keep_previous=True, audit=True)
+
+
+def _rehash_if_weak(keyslots: KeyslotFile, user: str, password: str, key: bytes) -> None:
+    """A slot made with cheaper parameters than today's is resealed at today's cost while the
+    password is at hand (best effort: a read-only folder keeps the old slot working)."""
+    if not keyslots.needs_rehash(user):
+        return
+    keyslots.rehash(user, password, key)
+    with contextlib.suppress(OSError, UserError):
+        keyslots.save()
 
 
 def _load_user(engine: Any, db_path: Path, name: str) -> UserRecord:
-    placeholder = UserRecord(0, name, None, "worker", None, True, utc_now())
-    ctx = local_context(engine, db_path, placeholder)
-    with ctx.reading() as session:
-        row = session.scalar(select(User).where(User.name == name))
-        if row is None:
-            raise WrongPassword(f"user '{name}' is not enrolled in the database {db_path}")
-        if not row.active:
-            raise PermissionDenied(f"user '{name}' has been deactivated by an administrator")
-        return user_record(row)
+    return load_user(local_context(engine, db_path, placeholder_user(name)), name)

@@ -14,7 +14,7 @@ from cse_screen.core.loader import load_questionnaire
 from cse_screen.storage.services.compare import compare_candidate
 from cse_screen.vault.store import Store
 
-PASSWORD = "pw"
+PASSWORD = "compare tools passphrase 7"
 
 
 @pytest.fixture(autouse=True)

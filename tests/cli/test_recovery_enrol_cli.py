@@ -18,7 +18,7 @@ from cse_screen.vault.store import Store
 
 PASSWORD = 'first "pass" @/:'
 NEW = "second pässword"
-PASSPHRASE = "it passphrase"
+PASSPHRASE = "it keeps this phrase in the key safe"
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def _env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CSE_SCREEN_KDF", "test")
     monkeypatch.setenv("CSE_SCREEN_PASSWORD", PASSWORD)
     monkeypatch.setenv("CSE_SCREEN_NEW_PASSWORD", NEW)
-    monkeypatch.setenv("CSE_SCREEN_RECOVERY_PASSPHRASE", "it passphrase")
+    monkeypatch.setenv("CSE_SCREEN_RECOVERY_PASSPHRASE", "it keeps this phrase in the key safe")
 
 
 @pytest.fixture

@@ -93,11 +93,11 @@ def test_user_add_passwd_and_wrong_passwords(db: Path, capsys, monkeypatch):
     assert code == 3 and "wrong user name or password" in err
     code, _, err = run(capsys, "stats", *base, "--user", "nobody")
     assert code == 3
-    monkeypatch.setenv("CSE_SCREEN_NEW_PASSWORD", "third")
+    monkeypatch.setenv("CSE_SCREEN_NEW_PASSWORD", "third pässword")
     code, out, _ = run(capsys, "passwd", *base, "--user", "admin")
     assert code == 0 and "was changed" in out
     assert run(capsys, "stats", *base, "--user", "admin")[0] == 3
-    monkeypatch.setenv("CSE_SCREEN_PASSWORD", "third")
+    monkeypatch.setenv("CSE_SCREEN_PASSWORD", "third pässword")
     assert run(capsys, "stats", *base, "--user", "admin")[0] == 0
 
 
@@ -261,7 +261,7 @@ def test_backup_restore_and_garbage(db: Path, capsys, tmp_path: Path):
 
 
 def test_recovery_keygen_init_and_recover(tmp_path: Path, capsys, monkeypatch):
-    monkeypatch.setenv("CSE_SCREEN_RECOVERY_PASSPHRASE", "it passphrase")
+    monkeypatch.setenv("CSE_SCREEN_RECOVERY_PASSPHRASE", "it keeps this phrase in the key safe")
     private, public = tmp_path / "it.key", tmp_path / "it.pub"
     code, out, _ = run(
         capsys, "recovery", "keygen", "--private-out", str(private), "--public-out", str(public)

@@ -30,7 +30,7 @@ PASSWORD = "first pass"
 def _env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CSE_SCREEN_KDF", "test")
     monkeypatch.setenv("CSE_SCREEN_PASSWORD", PASSWORD)
-    monkeypatch.setenv("CSE_SCREEN_RECOVERY_PASSPHRASE", "it passphrase")
+    monkeypatch.setenv("CSE_SCREEN_RECOVERY_PASSPHRASE", "it keeps this phrase in the key safe")
 
 
 def make_db(capsys, path: Path) -> Path:

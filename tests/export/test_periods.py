@@ -12,7 +12,7 @@ from cse_screen.cli import main
 from cse_screen.export.periods import quarter_label, quarter_of
 from tests.export.helpers import block, load, table
 
-PASSWORD = "demo password for periods"
+PASSWORD = "periods export passphrase"
 COMPLETED = {"submitted", "signed_off"}
 
 

@@ -511,6 +511,8 @@ def test_missing_evidence_is_said_in_words_naming_the_item(qtbot, admin_ctx, kno
 
 def test_sorting_by_keyboard_announces_the_order(qtbot, admin_ctx, known) -> None:
     window = _main(qtbot, admin_ctx)
+    window.resize(1920, 1000)  # the full layout, where column 1 is the name
+    QApplication.processEvents()
     register = window.root("register")
     table = register.table
     table.setFocus()
@@ -593,7 +595,7 @@ def test_the_main_window_reflows_into_960_by_540(qtbot, admin_ctx, known) -> Non
     words = " ".join(str(register.model.index(row, c).data()) for c in shown)
     for part in (record.case_ref, record.name, record.worker, record.team, record.due_reason):
         assert part in words, part
-    window.resize(1400, 800)  # room again: every column back, one line each
+    window.resize(1920, 1000)  # room again: every column back, one line each
     QApplication.processEvents()
     assert not any(table.isColumnHidden(c) for c in range(len(COLUMNS)))
     assert register.model.index(row, 1).data() == record.name

@@ -208,3 +208,17 @@ def test_the_date_range_limits_the_screenings_exported(qtbot, ctx_for, out_dir: 
     qtbot.waitUntil(lambda: not dialog.running, timeout=20000)
     assert dialog.summary is not None and dialog.summary.screenings == 1
     assert (out_dir / "recent.xlsx").is_file()
+
+
+def test_an_export_with_names_starts_encrypted(qtbot, ctx_for, out_dir: Path) -> None:
+    """Issue 17: exports were unencrypted by default, names included."""
+    from cse_screen.gui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(ctx_for("admin"))
+    qtbot.addWidget(dialog)
+    pseudonymise = dialog.findChild(QCheckBox, "pseudonymiseCheck")
+    encrypt = dialog.findChild(QCheckBox, "encryptCheck")
+    assert pseudonymise.isChecked() and not encrypt.isChecked()
+    qtbot.mouseClick(pseudonymise, Qt.MouseButton.LeftButton)
+    assert not pseudonymise.isChecked()
+    assert encrypt.isChecked() and dialog.findChild(QLineEdit, "passwordEdit").isEnabled()

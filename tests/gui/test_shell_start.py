@@ -7,8 +7,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
 
+from cse_screen.core.passwords import password_strength
 from cse_screen.gui.app import Shell, make_context
-from cse_screen.gui.setup import SetupWidget, password_strength
+from cse_screen.gui.setup import SetupWidget
 from cse_screen.gui.unlock import WRONG_PASSWORD, UnlockWidget
 from cse_screen.vault.store import Store
 

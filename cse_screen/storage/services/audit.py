@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from cse_screen.storage.models import AuditRow, Child, Event, Screening, User
 from cse_screen.storage.records import AuditEntry, ChainReport
 from cse_screen.storage.services import audit_refs, clock, roles
-from cse_screen.storage.services.context import Refusal, ServiceContext
+from cse_screen.storage.services.context import Refusal, ServiceContext, Unseen
 
 GENESIS = "0" * 64
 
@@ -146,7 +146,7 @@ def append(
     ).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     now = ctx.now()
-    at = now.isoformat(timespec="microseconds") + "Z"
+    at = _utc_text(now) + "Z"  # the hashed text: UTC whatever clock the opener gave
     ident = None if entity_id is None else str(entity_id)
     text = canonical(dict(detail or {}))
     who = actor or ctx.user.name
@@ -197,7 +197,7 @@ def chained(
     entries: Iterable[tuple[object, Mapping[str, Any]]],
 ) -> list[dict[str, Any]]:
     """The audit rows that follow entry ``seq`` (hash ``prev``), one per (entity id, detail)."""
-    at = now.isoformat(timespec="microseconds") + "Z"
+    at = _utc_text(now) + "Z"
     rows = []
     for entity_id, detail in entries:
         seq += 1
@@ -221,7 +221,7 @@ def chained(
     return rows
 
 
-def record_refusal(ctx: ServiceContext, refusal: Refusal) -> None:
+def record_refusal(ctx: ServiceContext, refusal: Refusal | Unseen) -> None:
     """Write a role check's refusal to the trail, in its own transaction (the refused work is
     rolled back). Every context is built with this as its ``record_denial``."""
     detail = {"attempted": refusal.action, "role": ctx.user.role}
@@ -317,7 +317,7 @@ class AuditLog:
         self, *, offset: int = 0, limit: int = 500, action: str | None = None
     ) -> list[AuditEntry]:
         """Newest first; for leads and admins (the log names every user's actions)."""
-        roles.require_role(self._ctx, ("lead", "admin"), "read the audit trail", "audit")
+        roles.require_role(self._ctx, roles.LEADING_ROLES, "read the audit trail", "audit")
         stmt = select(AuditRow).order_by(AuditRow.seq.desc()).offset(offset).limit(limit)
         if action:
             stmt = stmt.where(AuditRow.action == action)
@@ -340,7 +340,7 @@ class AuditLog:
     # -- the audit viewer ------------------------------------------------------------------
     def _scope(self, what: str) -> list[ColumnElement[bool]]:
         """Refuse workers; limit a lead to their team's part of the trail."""
-        roles.require_role(self._ctx, ("lead", "admin"), what, "audit")
+        roles.require_role(self._ctx, roles.LEADING_ROLES, what, "audit")
         user = self._ctx.user
         return [team_scope(user.team)] if user.role == "lead" else []
 

@@ -25,10 +25,12 @@ from cse_screen.storage.records import ChildInput, ChildRecord, RegisterPage, Re
 from cse_screen.storage.services import audit, child_import, due, register, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.latest import refresh_child
+from cse_screen.storage.types import new_public_id
 
 #: Fields whose values identify the child: audited by name, never by value.
 PERSONAL_FIELDS = frozenset({"name", "dob", "gender", "ethnicity", "disability"})
-EDITABLE_FIELDS = tuple(f.name for f in fields(ChildInput))
+#: The public id is given once, when the child is added, and never changes.
+EDITABLE_FIELDS = tuple(f.name for f in fields(ChildInput) if f.name != "public_id")
 MAX_AGE_YEARS = 25
 
 
@@ -182,7 +184,7 @@ class ChildrenService:
         worker = child.worker or (ctx.user.name if ctx.user.role == "worker" else None)
         team = child.team or self._team_of(session, worker) or ctx.user.team
         prefix = f"{label}: " if label else ""
-        if not roles.can_see_child(ctx.user, worker, team):
+        if not roles.can_allocate(ctx.user, worker, team):
             roles.deny(
                 ctx,
                 "add",
@@ -196,6 +198,7 @@ class ChildrenService:
             raise ChildDetailsInvalid(taken, (("case_ref", taken),))
         now = ctx.now()
         row = Child(
+            public_id=child.public_id or new_public_id(),
             case_ref=child.case_ref,
             name=child.name,
             name_key=name_key(child.case_ref, child.name),
@@ -224,7 +227,10 @@ class ChildrenService:
 
     # --- changing ---------------------------------------------------------------------------
     def update(self, child_id: int, **changes: Any) -> ChildRecord:
-        """Change some of a child's details (keyword names as in :class:`ChildInput`)."""
+        """Change some of a child's details (keyword names as in :class:`ChildInput`; a whole
+        ChildInput's fields may be passed, its unset ``public_id`` is no change)."""
+        if changes.get("public_id", "") is None:
+            del changes["public_id"]
         unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
         if unknown:
             raise ValidationFailed(f"cannot change unknown child field(s): {', '.join(unknown)}")
@@ -232,7 +238,11 @@ class ChildrenService:
             row = self._load(session, child_id, "change")
             current = {name: getattr(row, name) for name in EDITABLE_FIELDS}
             merged = validate(ChildInput(**{**current, **changes}), self._ctx.today())
-            if not roles.can_see_child(self._ctx.user, merged.worker, merged.team):
+            moved_team = merged.team != current["team"]
+            allowed = roles.can_change_child(self._ctx.user, merged.worker, merged.team) and (
+                not moved_team or roles.can_allocate(self._ctx.user, merged.worker, merged.team)
+            )
+            if not allowed:
                 roles.deny(
                     self._ctx,
                     "change",
@@ -294,9 +304,11 @@ class ChildrenService:
         """Look a child up by case reference (not audited as a view: use get() to show one)."""
         with self._ctx.reading() as session:
             row = session.scalar(select(Child).where(Child.case_ref == case_ref.strip()))
+            missing = f"there is no child with case reference {case_ref.strip()}"
             if row is None:
-                raise NotFound(f"there is no child with case reference {case_ref.strip()}")
-            roles.require_child(self._ctx, row, "look up")
+                raise NotFound(missing)
+            if not roles.can_see_child(self._ctx.user, row.worker, row.team):
+                roles.hide(self._ctx, "look up", "child", row.id, missing)
             return child_record(row)
 
     def register(self, query: RegisterQuery | None = None) -> RegisterPage:

@@ -26,7 +26,7 @@ from cse_screen.storage.services import roles
 from cse_screen.storage.services.context import ServiceContext
 
 #: Who may compare a candidate: it reads every screening of the team (or of all teams).
-COMPARE_ROLES = ("lead", "admin")
+COMPARE_ROLES = ("lead", "manager", "admin")
 BATCH = 2000
 
 

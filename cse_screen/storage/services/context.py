@@ -23,7 +23,7 @@ from typing import Protocol
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from cse_screen.errors import PermissionDenied
+from cse_screen.errors import NotFound, PermissionDenied
 from cse_screen.storage.records import UserRecord
 
 #: The first statement of every write transaction. It takes SQLite's write lock before anything
@@ -62,6 +62,19 @@ class Refusal(PermissionDenied):
         self.recorded = False
 
 
+class Unseen(NotFound):
+    """A record outside the caller's caseload or team, answered exactly as one that does not
+    exist (so nobody learns which case references or user names exist beyond their own), yet
+    audited as a refusal like :class:`Refusal`."""
+
+    def __init__(self, message: str, action: str, entity: str, entity_id: object) -> None:
+        super().__init__(message)
+        self.action = action
+        self.entity = entity
+        self.entity_id = entity_id
+        self.recorded = False
+
+
 class DriverErrors(Protocol):
     """Turns the driver failures raised inside a block into the matching user-facing error.
 
@@ -89,7 +102,7 @@ class PassThrough:
 
 
 #: Writes a refusal to the audit trail in its own transaction (``audit.record_refusal``).
-RecordDenial = Callable[["ServiceContext", Refusal], None]
+RecordDenial = Callable[["ServiceContext", "Refusal | Unseen"], None]
 
 
 @dataclass
@@ -123,7 +136,7 @@ class ServiceContext:
         self._local.depth = depth + 1
         try:
             yield
-        except Refusal as refusal:
+        except (Refusal, Unseen) as refusal:
             self._local.depth = depth
             if depth == 0 and not refusal.recorded:
                 self.record_refusal(refusal)
@@ -131,7 +144,7 @@ class ServiceContext:
         finally:
             self._local.depth = depth
 
-    def record_refusal(self, refusal: Refusal) -> None:
+    def record_refusal(self, refusal: Refusal | Unseen) -> None:
         self.record_denial(self, refusal)
         refusal.recorded = True
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, extract, func, select
 
 from cse_screen.storage.models import Child, Screening
 from cse_screen.storage.records import COMPLETED_STATUSES
@@ -75,7 +75,10 @@ def _month_starts(today: date, count: int) -> list[date]:
 
 def _trend(session: Any, ctx: ServiceContext, today: date) -> tuple[MonthCounts, ...]:
     starts = _month_starts(today, TREND_MONTHS)
-    month = func.strftime("%Y-%m", Screening.screen_date)
+    # Year and month as numbers: EXTRACT compiles on every engine (SQLite's strftime and
+    # PostgreSQL's to_char do not exist on the other); PostgreSQL returns them as numeric.
+    year = extract("year", Screening.screen_date)
+    month = extract("month", Screening.screen_date)
     # The same effective-outcome rule as the register: an unsigned lowering counts as computed.
     standing = case(
         (
@@ -85,19 +88,20 @@ def _trend(session: Any, ctx: ServiceContext, today: date) -> tuple[MonthCounts,
         else_=Screening.final_outcome,
     )
     stmt = (
-        select(month, standing, func.count())
+        select(year, month, standing, func.count())
         .where(
             Screening.status.in_(COMPLETED_STATUSES),
             Screening.screen_date >= starts[0],
             Screening.screen_date <= today,
         )
-        .group_by(month, standing)
+        .group_by(year, month, standing)
     )
-    counts = {f"{s:%Y-%m}": dict.fromkeys(outcome_order(), 0) for s in starts}
-    for key, outcome, count in session.execute(stats._scoped(stmt, ctx)):
+    counts = {(s.year, s.month): dict.fromkeys(outcome_order(), 0) for s in starts}
+    for in_year, in_month, outcome, count in session.execute(stats._scoped(stmt, ctx)):
+        key = (int(in_year), int(in_month))
         if key in counts and outcome in counts[key]:
             counts[key][outcome] = int(count)
-    return tuple(MonthCounts(s, counts[f"{s:%Y-%m}"]) for s in starts)
+    return tuple(MonthCounts(s, counts[(s.year, s.month)]) for s in starts)
 
 
 def _attention(session: Any, ctx: ServiceContext, today: date) -> tuple[list[Any], int]:

@@ -16,6 +16,7 @@ from cse_screen.storage.records import EVENT_KINDS, EventRecord
 from cse_screen.storage.services import audit, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.latest import refresh_child
+from cse_screen.storage.types import new_public_id
 
 MAX_NOTE = 10_000
 
@@ -38,8 +39,16 @@ class EventsService:
         self._ctx = ctx
 
     def record(
-        self, child_id: int, kind: str, on_date: date, note: str | None = None
+        self,
+        child_id: int,
+        kind: str,
+        on_date: date,
+        note: str | None = None,
+        *,
+        public_id: str | None = None,
     ) -> EventRecord:
+        """Record an event that may make a screening due; ``public_id`` is the id another copy
+        already gave it (a laptop's, sent to the server)."""
         if kind not in EVENT_KINDS:
             raise ValidationFailed(
                 f"unknown event kind '{kind}'; use one of {', '.join(EVENT_KINDS)}"
@@ -54,6 +63,7 @@ class EventsService:
                 raise NotFound(f"there is no child with id {child_id}")
             roles.require_child(self._ctx, child, "record events for")
             row = Event(
+                public_id=public_id or new_public_id(),
                 child_id=child.id,
                 kind=kind,
                 on_date=on_date,

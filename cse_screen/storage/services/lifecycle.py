@@ -18,7 +18,7 @@ from cse_screen.core.session import ScreeningSession
 from cse_screen.core.session import scoring_context as session_scoring_context
 from cse_screen.errors import InvalidTransition, ScreeningIncomplete, ValidationFailed
 from cse_screen.storage.models import Answer, Child, Screening
-from cse_screen.storage.services import audit, clock, roles
+from cse_screen.storage.services import audit, clock, hands, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.latest import refresh_child
 from cse_screen.storage.services.lowering import Lowering, lowering_of
@@ -84,6 +84,7 @@ def submit(
     decided = judgement.apply_judgement(q, result.outcome, final_outcome or result.outcome, reason)
     now = ctx.now()
     row.status = "submitted"
+    row.team = child.team  # the team it was made in, whatever the child's team becomes
     row.result = result.to_dict()
     row.computed_outcome = decided.computed_outcome
     row.final_outcome = decided.final_outcome
@@ -95,6 +96,9 @@ def submit(
     row.submitted_at = now
     row.submitted_seq = clock.next_submission(session)
     row.updated_at = now
+    hands.note(session, row.id, ctx.user.name, hands.SUBMITTED)
+    if decided.final_outcome != decided.computed_outcome:
+        hands.note(session, row.id, ctx.user.name, hands.JUDGED)
     session.flush()
     refresh_child(session, child)
     audit.append(
@@ -162,6 +166,25 @@ def _check_acknowledged(
         )
 
 
+def _require_other_eyes(session: Session, ctx: ServiceContext, row: Screening) -> None:
+    """Refuse a sign-off by anyone who shaped the screening: its starter, an editor of its
+    answers or judgement, its submitter. A lowering is then never approved by its author."""
+    parts = hands.parts_of(session, row.id, ctx.user.name)
+    if not parts and row.created_by == ctx.user.name:
+        parts = [hands.STARTED]
+    if not parts:
+        return
+    what = " and ".join(hands.PART_WORDS[p] for p in parts)
+    roles.deny(
+        ctx,
+        "sign off",
+        "screening",
+        row.id,
+        f"{roles.who(ctx.user)} {what} screening {row.id} and may not sign it off; "
+        "another team lead must",
+    )
+
+
 def sign_off(
     session: Session,
     ctx: ServiceContext,
@@ -174,15 +197,7 @@ def sign_off(
             f"screening {row.id} is {row.status.replace('_', ' ')}; only a submitted screening "
             "can be signed off"
         )
-    if row.created_by == ctx.user.name:
-        roles.deny(
-            ctx,
-            "sign off",
-            "screening",
-            row.id,
-            f"{roles.who(ctx.user)} started screening {row.id} and may not sign it off; "
-            "another team lead must",
-        )
+    _require_other_eyes(session, ctx, row)
     agreed = lowering(row)
     _check_acknowledged(row, agreed, acknowledged)
     now = ctx.now()

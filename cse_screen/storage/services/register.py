@@ -80,7 +80,7 @@ def opening_view(role: str, team: str | None, preferred_scope: str) -> tuple[str
     needs attention first: their job on opening the app is the children at risk and the
     decisions waiting on them.
     """
-    if role in ("lead", "admin"):
+    if role in ("lead", "manager", "admin"):
         return ("team" if team else "all"), "attention"
     return preferred_scope, "ref"
 
@@ -204,7 +204,11 @@ def _order(query: RegisterQuery, today: date) -> tuple[Any, ...]:
     if query.sort == "attention":
         return attention_order(today)
     key = _SORT_COLUMNS[query.sort]
-    return (key.desc(), Child.case_ref.desc()) if query.descending else (key, Child.case_ref)
+    # An empty value sorts as the lowest on every engine (SQLite's own order; PostgreSQL
+    # would put it highest): never screened sits last when sorting by outcome, highest first.
+    if query.descending:
+        return (key.desc().nulls_last(), Child.case_ref.desc())
+    return (key.asc().nulls_first(), Child.case_ref)
 
 
 def _facts(r: Any) -> due_words.DueFacts:

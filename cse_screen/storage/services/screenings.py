@@ -29,10 +29,11 @@ from cse_screen.storage.records import (
     ScreeningRecord,
     ScreeningSummary,
 )
-from cse_screen.storage.services import audit, handover, lifecycle, roles
+from cse_screen.storage.services import audit, handover, hands, lifecycle, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.lifecycle import questionnaire_of
 from cse_screen.storage.services.lowering import Lowering, floors_below
+from cse_screen.storage.types import new_public_id
 
 TRIGGERS: tuple[str, ...] = (
     "initial",
@@ -116,8 +117,11 @@ class ScreeningsService:
         questionnaire: Questionnaire,
         trigger: str | None = None,
         screen_date: date | None = None,
+        *,
+        public_id: str | None = None,
     ) -> ScreeningRecord:
-        """A new draft for the child under ``questionnaire`` (its id, version and hash kept)."""
+        """A new draft for the child under ``questionnaire`` (its id, version and hash kept);
+        ``public_id`` is the id another copy already gave it (a laptop's, sent to the server)."""
         if trigger is not None and trigger not in TRIGGERS:
             raise ValidationFailed(f"unknown trigger '{trigger}'; use one of {', '.join(TRIGGERS)}")
         day = screen_date or self._ctx.today()
@@ -130,6 +134,7 @@ class ScreeningsService:
             roles.require_child(self._ctx, child, "screen")
             now = self._ctx.now()
             row = Screening(
+                public_id=public_id or new_public_id(),
                 child_id=child.id,
                 instrument_id=questionnaire.id,
                 instrument_version=questionnaire.version,
@@ -137,6 +142,7 @@ class ScreeningsService:
                 status="draft",
                 screen_date=day,
                 trigger=trigger or ("scheduled_review" if child.last_screened else "initial"),
+                team=child.team,
                 context={},
                 needs_signoff=False,
                 created_by=self._ctx.user.name,
@@ -145,6 +151,7 @@ class ScreeningsService:
             )
             session.add(row)
             session.flush()
+            hands.note(session, row.id, self._ctx.user.name, hands.STARTED)
             audit.append(
                 session,
                 self._ctx,
@@ -176,7 +183,18 @@ class ScreeningsService:
             q = questionnaire_of(row)
             for item_id, value in answers.items():
                 _check_answer(q, item_id, value, None)
-                self._write_answer(session, row, item_id, value, None, keep_note=True)
+            # The answers already there, read once: one query per item (each flushing the
+            # last insert first) made a whole page cost a round trip per answer on a server.
+            existing = {
+                a.item_id: a
+                for a in session.scalars(select(Answer).where(Answer.screening_id == row.id))
+            }
+            for item_id, value in answers.items():
+                if item_id in existing:
+                    existing[item_id].value = value  # the note stays
+                else:
+                    session.add(Answer(screening_id=row.id, item_id=item_id, value=value))
+            row.updated_at = self._ctx.now()
 
     def _write_answer(
         self,
@@ -199,6 +217,7 @@ class ScreeningsService:
             existing.value = value
             if not keep_note:
                 existing.note = note
+        hands.note(session, row.id, self._ctx.user.name, hands.EDITED)
         row.updated_at = self._ctx.now()
 
     def save_context(
@@ -221,6 +240,7 @@ class ScreeningsService:
                     raise ValidationFailed("a screening cannot be dated in the future")
                 row.screen_date = screen_date
             row.context = {k: _jsonable(v) for k, v in context.items()}
+            hands.note(session, row.id, self._ctx.user.name, hands.EDITED)
             row.updated_at = self._ctx.now()
 
     def discard_draft(self, screening_id: int) -> None:
@@ -243,6 +263,7 @@ class ScreeningsService:
                     f"child {child.case_ref} was started by someone else",
                 )
             session.execute(delete(Answer).where(Answer.screening_id == row.id))
+            hands.forget(session, row.id)
             session.delete(row)
             audit.append(
                 session,
@@ -282,7 +303,10 @@ class ScreeningsService:
             return _summary_list(session, stmt)
 
     def drafts(self) -> list[ScreeningSummary]:
-        """The signed-in user's unfinished screenings (drafts and returned ones): to resume."""
+        """The signed-in user's unfinished screenings (drafts and returned ones): to resume.
+
+        Only of children still in their caseload or team: a draft of a child moved to another
+        worker is that worker's business now, and resuming it would be refused anyway."""
         with self._ctx.reading() as session:
             # Only children still theirs: a child moved to another worker takes its draft along.
             stmt = _summaries().where(
@@ -294,11 +318,11 @@ class ScreeningsService:
 
     def review_queue(self) -> list[ScreeningSummary]:
         """Submitted screenings awaiting sign-off in the lead's team (lowered ones first)."""
-        roles.require_role(self._ctx, ("lead", "admin"), "see the review queue", "screening")
+        roles.require_role(self._ctx, roles.LEADING_ROLES, "see the review queue", "screening")
         with self._ctx.reading() as session:
             stmt = (
                 _summaries()
-                .where(Screening.status == "submitted", roles.child_scope(self._ctx.user))
+                .where(Screening.status == "submitted", roles.change_scope(self._ctx.user))
                 .order_by(None)
                 .order_by(Screening.needs_signoff.desc(), Screening.submitted_at, Screening.id)
             )
@@ -330,7 +354,7 @@ class ScreeningsService:
         lead was shown (outcomes and floors), as :meth:`lowering` gave it. Without it, or if
         the screening changed since, the sign-off is refused.
         """
-        roles.require_role(self._ctx, ("lead", "admin"), "sign off screenings", "screening")
+        roles.require_role(self._ctx, roles.LEADING_ROLES, "sign off screenings", "screening")
         with self._ctx.transaction() as session:
             row, child = self._load(session, screening_id, "sign off screenings of")
             lifecycle.sign_off(session, self._ctx, row, child, acknowledged_lowering)
@@ -338,7 +362,7 @@ class ScreeningsService:
 
     def return_to_worker(self, screening_id: int, reason: str) -> ScreeningRecord:
         """Send a submitted screening back for changes, with the reason the worker will read."""
-        roles.require_role(self._ctx, ("lead", "admin"), "return screenings", "screening")
+        roles.require_role(self._ctx, roles.LEADING_ROLES, "return screenings", "screening")
         with self._ctx.transaction() as session:
             row, child = self._load(session, screening_id, "return screenings of")
             lifecycle.return_to_worker(session, self._ctx, row, child, reason)

@@ -27,7 +27,7 @@ def _scoped(stmt: Any, ctx: ServiceContext) -> Any:
 
 
 def compute(ctx: ServiceContext) -> dict[str, Any]:
-    scope = roles.child_scope(ctx.user)
+    scope = roles.count_scope(ctx.user)
     today = ctx.today()
     with ctx.reading() as session:
         children = session.scalar(select(func.count(Child.id)).where(scope)) or 0

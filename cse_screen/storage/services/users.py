@@ -14,6 +14,7 @@ from typing import Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cse_screen.core.passwords import require_strong_password
 from cse_screen.errors import KeyslotConflict, NotFound, ValidationFailed
 from cse_screen.storage.models import User
 from cse_screen.storage.records import ROLES, UserRecord
@@ -123,6 +124,7 @@ class UsersService:
         name = check_name(name)
         with self._ctx.transaction() as session:
             row = insert_user(session, self._ctx, name, role, team, full_name)
+            require_strong_password(password, (name, full_name or ""), name)
             self._keyslots.add_user(name, password, self._key)
             try:
                 self._keyslots.save()
@@ -229,8 +231,13 @@ class UsersService:
             return [user_record(r) for r in rows]
 
     def get(self, name: str) -> UserRecord:
+        """One user's details, within the scope of :meth:`list`; anyone else reads as absent."""
+        name = normalise_user(name)
         with self._ctx.reading() as session:
-            return user_record(self._row(session, normalise_user(name)))
+            row = self._row(session, name)
+            if not roles.can_see_user(self._ctx.user, row.team, row.name):
+                roles.hide(self._ctx, "view", "user", row.id, f"there is no user named '{name}'")
+            return user_record(row)
 
     def list(self) -> list[UserRecord]:
         """Everyone for an administrator, the team for a lead, yourself for a worker."""

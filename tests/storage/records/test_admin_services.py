@@ -40,7 +40,9 @@ def test_the_roster_is_every_user_and_only_for_administrators(council: Council):
     assert {e.actor for e in denied} == {"lena", "wes"}
 
 
-def test_a_deactivated_user_is_reactivated_with_a_new_password(council: Council):
+def test_a_deactivated_user_is_reactivated_with_a_new_password(file_council: Council):
+    """On the local file a deactivated user's keyslot goes, so the password opens nothing."""
+    council = file_council
     admin = council.open()
     admin.users.deactivate("wes")
     with pytest.raises(WrongPassword):
@@ -63,15 +65,17 @@ def test_the_last_administrator_cannot_be_demoted_or_deactivated(council: Counci
         admin.users.update(ADMIN, role="lead")
     assert admin.users.get(ADMIN).role == "admin"
     admin.users.update("sam", role="admin")
-    with Store.open(council.path, "sam", PASSWORD) as sam:
-        sam.users.update(ADMIN, role="lead")  # another admin remains: allowed
-        with pytest.raises(ValidationFailed, match="signed in with"):
-            sam.users.deactivate("sam")
+    sam = council.open("sam")
+    sam.users.update(ADMIN, role="lead")  # another admin remains: allowed
+    with pytest.raises(ValidationFailed, match="signed in with"):
+        sam.users.deactivate("sam")
     with pytest.raises(ValidationFailed, match="last active administrator"):
         admin.users.update("sam", role="worker")
 
 
-def test_an_admin_password_reset_rewraps_only_that_users_keyslot(council: Council):
+def test_an_admin_password_reset_rewraps_only_that_users_keyslot(file_council: Council):
+    """About the local file's keyslots."""
+    council = file_council
     before = slots(council)
     council.open().users.set_password("sue", "reset by the admin")
     after = slots(council)

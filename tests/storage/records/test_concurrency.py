@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from records_fixtures import ADMIN, PASSWORD, Council
+from records_fixtures import ADMIN, Council
 
 from cse_screen.storage.records import ChildInput
-from cse_screen.vault.store import Store
 
 
 def test_simultaneous_writers_wait_for_each_other(council: Council):
@@ -17,9 +16,9 @@ def test_simultaneous_writers_wait_for_each_other(council: Council):
 
     def work(n: int) -> None:
         try:
-            with Store.open(council.path, ADMIN, PASSWORD) as store:
-                for i in range(15):
-                    store.children.add(ChildInput(f"T{n}-{i}", "Some Child", dt.date(2012, 1, 1)))
+            store = council.open(ADMIN)  # its own engine: connections of its own
+            for i in range(15):
+                store.children.add(ChildInput(f"T{n}-{i}", "Some Child", dt.date(2012, 1, 1)))
         except Exception as exc:
             failures.append(f"{type(exc).__name__}: {exc}")
 
@@ -31,4 +30,5 @@ def test_simultaneous_writers_wait_for_each_other(council: Council):
     assert failures == []
     admin = council.open()
     assert admin.stats()["children"] == 4 + 60
-    assert admin.verify().ok
+    assert council.verify_ok(admin)
+    assert admin.audit.verify().entries == admin.audit.head()[0]

@@ -33,8 +33,12 @@ def run_child(
 
 
 @pytest.fixture
-def prepared(council: Council, q) -> tuple[Council, int, int, dict]:
-    """A submitted screening of N2 (must survive untouched) and a fresh draft of N1."""
+def prepared(file_council: Council, q) -> tuple[Council, int, int, dict]:
+    """A submitted screening of N2 (must survive untouched) and a fresh draft of N1.
+
+    On the local file only: these kill the process holding the file, and fill its disk.
+    """
+    council = file_council
     done = council.screen("wes", "N2", q, complete_answers(q, B3="current"))
     wes = council.open("wes")
     before = wes.screenings.get(done)

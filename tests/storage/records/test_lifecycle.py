@@ -104,7 +104,7 @@ def test_lowering_needs_a_reason_and_another_persons_sign_off(council: Council, 
         True,
     )
     assert done.override_reason == "seen by CSE team"
-    with pytest.raises(PermissionDenied, match="only team leads or administrators"):
+    with pytest.raises(PermissionDenied, match="only team leads, managers or administrators"):
         wes.screenings.sign_off(done.id)
     lena = council.open("lena")
     assert [s.id for s in lena.screenings.review_queue()] == [done.id]

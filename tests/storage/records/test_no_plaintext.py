@@ -30,8 +30,10 @@ def hits(folder: Path, recursive: bool = True) -> list[str]:
 
 
 def test_names_notes_and_dates_of_birth_are_never_on_disk_in_plaintext(
-    council: Council, q, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    file_council: Council, q, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
+    """About the local file and its side files (a server's disks are the council's DBA's)."""
+    council = file_council
     private_tmp = tmp_path / "private-tmp"
     private_tmp.mkdir()
     monkeypatch.setenv("TMPDIR", str(private_tmp))

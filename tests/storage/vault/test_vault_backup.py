@@ -198,8 +198,9 @@ def test_restore_can_keep_the_previous_database(vault, h, tmp_path):
     vault.add("only in the current database")
     vault.engine.dispose()
     restore_backup(out, vault.db_path, keep_previous=True)
-    parked = tmp_path / "cse.db.before-restore"
-    assert parked.exists() and (tmp_path / "cse.db.keys.before-restore").exists()
+    [parked] = tmp_path.glob("cse.db.before-restore-*")
+    stamp = parked.name.split("before-restore-")[1]
+    assert (tmp_path / f"cse.db.keys.before-restore-{stamp}").exists()
     engine = open_engine(parked, vault.key)
     with engine.connect() as connection:
         texts = [r[0] for r in connection.exec_driver_sql("SELECT text FROM notes")]

@@ -170,14 +170,16 @@ restore_backup({str(out)!r}, {str(vault.db_path)!r}, keep_previous={keep})
     expected = [h.canary, "after the backup"] if point == "mid_extract" else [h.canary]
     assert rows == expected
     names = sorted(p.name for p in tmp_path.iterdir() if p.name != "child-tmp")
-    parked = ["cse.db.before-restore", "cse.db.keys.before-restore"]
+    parked = [n for n in names if ".before-restore-" in n]
     if keep and point != "mid_extract":
-        assert [n for n in names if n.endswith("before-restore")] == parked
+        stamp = parked[0].split(".before-restore-")[1]
+        assert parked == [f"cse.db.before-restore-{stamp}", f"cse.db.keys.before-restore-{stamp}"]
         engine = open_engine(tmp_path / parked[0], vault.key)  # the old data is still readable
         with engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT count(*) FROM notes").scalar() == 2
         engine.dispose()
         names = [n for n in names if n not in parked]
+    names = [n for n in names if not n.endswith(".pending-audit")]  # the restore's audit note
     assert names == ["cse.db", "cse.db.keys", "snap.backup"]
 
 
@@ -247,7 +249,7 @@ from cse_screen.errors import StorageFull
 from cse_screen.vault.keyslots import KeyslotFile
 slots = KeyslotFile.load({str(vault.keys_path)!r})
 key = slots.unlock("admin", {h.password!r})
-slots.set_password("admin", "new", key)
+slots.set_password("admin", "new lantern harbour", key)
 try:
     slots.save()
 except StorageFull as exc:
@@ -317,7 +319,7 @@ def test_real_full_disk_during_backup_and_keyslot_save(vault, h, tiny_fs):
         while True:
             handle.write(b"\0" * 4096)
     slots = KeyslotFile.load(keys)
-    slots.set_password("admin", "new", vault.key)
+    slots.set_password("admin", "new lantern harbour", vault.key)
     with pytest.raises(errors.StorageFull):
         slots.save()
     assert KeyslotFile.load(keys).unlock("admin", h.password) == vault.key
@@ -426,7 +428,7 @@ def test_read_only_location_gives_sentences_and_creates_nothing(tmp_path, h, tin
     subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
     before = h.file_bytes(folder)
     slots = KeyslotFile.load(made.keys_path)
-    slots.set_password("admin", "new", made.key)
+    slots.set_password("admin", "new lantern harbour", made.key)
     with pytest.raises(errors.UserError, match="read-only"):
         slots.save()
     with pytest.raises(errors.UserError, match="read-only"):

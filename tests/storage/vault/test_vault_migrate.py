@@ -74,7 +74,7 @@ def scripts(tmp_path) -> Path:
 def fresh(tmp_path):
     db_path = tmp_path / "db" / "cse.db"
     db_path.parent.mkdir()
-    slots, key = KeyslotFile.create(keyslot_path(db_path), "admin", "pw")
+    slots, key = KeyslotFile.create(keyslot_path(db_path), "admin", "migrate test passphrase")
     engine = open_engine(db_path, key, create=True)
     slots.save()
     yield engine, db_path

@@ -10,7 +10,7 @@ short transaction, so a long import no longer holds the write lock from start to
 transaction moves them into ``children``, so an import is still all or nothing.
 
 Revision ID: 0004_audit_sequence
-Revises: 0003_effective_outcome
+Revises: 0007_four_eyes
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from alembic import op
 from cse_screen.storage.types import PublicId, UtcDateTime
 
 revision = "0004_audit_sequence"
-down_revision = "0003_effective_outcome"
+down_revision = "0007_four_eyes"
 branch_labels = None
 depends_on = None
 
@@ -29,6 +29,9 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("screenings", recreate="never") as batch:
         batch.add_column(sa.Column("submitted_seq", sa.Integer))
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    if postgresql:  # row-level security (0006) binds the owner too; the numbering spans teams
+        op.execute("ALTER TABLE screenings NO FORCE ROW LEVEL SECURITY")
     op.execute(
         "UPDATE screenings SET submitted_seq = ("
         "  SELECT count(*) FROM screenings AS earlier"
@@ -37,6 +40,8 @@ def upgrade() -> None:
         "      earlier.submitted_at = screenings.submitted_at AND earlier.id <= screenings.id)))"
         " WHERE submitted_at IS NOT NULL"
     )
+    if postgresql:  # in the same transaction: no moment without the team boundary
+        op.execute("ALTER TABLE screenings FORCE ROW LEVEL SECURITY")
     op.create_index("ix_screenings_submitted_seq", "screenings", ["submitted_seq"])
     op.create_table(
         "import_staging",

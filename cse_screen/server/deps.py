@@ -1,0 +1,88 @@
+"""What every route depends on: the caller, resolved once, and the request's transaction.
+
+The bearer token is looked up inside the request's own transaction, the caller's row-level
+security settings are made in it, and the routes receive a :class:`Unit` whose services are
+the laptop's, on that transaction. The dependency exits before the response is sent
+(``scope="function"``), so a commit that fails is answered as an error, never as a success.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Header, Request
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+
+from cse_screen.errors import PermissionDenied
+from cse_screen.server import accounts
+from cse_screen.server.faults import Gone, Unauthenticated
+from cse_screen.server.transaction import Unit, unit_of_work
+from cse_screen.storage.models import Child, Screening
+from cse_screen.storage.records import UserRecord
+from cse_screen.storage.services import roles
+from cse_screen.storage.services.context import utc_now
+
+
+def _token(authorization: str | None) -> str:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("sign in first: send the token as 'Authorization: Bearer TOKEN'")
+    return token.strip()
+
+
+def request_unit(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> Iterator[Unit]:
+    token = _token(authorization)
+
+    def who(connection: Connection) -> UserRecord:
+        with Session(bind=connection) as session:
+            try:
+                caller = accounts.authenticate(session, token, utc_now())
+            except PermissionDenied as refused:
+                raise Unauthenticated(refused.message) from None
+            session.flush()
+        request.state.caller = caller
+        return caller.user
+
+    with unit_of_work(request.app.state.engine, who) as unit:
+        yield unit
+
+
+Work = Annotated[Unit, Depends(request_unit, scope="function")]
+
+
+def _gone(what: str, public_id: UUID) -> Gone:
+    return Gone(f"there is no {what} with id {public_id}")
+
+
+def child_row_id(unit: Unit, public_id: UUID) -> int:
+    """The child's row id, if the caller may see it; else 404, exactly as for no child."""
+    with unit.session() as session:
+        row = session.execute(
+            select(Child.id, Child.worker, Child.team).where(Child.public_id == str(public_id))
+        ).first()
+    if row is None or not roles.can_see_child(unit.user, row.worker, row.team):
+        raise _gone("child", public_id)
+    return int(row.id)
+
+
+def screening_row_id(unit: Unit, public_id: UUID) -> tuple[int, str]:
+    """(screening row id, its child's public id), if the caller may see it; else 404."""
+    with unit.session() as session:
+        row = session.execute(
+            select(Screening.id, Child.public_id, Child.worker, Child.team)
+            .join(Child, Child.id == Screening.child_id)
+            .where(Screening.public_id == str(public_id))
+        ).first()
+    if row is None or not roles.can_see_child(unit.user, row.worker, row.team):
+        raise _gone("screening", public_id)
+    return int(row.id), str(row.public_id)
+
+
+def child_public_id(unit: Unit, row_id: int) -> str:
+    with unit.session() as session:
+        return str(session.scalar(select(Child.public_id).where(Child.id == row_id)))
