@@ -39,6 +39,8 @@ def latest_seen(session: Session) -> datetime | None:
 
 def note_seen(session: Session, now: datetime) -> None:
     """Raise the mark to ``now`` (never lower it), inside the caller's transaction."""
+    if now.tzinfo is not None:  # the mark is naive UTC, whatever clock the opener gave
+        now = now.astimezone(UTC).replace(tzinfo=None)
     row = session.get(Meta, LATEST_SEEN_KEY)
     if row is None:
         session.add(Meta(key=LATEST_SEEN_KEY, value=now.isoformat()))

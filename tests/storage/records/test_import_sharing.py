@@ -58,11 +58,11 @@ def _imported(store) -> int:
     return int(found)
 
 
-def test_saves_get_through_while_a_long_import_runs_in_another_process(council, q, tmp_path):
-    worker = council.open("wes")
-    draft = worker.screenings.start_draft(council.ids["N1"], q)
+def test_saves_get_through_while_a_long_import_runs_in_another_process(file_council, q, tmp_path):
+    worker = file_council.open("wes")
+    draft = worker.screenings.start_draft(file_council.ids["N1"], q)
     items = [i for i in q.items if "no" in i.values]
-    importer = _start_import(council.path, _listing(tmp_path / "list.csv"))
+    importer = _start_import(file_council.path, _listing(tmp_path / "list.csv"))
     during, slowest, saved = 0, 0.0, 0
     trace = []
     try:
@@ -90,11 +90,11 @@ def test_saves_get_through_while_a_long_import_runs_in_another_process(council, 
 
 
 def test_an_import_killed_while_staging_adds_nothing_and_the_next_one_adds_all(
-    council, tmp_path, monkeypatch: pytest.MonkeyPatch
+    file_council, tmp_path, monkeypatch: pytest.MonkeyPatch
 ):
-    admin = council.open(ADMIN)
+    admin = file_council.open(ADMIN)
     listing = _listing(tmp_path / "list.csv")
-    importer = _start_import(council.path, listing)
+    importer = _start_import(file_council.path, listing)
     try:
         deadline = time.monotonic() + 120
         while _staged(admin) == 0 and importer.poll() is None and time.monotonic() < deadline:

@@ -23,28 +23,32 @@ OTHER_PROGRAM = textwrap.dedent(
 
     db, password = sys.argv[1], sys.argv[2]
     with Store.open(db, "ada", password) as store:
-        store.users.add("olly", "olly's own password", "worker", team="North")
+        store.users.add("olly", "harbour lantern 27 own", "worker", team="North")
     """
 )
 
 
 def test_the_retry_after_a_keyslot_conflict_succeeds_and_keeps_the_other_change(
-    council, monkeypatch: pytest.MonkeyPatch
+    file_council, monkeypatch: pytest.MonkeyPatch
 ):
-    store = council.open(ADMIN)
+    store = file_council.open(ADMIN)
     monkeypatch.setenv("CSE_SCREEN_KDF", "test")
     subprocess.run(
-        [sys.executable, "-c", OTHER_PROGRAM, str(council.path), PASSWORD], check=True, timeout=60
+        [sys.executable, "-c", OTHER_PROGRAM, str(file_council.path), PASSWORD],
+        check=True,
+        timeout=60,
     )
     with pytest.raises(errors.KeyslotConflict, match="please try again"):
-        store.users.add("pat", "pat's password", "worker", team="North")
+        store.users.add("pat", "copper kettle 19 first", "worker", team="North")
     assert "pat" not in {u.name for u in store.users.roster()}  # nothing was saved
 
-    store.users.add("pat", "pat's password", "worker", team="North")  # the worker tries again
+    store.users.add(
+        "pat", "copper kettle 19 first", "worker", team="North"
+    )  # the worker tries again
 
-    on_disk = KeyslotFile.load(keyslot_path(council.path))
+    on_disk = KeyslotFile.load(keyslot_path(file_council.path))
     assert {"olly", "pat"} <= set(on_disk.users())  # neither change overwrote the other
-    on_disk.unlock("olly", "olly's own password")
-    on_disk.unlock("pat", "pat's password")
-    store.users.set_password("pat", "pat's second password")  # and later saves still work
-    KeyslotFile.load(keyslot_path(council.path)).unlock("pat", "pat's second password")
+    on_disk.unlock("olly", "harbour lantern 27 own")
+    on_disk.unlock("pat", "copper kettle 19 first")
+    store.users.set_password("pat", "quiet meadow 41 second")  # and later saves still work
+    KeyslotFile.load(keyslot_path(file_council.path)).unlock("pat", "quiet meadow 41 second")
