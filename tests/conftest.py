@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 # Before anything imports Qt: there is no display on CI machines.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -131,3 +135,28 @@ def pg_migrated_url(pg_copies):
     url = pg_copies.new()
     yield url
     pg_copies.drop(url)
+
+
+@pytest.fixture
+def tiny_fs(tmp_path: Path) -> Iterator[Callable[[int], Path]]:
+    """A small tmpfs (root only): real ENOSPC instead of a simulated one."""
+    mounted: list[Path] = []
+    if os.geteuid() != 0 or sys.platform != "linux":
+        pytest.skip("a tmpfs mount needs root on Linux")
+
+    def make(size_bytes: int) -> Path:
+        point = tmp_path / f"tiny-{len(mounted)}"
+        point.mkdir()
+        result = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size_bytes}", "tmpfs", str(point)],
+            capture_output=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            pytest.skip("tmpfs cannot be mounted here")
+        mounted.append(point)
+        return point
+
+    yield make
+    for point in mounted:
+        subprocess.run(["umount", "-l", str(point)], check=False)

@@ -35,21 +35,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def mount_point(tmp_path: Path):
-    """A small tmpfs of the test's own (root on Linux, as CI runs); skipped elsewhere."""
-    if os.geteuid() != 0 or sys.platform != "linux":
-        pytest.skip("mounting a tmpfs needs root on Linux")
-    point = tmp_path / "disk"
-    point.mkdir()
-    made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(point)],
-        capture_output=True,
-        check=False,
-    )
-    if made.returncode != 0:
-        pytest.skip("a tmpfs cannot be mounted here")
-    yield point
-    subprocess.run(["umount", "-l", str(point)], check=False)
+def mount_point(tiny_fs):
+    """A 6 MiB tmpfs of the test's own (the shared ``tiny_fs``: root on Linux, as CI runs)."""
+    return tiny_fs(6 * 1024 * 1024)
 
 
 def _init(capsys, db: Path) -> None:

@@ -24,21 +24,9 @@ SAVED = "All answers saved"
 
 
 @pytest.fixture
-def tiny_fs(tmp_path: Path):
-    """A small tmpfs mounted for the test: a real ENOSPC, not a simulated one."""
-    if os.geteuid() != 0 or sys.platform != "linux":
-        pytest.skip("mounting a tmpfs needs root on Linux")
-    point = tmp_path / "tiny"
-    point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(point)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip("a tmpfs cannot be mounted here")
-    yield point
-    subprocess.run(["umount", "-l", str(point)], check=False)
+def tiny_fs(tiny_fs):
+    """An 8 MiB tmpfs for the test (the shared maker): a real ENOSPC, not a simulated one."""
+    return tiny_fs(8 * 1024 * 1024)
 
 
 def _copy_known(known, folder: Path) -> Path:
