@@ -19,6 +19,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,7 @@ def _children_rows(count: int, rnd: random.Random) -> Iterator[tuple[Any, ...]]:
         name = f"Child {n} {rnd.choice('ABCDEFGH')}surname"
         yield (
             n,
+            uuid.UUID(int=n, version=4).hex,
             f"B{n:07d}",
             name,
             f"{name.casefold()}\x1fb{n:07d}",
@@ -116,8 +118,9 @@ def _children_rows(count: int, rnd: random.Random) -> Iterator[tuple[Any, ...]]:
 def fill_children(engine: Engine, count: int, seed: int = 1) -> None:
     rnd = random.Random(seed)
     sql = (
-        "INSERT INTO children (id, case_ref, name, name_key, dob, worker, team, latest_outcome,"
-        " outcome_rank, next_due, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+        "INSERT INTO children (id, public_id, case_ref, name, name_key, dob, worker, team, "
+        "latest_outcome, outcome_rank, next_due, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
     )
     rows = list(_children_rows(count, rnd))
     with engine.begin() as connection:
@@ -127,10 +130,10 @@ def fill_children(engine: Engine, count: int, seed: int = 1) -> None:
 
 def fill_screenings(engine: Engine, children: int, per_child: int) -> None:
     sql = (
-        "INSERT INTO screenings (id, child_id, instrument_id, instrument_version, "
+        "INSERT INTO screenings (id, public_id, child_id, instrument_id, instrument_version, "
         "instrument_hash, status, screen_date, trigger, context, computed_outcome, "
         "final_outcome, needs_signoff, next_due, created_by, created_at, updated_at) "
-        "VALUES (?,?,'lac-cse-screen','1.0.0','h','signed_off',?,'scheduled_review','{}',"
+        "VALUES (?,?,?,'lac-cse-screen','1.0.0','h','signed_off',?,'scheduled_review','{}',"
         "?,?,0,?,'w','2026-01-01 00:00:00','2026-01-01 00:00:00')"
     )
     sid = 0
@@ -141,7 +144,8 @@ def fill_screenings(engine: Engine, children: int, per_child: int) -> None:
                 sid += 1
                 day = (TODAY - dt.timedelta(days=70 * (per_child - k))).isoformat()
                 outcome = OUTCOMES[(child + k) % len(OUTCOMES)]
-                batch.append((sid, child, day, outcome, outcome, day))
+                public_id = uuid.UUID(int=(1 << 64) + sid, version=4).hex
+                batch.append((sid, public_id, child, day, outcome, outcome, day))
             if len(batch) >= 50_000:
                 connection.exec_driver_sql(sql, batch)
                 batch = []
