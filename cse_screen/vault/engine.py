@@ -49,6 +49,13 @@ DRIVER: ModuleType = sqlcipher3
 KEY_BYTES = 32
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 PLAINTEXT_HEADER = b"SQLite format 3\x00"
+#: Every connection's settings after its key (WAL is set, and checked, after them).
+CONNECTION_PRAGMAS: tuple[str, ...] = (
+    "cipher_memory_security = ON",
+    "temp_store = MEMORY",
+    "synchronous = FULL",
+    "foreign_keys = ON",
+)
 
 
 def key_pragma(key: bytes) -> str:
@@ -131,11 +138,9 @@ def _key_connection(dbapi_connection: Any, key: bytes, db_path: Path, busy_ms: i
     dbapi_connection.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
     with db_errors(db_path):
         dbapi_connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        dbapi_connection.execute("PRAGMA cipher_memory_security = ON")
-        dbapi_connection.execute("PRAGMA temp_store = MEMORY")
+        for setting in CONNECTION_PRAGMAS:
+            dbapi_connection.execute(f"PRAGMA {setting}")
         mode = dbapi_connection.execute("PRAGMA journal_mode = WAL").fetchone()
-        dbapi_connection.execute("PRAGMA synchronous = FULL")
-        dbapi_connection.execute("PRAGMA foreign_keys = ON")
     if not mode or str(mode[0]).lower() != "wal":
         raise _in_use(db_path)
 
