@@ -33,6 +33,7 @@ NOT_AT_START_UP = (
     "httpx",
     "cse_screen.sync",
     "cse_screen.demo",
+    "alembic",  # an up-to-date database is known by its stamp alone
 )
 
 PROBE = """
