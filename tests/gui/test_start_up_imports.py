@@ -1,8 +1,9 @@
 """What the app loads before the register is on screen: nothing the first screen does not use.
 
 Every module imported before the first paint is time a worker waits with a child in the room.
-The export (openpyxl and its encryption), the documents, the team server, the sync client and
-the demo data are only needed when someone asks for them, so each loads on its first use. The
+The export (openpyxl and its encryption), the documents, the team server, the sync client, the
+demo data and the schema upgrader are only needed when someone asks for them, so each loads on
+its first use. The
 probe runs the real app, in a fresh process, from process start to an unlocked register.
 """
 
