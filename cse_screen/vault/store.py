@@ -31,6 +31,7 @@ from cse_screen.storage.services.users import check_name, insert_user, user_reco
 from cse_screen.storage.signed_in import SignedIn, load_user, placeholder_user
 from cse_screen.storage.usernames import normalise_user
 from cse_screen.vault import anchor, continuity, migrate, pending, wal_check
+from cse_screen.vault.backup_unlock import Credential
 from cse_screen.vault.context import local_context
 from cse_screen.vault.engine import database_files, open_engine
 from cse_screen.vault.integrity import check_integrity
@@ -371,16 +372,30 @@ class Store(SignedIn):
         self.close()
 
 
-def restore(backup: Path | str, db_path: Path | str) -> Any:
-    """Replace the database with a checked backup (closed database, no password needed).
+def restore(
+    backup: Path | str,
+    db_path: Path | str,
+    credential: Credential,
+    *,
+    allow_unauthenticated: bool = False,
+) -> Any:
+    """Replace the closed database with a backup, authenticated and checked first.
 
-    The old files are kept beside it as ``.before-restore-<UTC stamp>``, one generation per
-    restore; the restore is audited by the next successful open.
+    ``credential`` (a password of any user in the backup, or IT's recovery key) must open the
+    backup's own keyslots. The old files are kept beside it as ``.before-restore-<UTC stamp>``,
+    one generation per restore; the restore is audited by the next successful open.
     """
     from cse_screen.vault.restore import restore_backup
 
     db_path = Path(db_path)
-    return restore_backup(backup, db_path, keep_previous=True, audit=True)
+    return restore_backup(
+        backup,
+        db_path,
+        credential,
+        keep_previous=True,
+        audit=True,
+        allow_unauthenticated=allow_unauthenticated,
+    )
 
 
 def _rehash_if_weak(keyslots: KeyslotFile, user: str, password: str, key: bytes) -> None:
