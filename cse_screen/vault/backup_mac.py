@@ -15,21 +15,43 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import BinaryIO
+import json
+from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 #: The HKDF context label: changing it (or the construction) needs a new backup format version.
 MAC_LABEL = b"cse-screen backup authentication v1"
+#: A second, separate key from the same database key, for the restore's side-file note.
+NOTE_LABEL = b"cse-screen restore note v1"
 MAC_BYTES = 32
 _CHUNK = 1024 * 1024
 
 
-def mac_key(database_key: bytes) -> bytes:
+def mac_key(database_key: bytes, label: bytes = MAC_LABEL) -> bytes:
     """The backup authentication key: HKDF-SHA256 of the database key, no salt, fixed label."""
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=MAC_LABEL)
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label)
     return hkdf.derive(bytes(database_key))
+
+
+#: The fields of a restore's note that its MAC covers (the side file adds times and a count).
+NOTE_FIELDS = ("backup", "created", "restore_id", "keys_sha256")
+
+
+def note_mac(database_key: bytes, note: dict[str, Any]) -> str:
+    """The MAC of a restore's side-file note (its :data:`NOTE_FIELDS`), as hex.
+
+    The side file is writable without any password; with this only a holder of the restored
+    database's key can write a note that excuses the database going back in time."""
+    body = {k: note.get(k) for k in NOTE_FIELDS}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=True).encode("ascii")
+    return hmac.new(mac_key(database_key, NOTE_LABEL), text, hashlib.sha256).hexdigest()
+
+
+def note_is_genuine(database_key: bytes, note: dict[str, Any]) -> bool:
+    found = note.get("mac")
+    return isinstance(found, str) and hmac.compare_digest(found, note_mac(database_key, note))
 
 
 def new_mac(database_key: bytes) -> hmac.HMAC:

@@ -179,7 +179,7 @@ def restore_backup(
             for path in files.leftovers():
                 unlink(path)
             raise
-        note = _audit_note(info, files) if audit else None
+        note = _audit_note(info, files, key) if audit else None
         journal: dict[str, object] = {"restore": 1, "keep_previous": keep_previous}
         journal.update(stamp=files.stamp, note=note)
         atomic_write_bytes(files.journal, json.dumps(journal).encode("utf-8"))
@@ -211,14 +211,16 @@ def _free_stamp(db_path: Path) -> str:
     return stamp
 
 
-def _audit_note(info: BackupInfo, files: Files) -> dict[str, object]:
+def _audit_note(info: BackupInfo, files: Files, key: bytes) -> dict[str, object]:
     """What the next open writes to the trail about this restore. ``keys_sha256`` ties the
-    note to the keyslot file it put in place: only then does the open accept that the
+    note to the keyslot file it put in place, and ``mac`` (under the restored database's key)
+    to a restore by someone who opened the backup: only then does the open accept that the
     database went back in time on purpose."""
     digest = hashlib.sha256(files.new_keys.read_bytes()).hexdigest()
-    return {
+    note: dict[str, object] = {
         "backup": info.path.name[:255],
         "created": info.created,
         "restore_id": uuid.uuid4().hex,
         "keys_sha256": digest,
     }
+    return {**note, "mac": backup_mac.note_mac(key, note)}

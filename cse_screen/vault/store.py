@@ -30,7 +30,7 @@ from cse_screen.storage.services.roles import require_role
 from cse_screen.storage.services.users import check_name, insert_user, user_record
 from cse_screen.storage.signed_in import SignedIn, load_user, placeholder_user
 from cse_screen.storage.usernames import normalise_user
-from cse_screen.vault import anchor, continuity, migrate, pending, wal_check
+from cse_screen.vault import anchor, backup_mac, continuity, migrate, pending, wal_check
 from cse_screen.vault.backup_unlock import Credential
 from cse_screen.vault.context import local_context
 from cse_screen.vault.engine import database_files, open_engine
@@ -219,10 +219,13 @@ class Store(SignedIn):
         """Write the pending notes, an upgrade and the login; warn if the database went back in
         time, and tell a copy that it is one."""
         notes = pending.read_notes(self.path)
-        # A restore excuses going back in time only if it put this very keyslot file here: a
-        # note typed into the side file cannot switch the rollback check off for another.
+        # A restore excuses going back in time only if it put this very keyslot file here and
+        # its note carries a MAC under this database's key: a note typed into the side file,
+        # even with the right keyslot hash, cannot switch the rollback check off.
         restored = any(
-            n.get("action") == audit.RESTORE and n.get("keys_sha256") == self.keyslots.digest
+            n.get("action") == audit.RESTORE
+            and n.get("keys_sha256") == self.keyslots.digest
+            and backup_mac.note_is_genuine(self._key, n)
             for n in notes
         )
         with self.context.transaction() as session:
@@ -234,6 +237,7 @@ class Store(SignedIn):
             self._check_clock(session)
             for entry in notes:
                 action = str(entry.pop("action", "unknown"))
+                entry.pop("mac", None)  # checked above; the trail's own chain covers the entry
                 audit.append(session, self.context, action, "database", None, entry, actor="-")
             if self.upgraded is not None:
                 detail = self.upgraded.audit_detail(__version__)

@@ -93,6 +93,30 @@ def test_a_forged_restore_note_cannot_switch_off_rollback_detection(file_council
         assert admin.warnings and "put back in place" in admin.warnings[0]
 
 
+def test_a_restore_note_with_the_right_keyslot_hash_but_no_mac_is_no_excuse(
+    file_council, q, tmp_path
+):
+    """Before, anyone who could hash the old keyslot file put back could forge the excuse;
+    now the note needs a MAC under the database's key, which only a real restore has."""
+    import hashlib
+
+    _put_back_older_copy(file_council, q, tmp_path)
+    keys = keyslot_path(file_council.path).read_bytes()
+    forged = {
+        "action": "restore",
+        "first": "x",
+        "last": "x",
+        "count": 1,
+        "backup": "b",
+        "restore_id": "f" * 32,
+        "keys_sha256": hashlib.sha256(keys).hexdigest(),
+    }
+    for note in (forged, {**forged, "mac": "0" * 64}):
+        pending.pending_path(file_council.path).write_text(json.dumps({"notes": [note]}))
+        with Store.open(file_council.path, ADMIN, PASSWORD) as admin:
+            assert admin.warnings and "put back in place" in admin.warnings[0]
+
+
 def test_the_side_file_accepts_only_typed_known_entries(file_council, tmp_path):
     file_council.close()
     notes = [
