@@ -222,3 +222,16 @@ def test_a_backup_changed_after_its_mac_was_checked_is_refused(
     with pytest.raises(errors.DatabaseDamaged, match="fails its authentication check"):
         restore_backup(snap, vault.db_path, _pw(h))
     assert {p: b for p, b in h.file_bytes(tmp_path).items() if p != snap} == before
+
+
+def test_a_restore_killed_while_checking_leaves_nothing_the_next_one_would_trust(
+    vault, h, snap, tmp_path
+):
+    """The check opens the extracted file, so SQLite may leave its WAL beside it after a kill;
+    the next attempt (or open) removes it with the rest, so it never meets another file."""
+    for name in ("cse.db.restore-new", "cse.db.restore-new-wal", "cse.db.restore-new-shm"):
+        (tmp_path / name).write_bytes(b"left by a kill")
+    restore_module.finish_interrupted_restore(vault.db_path)
+    assert not list(tmp_path.glob("cse.db.restore-new*"))
+    restore_backup(snap, vault.db_path, _pw(h))
+    assert not list(tmp_path.glob("cse.db.restore-new*"))
