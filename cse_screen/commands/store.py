@@ -18,6 +18,7 @@ from cse_screen.commands.common import (
     user_name,
 )
 from cse_screen.errors import DatabaseDamaged, UsageError, UserError
+from cse_screen.vault.backup_unlock import Credential, PasswordCredential, RecoveryCredential
 from cse_screen.vault.store import Store, restore
 
 # A damaged b-tree makes SQLite report every page under it; the first few tell IT enough.
@@ -142,9 +143,35 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _restore_credential(args: argparse.Namespace) -> Credential:
+    """IT's recovery key (and its passphrase, as the recovery commands take it), or a password
+    of any user in the backup (of --user's only, when given), from env, file or prompt."""
+    if args.recovery_key is not None:
+        pem = _read_file(args.recovery_key, "recovery private key")
+        return RecoveryCredential(pem, _passphrase(args, confirm=False))
+    secret_text = secret(
+        "CSE_SCREEN_PASSWORD",
+        args.password_file,
+        "Password of a user in the backup: ",
+        "password",
+    )
+    return PasswordCredential(secret_text, args.user or None)
+
+
 def _restore(args: argparse.Namespace) -> int:
     target = db_path(args)
-    info = restore(args.backup, target)
+    if args.recovery_key is not None and args.password_file is not None:
+        raise UsageError("give either --password-file or --recovery-key, not both")
+    credential = _restore_credential(args)
+    info = restore(
+        args.backup, target, credential, allow_unauthenticated=args.allow_unauthenticated
+    )
+    if not info.authenticated:
+        sys.stderr.write(
+            f"cse-screen: warning: {args.backup} was written before backups were "
+            "authenticated: it was restored as asked, and its database passed every check, "
+            "but nothing proves it is the file that was backed up\n"
+        )
     print(
         f"restored {target} from {args.backup} (made {info.created}); the previous files were "
         "kept beside it with the suffix .before-restore and the time of this restore"
@@ -250,6 +277,39 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _register_restore(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "restore",
+        help="replace the database with a backup, after authenticating and checking it "
+        "(a password of a user in the backup, or IT's recovery key)",
+    )
+    add_db_option(parser)
+    parser.add_argument("--backup", type=Path, required=True, help="backup file")
+    parser.add_argument(
+        "--user",
+        help="whose password is given (default: any user in the backup)",
+    )
+    parser.add_argument(
+        "--password-file",
+        type=Path,
+        help="file whose first line is the password (default: $CSE_SCREEN_PASSWORD, else a prompt)",
+    )
+    parser.add_argument(
+        "--recovery-key",
+        type=Path,
+        metavar="FILE",
+        help="IT's recovery private key instead of a password (its passphrase: "
+        "$CSE_SCREEN_RECOVERY_PASSPHRASE, --passphrase-file or a prompt)",
+    )
+    parser.add_argument("--passphrase-file", type=Path, help="file holding the key's passphrase")
+    parser.add_argument(
+        "--allow-unauthenticated",
+        action="store_true",
+        help="also restore a backup written before 0.2.0, which has no authentication code",
+    )
+    parser.set_defaults(func=_restore)
+
+
 def _register_recovery(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "recovery",
@@ -332,12 +392,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     backup.add_argument("--out", type=Path, required=True, help="backup file to write")
     backup.set_defaults(func=_backup)
 
-    restore_parser = subparsers.add_parser(
-        "restore", help="replace the database with a backup, after checking the backup"
-    )
-    add_db_option(restore_parser)
-    restore_parser.add_argument("--backup", type=Path, required=True, help="backup file")
-    restore_parser.set_defaults(func=_restore)
+    _register_restore(subparsers)
 
     _register_recovery(subparsers)
 

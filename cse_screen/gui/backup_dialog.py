@@ -28,7 +28,8 @@ HELP = (
     "slots: it opens with the same passwords as the database. Keep it off this computer, "
     "somewhere IT looks after. Restoring a backup replaces the database for everyone, so it is "
     "done by IT from the command line with the app closed (cse-screen restore --backup FILE "
-    "--db PATH); it is not offered here."
+    "--db PATH), with the password of a user in the backup or IT's recovery key; it is not "
+    "offered here."
 )
 
 

@@ -9,13 +9,18 @@ Why this shape:
 * The keyslot file travels inside the backup: a database without the slots that unwrap its key
   is unreadable, and the slots alone are useless.
 * One file with a small header and a SHA-256 over everything lets ``check_backup`` refuse a
-  truncated, damaged or foreign file before a restore replaces anything.
+  truncated or damaged file before a restore replaces anything, without any password.
+* The SHA-256 authenticates nothing (anyone can recompute it), so format 2 adds an HMAC-SHA256
+  over the same bytes under a key derived from the database key (:mod:`backup_mac`): only a
+  holder of that key can write a backup a restore accepts. Format 1 files (before 0.2.0) have
+  no MAC; a restore takes them only when asked to (see docs/security.md).
 * The file is written through ``atomic.atomic_writer``: a kill, a cancel or a full disk leaves the
   previous backup (or nothing) at the destination, never half a file.
 
 Layout (big-endian): ``CSESCRBK`` magic, format version (u16), reserved (u16), manifest length
 (u32), keyslot length (u32), database length (u64); then the manifest JSON, the keyslot JSON and
-the encrypted database; then the SHA-256 of all preceding bytes.
+the encrypted database; then the SHA-256 of all preceding bytes and (format 2) the HMAC-SHA256 of
+the same bytes.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from sqlalchemy import Engine
 
 from cse_screen.errors import BackupFailed, Cancelled, DatabaseDamaged, StorageFull
 from cse_screen.storage.revisions import current_revision
-from cse_screen.vault import keyslots
+from cse_screen.vault import backup_mac, keyslots
 from cse_screen.vault.atomic import (
     atomic_writer,
     is_disk_full,
@@ -47,11 +52,15 @@ from cse_screen.vault.engine import (
     PLAINTEXT_HEADER,
     db_errors,
     driver_connection,
+    engine_key,
     translate_error,
 )
 
 MAGIC = b"CSESCRBK"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Format 1: no MAC (written before 0.2.0); still read, restored only when asked to.
+UNAUTHENTICATED_VERSION = 1
+_TRAILER_BYTES = {1: 32, 2: 32 + backup_mac.MAC_BYTES}
 _HEADER = struct.Struct(">8sHHIIQ")
 _DIGEST_BYTES = 32
 _CHUNK = 1024 * 1024
@@ -74,6 +83,23 @@ class BackupInfo:
     header_bytes: int
     manifest_bytes: int
     keyslot_bytes: int
+    format_version: int = FORMAT_VERSION
+    keyslots: keyslots.KeyslotFile | None = None
+
+    @property
+    def authenticated(self) -> bool:
+        """Whether the file carries a MAC (format 2 on); older ones have only a checksum."""
+        return self.format_version >= 2
+
+    @property
+    def signed_bytes(self) -> int:
+        """How many bytes from the start the checksum and the MAC cover."""
+        return self.header_bytes + self.manifest_bytes + self.keyslot_bytes + self.database_bytes
+
+    @property
+    def mac_offset(self) -> int:
+        """Where the MAC starts (after the checksum)."""
+        return self.signed_bytes + _DIGEST_BYTES
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -156,29 +182,34 @@ def _read_keyslots(db_path: Path) -> bytes:
 def _pack(
     out: Path,
     parts: tuple[bytes, bytes, Path],
-    progress: Progress | None,
-    cancel: Cancel | None,
+    key: bytes,
+    checks: tuple[Progress | None, Cancel | None],
 ) -> None:
-    """Header, manifest, keyslots and the snapshot into ``out``, with the digest at the end.
+    """Header, manifest, keyslots and the snapshot into ``out``, with the digest and the MAC
+    at the end.
 
     The snapshot is moved in from its end, giving up each chunk as soon as it is written, so
     the backup needs little more than its own size free, not twice it (one snapshot and one
-    full copy); the digest is taken from a read of the snapshot first.
+    full copy); the digest and the MAC are taken from one read of the snapshot first.
     """
     manifest, slots, snapshot = parts
+    progress, cancel = checks
     size = snapshot.stat().st_size
     header = _HEADER.pack(MAGIC, FORMAT_VERSION, 0, len(manifest), len(slots), size)
     prefix = header + manifest + slots
     digest = hashlib.sha256(prefix)
+    mac = backup_mac.new_mac(key)
+    mac.update(prefix)
     with open(snapshot, "rb") as source:
         while chunk := source.read(_CHUNK):
             _poll(cancel)
             digest.update(chunk)
+            mac.update(chunk)
     with atomic_writer(out) as sink, open(snapshot, "r+b") as source:
         sink.write(prefix)
         _move_from_the_end(source, sink, len(prefix), size, (progress, cancel))
         sink.seek(len(prefix) + size)
-        sink.write(digest.digest())
+        sink.write(digest.digest() + mac.digest())
         _poll(cancel)  # last chance: after this the new file replaces the old one
 
 
@@ -227,15 +258,18 @@ def write_backup(
 
     ``progress(done, total)`` is called with byte counts while packing; ``cancel()`` is polled
     and, when true, stops with :class:`cse_screen.errors.Cancelled` leaving nothing behind.
+    The MAC is keyed from the engine's own database key, so a backup always authenticates
+    under the key of the database it copies.
     """
     db_path, out = Path(db_path), Path(out)
+    key = engine_key(engine)
     _check_destination(db_path, out)
     remove_stale_temps(out)
     slots = _read_keyslots(db_path)
     snapshot = temp_path_for(out)
     try:
         _snapshot(engine, snapshot, (db_path, out), cancel)
-        _pack(out, (_manifest(engine), slots, snapshot), progress, cancel)
+        _pack(out, (_manifest(engine), slots, snapshot), key, (progress, cancel))
     except OSError as exc:
         if is_disk_full(exc):
             raise storage_full(out) from None
@@ -253,26 +287,27 @@ def _bad(path: Path, what: str) -> BackupFailed:
     return BackupFailed(f"the file {path} is not a usable cse-screen backup: {what}")
 
 
-def _read_header(path: Path, handle: BinaryIO, size: int) -> tuple[int, int, int]:
+def _read_header(path: Path, handle: BinaryIO, size: int) -> tuple[int, int, int, int]:
     raw = handle.read(_HEADER.size)
     if len(raw) < _HEADER.size:
         raise _bad(path, "it is too short")
     magic, version, _reserved, manifest_len, slots_len, db_len = _HEADER.unpack(raw)
     if magic != MAGIC:
         raise _bad(path, "it is not a backup file")
-    if version != FORMAT_VERSION:
+    if version not in _TRAILER_BYTES:
         raise _bad(path, "it was written by an unknown version of the application")
-    if _HEADER.size + manifest_len + slots_len + db_len + _DIGEST_BYTES != size:
+    if _HEADER.size + manifest_len + slots_len + db_len + _TRAILER_BYTES[version] != size:
         raise _bad(path, "it is truncated or has extra data")
     if manifest_len > _MAX_JSON_BYTES or slots_len > _MAX_JSON_BYTES:
         raise _bad(path, "its header is damaged")
-    return manifest_len, slots_len, db_len
+    return version, manifest_len, slots_len, db_len
 
 
-def _verify_digest(path: Path, handle: BinaryIO, size: int) -> None:
+def _verify_digest(path: Path, handle: BinaryIO, signed: int) -> None:
+    """The keyless checksum: damage is found here, before any password is asked for."""
     handle.seek(0)
     digest = hashlib.sha256()
-    remaining = size - _DIGEST_BYTES
+    remaining = signed
     while remaining > 0:
         chunk = handle.read(min(_CHUNK, remaining))
         if not chunk:
@@ -317,8 +352,8 @@ def check_backup(path: Path | str) -> BackupInfo:
     try:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
-            manifest_len, slots_len, db_len = _read_header(path, handle, size)
-            _verify_digest(path, handle, size)
+            version, manifest_len, slots_len, db_len = _read_header(path, handle, size)
+            _verify_digest(path, handle, size - _TRAILER_BYTES[version])
             handle.seek(_HEADER.size)
             manifest = _parse_manifest(path, handle.read(manifest_len))
             slots = _parse_slots(path, handle.read(slots_len))
@@ -339,4 +374,30 @@ def check_backup(path: Path | str) -> BackupInfo:
         header_bytes=_HEADER.size,
         manifest_bytes=manifest_len,
         keyslot_bytes=slots_len,
+        format_version=version,
+        keyslots=slots,
+    )
+
+
+def verify_authentication(info: BackupInfo, key: bytes) -> None:
+    """Refuse (exit 4) a format-2 backup whose MAC does not hold under ``key``: it was altered
+    after it was written, or its parts come from different databases. Reads the file once."""
+    if not info.authenticated:
+        raise ValueError("a format 1 backup has no authentication code")
+    try:
+        with open(info.path, "rb") as handle:
+            found = backup_mac.mac_of_stream(handle, info.signed_bytes, key)
+            handle.seek(info.mac_offset)
+            stored = handle.read(backup_mac.MAC_BYTES)
+    except OSError:
+        raise BackupFailed(f"the backup file {info.path} cannot be read") from None
+    if not backup_mac.same(stored, found):
+        raise tampered(info.path)
+
+
+def tampered(path: Path) -> DatabaseDamaged:
+    """The one sentence for a backup that fails its authentication."""
+    return DatabaseDamaged(
+        f"the backup {path} fails its authentication check: it was altered after it was "
+        "written, or its keyslots belong to another database; nothing was changed"
     )

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -85,6 +86,11 @@ CONNECTION_PRAGMAS: tuple[str, ...] = (
     "synchronous = FULL",
     "foreign_keys = ON",
 )
+
+# The key each open engine was built with, for work that must be bound to the database key
+# (a backup's authentication code) without handing the key through every caller. It lives
+# only in memory, exactly as long as the engine itself (whose listener holds it anyway).
+_ENGINE_KEYS: weakref.WeakKeyDictionary[Engine, bytes] = weakref.WeakKeyDictionary()
 
 
 def key_pragma(key: bytes) -> str:
@@ -226,7 +232,16 @@ def _build_engine(db_path: Path, key: bytes, busy_ms: int) -> Engine:
 
     event.listen(engine, "connect", on_connect, insert=True)
     event.listen(engine, "begin", on_begin)
+    _ENGINE_KEYS[engine] = key_copy
     return engine
+
+
+def engine_key(engine: Engine) -> bytes:
+    """The database key an engine from :func:`open_engine` was opened with."""
+    try:
+        return _ENGINE_KEYS[engine]
+    except KeyError:
+        raise ValueError("this engine was not opened by the vault") from None
 
 
 def _first_connect(engine: Engine, db_path: Path) -> None:

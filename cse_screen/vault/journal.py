@@ -44,7 +44,10 @@ class Files:
         self.journal = with_suffix(self.db, JOURNAL_SUFFIX)
 
     def leftovers(self) -> list[Path]:
-        return [self.new_db, self.new_keys]
+        """What an undecided restore may leave: the new files, and the WAL and shared memory
+        the check of the extracted database opens beside it (a stale WAL must never be
+        applied to the next restore's file)."""
+        return [*_sqlite_family(self.new_db), self.new_keys]
 
     def aside(self) -> list[Path]:
         return [self.aside_keys, *_sqlite_family(self.aside_db)]

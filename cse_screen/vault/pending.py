@@ -1,7 +1,8 @@
 """Audit entries for things that happen while the database cannot be written.
 
 A failed login cannot be written to a database it could not open, and a restore runs with the
-database closed and no password. Each is noted in a small file beside the database
+database closed (its note carries a MAC under the restored database's key, see
+``backup_mac.note_mac``). Each is noted in a small file beside the database
 (``<db>.pending-audit``: actions, times and counts, never a user name, since what was typed as a
 name might be a password) and moved into the audit trail by the next successful open.
 """
@@ -35,6 +36,7 @@ KNOWN: dict[str, dict[str, type]] = {
         "created": str,
         "restore_id": str,
         "keys_sha256": str,
+        "mac": str,
     },
 }
 

@@ -30,7 +30,8 @@ from cse_screen.storage.services.roles import require_role
 from cse_screen.storage.services.users import check_name, insert_user, user_record
 from cse_screen.storage.signed_in import SignedIn, load_user, placeholder_user
 from cse_screen.storage.usernames import normalise_user
-from cse_screen.vault import anchor, continuity, migrate, pending, wal_check
+from cse_screen.vault import anchor, backup_mac, continuity, migrate, pending, wal_check
+from cse_screen.vault.backup_unlock import Credential
 from cse_screen.vault.context import local_context
 from cse_screen.vault.engine import database_files, open_engine
 from cse_screen.vault.integrity import check_integrity
@@ -218,10 +219,13 @@ class Store(SignedIn):
         """Write the pending notes, an upgrade and the login; warn if the database went back in
         time, and tell a copy that it is one."""
         notes = pending.read_notes(self.path)
-        # A restore excuses going back in time only if it put this very keyslot file here: a
-        # note typed into the side file cannot switch the rollback check off for another.
+        # A restore excuses going back in time only if it put this very keyslot file here and
+        # its note carries a MAC under this database's key: a note typed into the side file,
+        # even with the right keyslot hash, cannot switch the rollback check off.
         restored = any(
-            n.get("action") == audit.RESTORE and n.get("keys_sha256") == self.keyslots.digest
+            n.get("action") == audit.RESTORE
+            and n.get("keys_sha256") == self.keyslots.digest
+            and backup_mac.note_is_genuine(self._key, n)
             for n in notes
         )
         with self.context.transaction() as session:
@@ -234,6 +238,7 @@ class Store(SignedIn):
             child_import.clear_abandoned(session, self.context)
             for entry in notes:
                 action = str(entry.pop("action", "unknown"))
+                entry.pop("mac", None)  # checked above; the trail's own chain covers the entry
                 audit.append(session, self.context, action, "database", None, entry, actor="-")
             if self.upgraded is not None:
                 detail = self.upgraded.audit_detail(__version__)
@@ -372,16 +377,30 @@ class Store(SignedIn):
         self.close()
 
 
-def restore(backup: Path | str, db_path: Path | str) -> Any:
-    """Replace the database with a checked backup (closed database, no password needed).
+def restore(
+    backup: Path | str,
+    db_path: Path | str,
+    credential: Credential,
+    *,
+    allow_unauthenticated: bool = False,
+) -> Any:
+    """Replace the closed database with a backup, authenticated and checked first.
 
-    The old files are kept beside it as ``.before-restore-<UTC stamp>``, one generation per
-    restore; the restore is audited by the next successful open.
+    ``credential`` (a password of any user in the backup, or IT's recovery key) must open the
+    backup's own keyslots. The old files are kept beside it as ``.before-restore-<UTC stamp>``,
+    one generation per restore; the restore is audited by the next successful open.
     """
     from cse_screen.vault.restore import restore_backup
 
     db_path = Path(db_path)
-    return restore_backup(backup, db_path, keep_previous=True, audit=True)
+    return restore_backup(
+        backup,
+        db_path,
+        credential,
+        keep_previous=True,
+        audit=True,
+        allow_unauthenticated=allow_unauthenticated,
+    )
 
 
 def _rehash_if_weak(keyslots: KeyslotFile, user: str, password: str, key: bytes) -> None:

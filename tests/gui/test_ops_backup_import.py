@@ -76,14 +76,15 @@ def test_an_admin_backs_up_to_a_file_that_check_backup_accepts(
 ) -> None:
     window = shown_window(qtbot, admin)
     dialog = _open(qtbot, window, "backupButton", "backupDialog")
-    assert "command line" in dialog.findChild(QLabel, "backupHelpLabel").text()
+    help_text = dialog.findChild(QLabel, "backupHelpLabel").text()
+    assert "command line" in help_text and "password of a user in the backup" in help_text
     _choose(monkeypatch, "getSaveFileName", out_dir / "nightly")
     _click(qtbot, dialog, "backupButton")
     qtbot.waitUntil(lambda: not dialog.running, timeout=20000)
     out = out_dir / "nightly.backup"
     assert dialog.status_text().startswith(f"Backup written to {out} (")
     info = check_backup(out)
-    assert "admin" in info.users
+    assert "admin" in info.users and info.authenticated  # the app's backups carry the MAC
     assert [p.name for p in out_dir.iterdir()] == ["nightly.backup"]
     assert admin.errors == []
 

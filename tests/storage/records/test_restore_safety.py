@@ -13,8 +13,11 @@ from records_fixtures import ADMIN, PASSWORD, FileCouncil, complete_answers
 from cse_screen.errors import BackupFailed
 from cse_screen.vault import pending
 from cse_screen.vault import restore as restore_module
+from cse_screen.vault.backup_unlock import PasswordCredential
 from cse_screen.vault.keyslots import keyslot_path
 from cse_screen.vault.store import Store, restore
+
+ADMIN_PASSWORD = PasswordCredential(PASSWORD, ADMIN)
 
 
 def _backup(file_council: FileCouncil, out: Path) -> Path:
@@ -31,8 +34,8 @@ def test_two_restores_in_a_row_keep_both_set_aside_generations(
     file_council.screen("wes", "N1", q, complete_answers(q))
     file_council.close()
     original = file_council.path.read_bytes()
-    restore(snap, file_council.path)
-    restore(snap, file_council.path)
+    restore(snap, file_council.path, ADMIN_PASSWORD)
+    restore(snap, file_council.path, ADMIN_PASSWORD)
     folder = file_council.path.parent
     parked = sorted(p.name for p in folder.glob("council.db.before-restore-*"))
     assert len(parked) == 2, parked
@@ -46,7 +49,7 @@ def test_restore_onto_an_unrelated_file_is_refused_and_it_is_untouched(file_coun
     unrelated = tmp_path / "thesis.docx"
     unrelated.write_bytes(b"years of work")
     with pytest.raises(BackupFailed, match="no valid keyslot file"):
-        restore(snap, unrelated)
+        restore(snap, unrelated, ADMIN_PASSWORD)
     assert unrelated.read_bytes() == b"years of work"
     assert not list(tmp_path.glob("thesis.docx.*"))
 
@@ -62,7 +65,7 @@ def test_a_restore_killed_after_its_journal_is_still_audited(file_council, tmp_p
 
     monkeypatch.setattr(restore_module, "_roll_forward", killed)
     with pytest.raises(KeyboardInterrupt):
-        restore(snap, file_council.path)
+        restore(snap, file_council.path, ADMIN_PASSWORD)
     monkeypatch.undo()
     with Store.open(file_council.path, ADMIN, PASSWORD) as admin:  # finishes the restore first
         actions = [e.action for e in admin.audit.entries(limit=10)]
@@ -88,6 +91,30 @@ def test_a_forged_restore_note_cannot_switch_off_rollback_detection(file_council
     pending.pending_path(file_council.path).write_text(json.dumps({"notes": [forged]}))
     with Store.open(file_council.path, ADMIN, PASSWORD) as admin:
         assert admin.warnings and "put back in place" in admin.warnings[0]
+
+
+def test_a_restore_note_with_the_right_keyslot_hash_but_no_mac_is_no_excuse(
+    file_council, q, tmp_path
+):
+    """Before, anyone who could hash the old keyslot file put back could forge the excuse;
+    now the note needs a MAC under the database's key, which only a real restore has."""
+    import hashlib
+
+    _put_back_older_copy(file_council, q, tmp_path)
+    keys = keyslot_path(file_council.path).read_bytes()
+    forged = {
+        "action": "restore",
+        "first": "x",
+        "last": "x",
+        "count": 1,
+        "backup": "b",
+        "restore_id": "f" * 32,
+        "keys_sha256": hashlib.sha256(keys).hexdigest(),
+    }
+    for note in (forged, {**forged, "mac": "0" * 64}):
+        pending.pending_path(file_council.path).write_text(json.dumps({"notes": [note]}))
+        with Store.open(file_council.path, ADMIN, PASSWORD) as admin:
+            assert admin.warnings and "put back in place" in admin.warnings[0]
 
 
 def test_the_side_file_accepts_only_typed_known_entries(file_council, tmp_path):
@@ -116,7 +143,7 @@ def test_restore_is_refused_while_a_store_holds_the_database_open(file_council, 
     file_council.close()
     with Store.open(file_council.path, ADMIN, PASSWORD):
         with pytest.raises(DatabaseInUse, match="is open in cse-screen"):
-            restore(snap, file_council.path)
+            restore(snap, file_council.path, ADMIN_PASSWORD)
         assert not list(tmp_path.glob("council.db.before-restore-*"))
-    restore(snap, file_council.path)  # once every store is closed, it goes ahead
+    restore(snap, file_council.path, ADMIN_PASSWORD)  # once every store is closed, it goes ahead
     assert list(tmp_path.glob("council.db.before-restore-*"))

@@ -13,10 +13,15 @@ import pytest
 from cse_screen import errors
 from cse_screen.vault import backup as backup_mod
 from cse_screen.vault.backup import check_backup, write_backup
+from cse_screen.vault.backup_unlock import PasswordCredential
 from cse_screen.vault.engine import open_engine
 from cse_screen.vault.integrity import check_integrity
 from cse_screen.vault.keyslots import KeyslotFile
 from cse_screen.vault.restore import finish_interrupted_restore, restore_backup
+
+
+def _pw(h, user=None):
+    return PasswordCredential(h.password, user)
 
 
 def _reopen(vault, h, password=None):
@@ -38,7 +43,7 @@ def test_round_trip_restores_the_snapshot(vault, h, tmp_path):
     assert info.users == ("admin",) and not info.has_recovery
     vault.add("written after the backup")
     vault.engine.dispose()
-    restore_backup(out, vault.db_path)
+    restore_backup(out, vault.db_path, _pw(h))
     engine = _reopen(vault, h)
     vault.engine = engine
     assert vault.rows() == [h.canary]
@@ -54,7 +59,7 @@ def test_backup_carries_the_keyslots_of_its_time(vault, h, tmp_path):
     slots.set_password("admin", "changed later", vault.key)
     slots.save()
     vault.engine.dispose()
-    restore_backup(out, vault.db_path)
+    restore_backup(out, vault.db_path, _pw(h))
     with pytest.raises(errors.WrongPassword):
         KeyslotFile.load(vault.keys_path).unlock("admin", "changed later")
     _reopen(vault, h).dispose()
@@ -88,7 +93,7 @@ def test_backup_is_consistent_while_a_writer_is_busy(vault, h, tmp_path):
         stop.set()
         thread.join()
     vault.engine.dispose()
-    restore_backup(tmp_path / "b2.backup", vault.db_path)
+    restore_backup(tmp_path / "b2.backup", vault.db_path, _pw(h))
     engine = _reopen(vault, h)
     assert check_integrity(engine) == []
     engine.dispose()
@@ -138,10 +143,10 @@ def _corrupt(data: bytes, how: str) -> bytes:
     if how == "plaintext_db":
         # A well-formed container whose database part is plaintext, with a valid checksum.
         _magic, _version, _res, m_len, k_len, _d_len = header.unpack(data[: header.size])
-        body = data[: len(data) - 32]
+        body = data[: len(data) - 64]
         db_at = header.size + m_len + k_len
         body = body[:db_at] + b"SQLite format 3\x00" + body[db_at + 16 :]
-        return body + hashlib.sha256(body).digest()
+        return body + hashlib.sha256(body).digest() + data[-32:]
     raise AssertionError(how)
 
 
@@ -167,7 +172,7 @@ def test_restore_from_garbage_leaves_the_database_untouched(vault, h, tmp_path, 
     vault.engine.dispose()
     before = h.file_bytes(tmp_path)
     with pytest.raises(errors.BackupFailed):
-        restore_backup(bad, vault.db_path)
+        restore_backup(bad, vault.db_path, _pw(h))
     assert h.file_bytes(tmp_path) == before
 
 
@@ -183,7 +188,7 @@ def test_restore_into_an_empty_place_creates_the_pair(vault, h, tmp_path):
     write_backup(vault.engine, vault.db_path, out)
     elsewhere = tmp_path / "new-laptop"
     elsewhere.mkdir()
-    restore_backup(out, elsewhere / "cse.db")
+    restore_backup(out, elsewhere / "cse.db", _pw(h))
     assert _listing(elsewhere) == ["cse.db", "cse.db.keys"]
     key = KeyslotFile.load(elsewhere / "cse.db.keys").unlock("admin", h.password)
     engine = open_engine(elsewhere / "cse.db", key)
@@ -197,7 +202,7 @@ def test_restore_can_keep_the_previous_database(vault, h, tmp_path):
     write_backup(vault.engine, vault.db_path, out)
     vault.add("only in the current database")
     vault.engine.dispose()
-    restore_backup(out, vault.db_path, keep_previous=True)
+    restore_backup(out, vault.db_path, _pw(h), keep_previous=True)
     [parked] = tmp_path.glob("cse.db.before-restore-*")
     stamp = parked.name.split("before-restore-")[1]
     assert (tmp_path / f"cse.db.keys.before-restore-{stamp}").exists()
@@ -217,7 +222,7 @@ def test_leftovers_of_an_undecided_restore_are_discarded(vault, tmp_path):
     assert vault.db_path.read_bytes() == before
 
 
-def test_backup_of_a_newer_schema_is_refused_before_restore(vault, tmp_path, monkeypatch):
+def test_backup_of_a_newer_schema_is_refused_before_restore(vault, h, tmp_path, monkeypatch):
     out = tmp_path / "snap.backup"
     write_backup(vault.engine, vault.db_path, out)
     info = check_backup(out)
@@ -228,7 +233,7 @@ def test_backup_of_a_newer_schema_is_refused_before_restore(vault, tmp_path, mon
     vault.engine.dispose()
     before = vault.db_path.read_bytes()
     with pytest.raises(errors.DatabaseTooNew):
-        restore_backup(out, vault.db_path)
+        restore_backup(out, vault.db_path, _pw(h))
     assert vault.db_path.read_bytes() == before
 
 
@@ -250,7 +255,7 @@ def test_a_backup_needs_little_more_than_its_own_size_free(vault, h, tiny_fs):
     assert seen and seen[-1][0] == seen[-1][1]
     assert sorted(p.name for p in disk.iterdir()) == ["snap.backup"]
     vault.engine.dispose()
-    restore_backup(out, vault.db_path)
+    restore_backup(out, vault.db_path, _pw(h))
     engine = _reopen(vault, h)
     vault.engine = engine
     assert vault.rows()[0] == h.canary and len(vault.rows()) == 49

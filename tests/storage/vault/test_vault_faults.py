@@ -161,8 +161,11 @@ def test_kill_during_restore_is_finished_or_undone_at_next_open(
         KILL
         + RESTORE_POINTS[point]
         + f"""
+from cse_screen.vault.backup_unlock import PasswordCredential
 from cse_screen.vault.restore import restore_backup
-restore_backup({str(out)!r}, {str(vault.db_path)!r}, keep_previous={keep})
+restore_backup(
+    {str(out)!r}, {str(vault.db_path)!r}, PasswordCredential({h.password!r}), keep_previous={keep}
+)
 """
     )
     _killed(run_child(code))
@@ -407,7 +410,8 @@ assert check_integrity(engine) == []
 write_backup(engine, db, db.with_name("b.backup"))
 check_backup(db.with_name("b.backup"))
 engine.dispose()
-restore_backup(db.with_name("b.backup"), db)
+from cse_screen.vault.backup_unlock import PasswordCredential
+restore_backup(db.with_name("b.backup"), db, PasswordCredential({h.password!r}))
 engine = open_engine(db, KeyslotFile.load(keyslot_path(db)).unlock("admin", {h.password!r}))
 engine.connect().exec_driver_sql("SELECT count(*) FROM scratch").scalar()
 import os, signal
