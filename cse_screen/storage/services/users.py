@@ -238,6 +238,22 @@ class UsersService:
                 raise
             return user_record(row)
 
+    def resign(self, name: str) -> UserRecord:
+        """Sign a user's record again as it now is, after an administrator has checked it
+        (administrators holding the signing key; audited with what was vouched for).
+
+        For a record ``verify`` reports as not validly signed: whatever was changed outside
+        the application is accepted as it stands, so check the role, team and state first."""
+        roles.require_role(self._ctx, ("admin",), "re-sign users", "user")
+        with self._ctx.transaction() as session:
+            row = self._row(session, normalise_user(name))
+            if signatures.public_key(session) is None:
+                raise ValidationFailed("this database has no signing key yet; nothing to re-sign")
+            detail = {"role": row.role, "team": row.team, "active": bool(row.active)}
+            audit.append(session, self._ctx, signatures.RESIGNED, "user", row.id, detail)
+            signed_change(session, self._ctx, row, row.role == "admin" and bool(row.active))
+            return user_record(row)
+
     def roster(self) -> list[UserRecord]:
         """Every user, active or not, for the user management page (administrators only).
 

@@ -254,3 +254,27 @@ def test_an_existing_database_gets_its_key_at_the_first_administrator_sign_in(
     assert report.ok and report.signatures is not None and report.signatures.signed
     with Store.open(path, "wes", PASSWORD) as worker:
         assert worker.verify().ok
+
+
+def test_an_administrator_re_signs_a_checked_record_and_it_is_audited(
+    file_council: FileCouncil, capsys: pytest.CaptureFixture[str]
+):
+    path = file_council.path
+    sql(path, "UPDATE users SET team = 'South' WHERE name = 'wes'")  # a move IT checked
+    with pytest.raises(DatabaseDamaged):
+        Store.open(path, "wes", PASSWORD)
+    code, out, err_text = run(
+        capsys, "user", "resign", "--db", str(path), "--user", ADMIN, "--target", "wes"
+    )
+    assert code == 0, err_text
+    assert "re-signed 'wes' as worker, team South, active" in out
+    with Store.open(path, "wes", PASSWORD) as wes:
+        assert wes.user.team == "South" and wes.verify().ok
+    with Store.open(path, ADMIN, PASSWORD) as admin:
+        entry = admin.audit.entries(action=signatures.RESIGNED)[0]
+    assert entry.actor == ADMIN
+    assert entry.detail == {"role": "worker", "team": "South", "active": True}
+    code, _out, err_text = run(
+        capsys, "user", "resign", "--db", str(path), "--user", "lena", "--target", "wes"
+    )
+    assert code != 0 and "may not re-sign users" in err_text
