@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import SQLAlchemyError
 
 from cse_screen import __version__
 from cse_screen.core.passwords import require_strong_password
@@ -381,7 +382,8 @@ class Store(SignedIn):
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            with contextlib.suppress(UserError):  # an administrator's session signs as it goes
+            # An administrator's session signs as it goes; closing never fails for it.
+            with contextlib.suppress(UserError, SQLAlchemyError):
                 signatures.sign_head_now(self.context, signatures.SESSION)
             self.engine.dispose()
             if self._watched is not None:

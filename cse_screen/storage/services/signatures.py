@@ -193,7 +193,7 @@ def tampered_user(where: object, name: str) -> DatabaseDamaged:
     return DatabaseDamaged(
         f"the record of user '{name}' in {where} is not validly signed by an administrator: "
         "it was changed outside the application, so sign-in is refused; an administrator "
-        "should check it and re-sign it with 'cse-screen user resign --target NAME'"
+        f"should check it and re-sign it with 'cse-screen user resign --target {name}'"
     )
 
 

@@ -46,6 +46,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM meta WHERE key = 'signing_public_key'")
     op.drop_index("ix_audit_heads_seq", "audit_heads")
     op.drop_table("audit_heads")
     with op.batch_alter_table("users") as batch:
