@@ -278,3 +278,49 @@ def test_an_administrator_re_signs_a_checked_record_and_it_is_audited(
         capsys, "user", "resign", "--db", str(path), "--user", "lena", "--target", "wes"
     )
     assert code != 0 and "may not re-sign users" in err_text
+
+
+def test_an_administrators_backup_and_export_sign_the_head_a_leads_export_does_not(
+    file_council: FileCouncil, tmp_path: Path
+):
+    from cse_screen.export import ExportOptions, export_workbook
+
+    path = file_council.path
+
+    def heads() -> list[tuple[int, str, str]]:
+        engine = raw_engine(path)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT seq, purpose, signer FROM audit_heads ORDER BY id")
+            ).all()
+        engine.dispose()
+        return [tuple(r) for r in rows]
+
+    with Store.open(path, ADMIN, PASSWORD) as admin:
+        admin.backup(tmp_path / "one.backup")
+        backup_seq = admin.audit.head()[0]
+        export_workbook(admin, tmp_path / "all.xlsx", ExportOptions())
+        export_seq = admin.audit.head()[0]
+    assert (backup_seq, "backup", ADMIN) in heads()
+    assert (export_seq, "export", ADMIN) in heads()
+    before = heads()
+    with Store.open(path, "lena", PASSWORD) as lead:
+        export_workbook(lead, tmp_path / "north.xlsx", ExportOptions())
+    assert heads() == before  # a lead cannot sign: the export is in the unsigned tail
+
+
+def test_a_deactivated_administrator_loses_the_key_and_a_reactivated_one_gets_it_back(
+    file_council: FileCouncil,
+):
+    path = file_council.path
+    with Store.open(path, ADMIN, PASSWORD) as admin:
+        admin.users.update("lena", role="admin")
+        admin.users.deactivate("lena")
+    signing = KeyslotFile.load(keyslot_path(path)).signing
+    assert "lena" not in signing.grants and "lena" not in signing.boxes
+    new_password = "lantern harbour 55 returning"
+    with Store.open(path, ADMIN, PASSWORD) as admin:
+        admin.users.reactivate("lena", new_password)
+    with Store.open(path, "lena", new_password) as lena:
+        assert lena.user.role == "admin" and lena.context.signer is not None
+        assert lena.verify().ok
