@@ -160,10 +160,14 @@ def sign_head(session: Session, ctx: ServiceContext, purpose: str) -> AuditHead 
     ).first()
     if last is None:
         return None
-    latest = session.scalars(select(AuditHead).order_by(AuditHead.id.desc()).limit(1)).first()
+    public = public_key(session)
+    latest = _latest_valid_head(session, public) if public is not None else None
     current = roster(session)
-    if latest is not None and latest.seq == last[0] and latest.roster == current:
-        return latest  # already signed as it is
+    if latest is not None:
+        if latest.seq == last[0] and latest.roster == current:
+            return latest  # already signed as it is
+        if session.scalar(select(AuditRow.hash).where(AuditRow.seq == latest.seq)) != latest.hash:
+            return None  # history before the last signed head was rewritten: never vouch for it
     now = ctx.now()
     if now.tzinfo is not None:
         now = now.astimezone(UTC).replace(tzinfo=None)

@@ -164,6 +164,16 @@ def test_a_rebuilt_chain_is_named_by_verify_and_exits_4(
     code, _out, err_text = run(capsys, "verify", "--db", str(path), "--user", "wes")
     assert code == EXIT_DAMAGED
     assert "audit trail was rewritten" in err_text
+    engine = raw_engine(path)
+    with engine.connect() as connection:
+        heads = connection.execute(text("SELECT count(*) FROM audit_heads")).scalar()
+    engine.dispose()
+    with Store.open(path, ADMIN, PASSWORD) as admin:  # an administrator's session...
+        assert admin.verify().signatures.rewrite  # type: ignore[union-attr]
+    engine = raw_engine(path)
+    with engine.connect() as connection:  # ...does not vouch for the rewritten history
+        assert connection.execute(text("SELECT count(*) FROM audit_heads")).scalar() == heads
+    engine.dispose()
 
 
 def test_entries_after_the_signed_head_are_an_unsigned_tail_not_an_error(
