@@ -373,10 +373,14 @@ class Store(SignedIn):
         with self.context.transaction() as session:
             detail = {"recovery_key": [previous, new]}
             audit.append(session, self.context, audit.CHANGE, "database", None, detail)
-            signer = self.context.signer
+            signer, earlier = self.context.signer, self._keyslots.signing.recovery
             if signer is not None:  # IT's new key can sign for a recovered administrator
                 signer.wrap_for_recovery(load_public_key(public_key_pem))
-            self._keyslots.enrol_recovery(public_key_pem, self._key)  # last: only commit follows
+            try:
+                self._keyslots.enrol_recovery(public_key_pem, self._key)  # last: commit follows
+            except BaseException:
+                self._keyslots.signing.recovery = earlier
+                raise
         return previous, new
 
     def close(self) -> None:

@@ -78,3 +78,20 @@ def test_the_recovery_key_can_sign_for_a_recovered_administrator(tmp_path: Path)
     with Store.open(db, "ada", new_password) as admin:
         assert admin.context.signer is not None  # the new slot was granted the key
         assert admin.verify().ok
+
+
+def test_a_recovery_key_enrolled_later_by_an_administrator_can_sign_too(tmp_path: Path):
+    private, public = tmp_path / "it.key", tmp_path / "it.pub"
+    generate_recovery_keypair(private, public, PASSPHRASE)
+    db = tmp_path / "cse.db"
+    with Store.create(db, "ada", PASSWORD) as admin:
+        admin.users.add("wes", PASSWORD, "worker")
+    assert KeyslotFile.load(keyslot_path(db)).signing.recovery is None
+    with Store.open(db, "ada", PASSWORD) as admin:
+        admin.enrol_recovery(public.read_bytes())
+    assert KeyslotFile.load(keyslot_path(db)).signing.recovery is not None
+    new_password = "a different horse battery staple 9!"
+    with Store.recover(db, "ada", private.read_bytes(), PASSPHRASE, new_password) as admin:
+        assert admin.context.signer is not None
+    with Store.recover(db, "wes", private.read_bytes(), PASSPHRASE, new_password) as worker:
+        assert worker.context.signer is None  # a worker's recovery gives them no key
