@@ -1,4 +1,4 @@
-"""User administration: enrol users and change passwords."""
+"""User administration: enrol users, re-sign checked records and change passwords."""
 
 from __future__ import annotations
 
@@ -31,6 +31,15 @@ def _passwd(args: argparse.Namespace) -> int:
     return 0
 
 
+def _user_resign(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        record = store.users.resign(args.target)
+    team = f", team {record.team}" if record.team else ""
+    state = "active" if record.active else "deactivated"
+    print(f"re-signed '{record.name}' as {record.role}{team}, {state}")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     user = subparsers.add_parser("user", help="manage users (administrators)")
     inner = user.add_subparsers(dest="user_command", metavar="COMMAND", required=True)
@@ -47,6 +56,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "prompt)",
     )
     add.set_defaults(func=_user_add)
+
+    resign = inner.add_parser(
+        "resign", help="sign a user's record again after checking it (verify names unsigned ones)"
+    )
+    add_user_options(resign)
+    resign.add_argument("--target", required=True, help="the user whose record you checked")
+    resign.set_defaults(func=_user_resign)
 
     passwd = subparsers.add_parser("passwd", help="change your password")
     add_user_options(passwd)

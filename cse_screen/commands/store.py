@@ -115,12 +115,16 @@ def _verify(args: argparse.Namespace) -> int:
         sys.stderr.write(
             f"cse-screen: damage: audit entry {chain.first_bad_seq}: {chain.problem}\n"
         )
+    forged = report.signatures.problems() if report.signatures else []
+    for problem in forged:
+        sys.stderr.write(f"cse-screen: tampering: {problem}\n")
     if not report.ok:
-        first = (
-            report.integrity_problems[0]
-            if report.integrity_problems
-            else (f"the audit trail is broken at entry {chain.first_bad_seq} ({chain.problem})")
-        )
+        if report.integrity_problems:
+            first = report.integrity_problems[0]
+        elif not chain.ok:
+            first = f"the audit trail is broken at entry {chain.first_bad_seq} ({chain.problem})"
+        else:
+            first = forged[0]
         raise DatabaseDamaged(f"verify found damage in {path}: {first}")
     if rolled_back:
         raise DatabaseDamaged(f"verify found {path} older than expected: {rolled_back[0]}")
@@ -133,6 +137,8 @@ def _verify(args: argparse.Namespace) -> int:
         f"ok: {path}: encrypted pages, database structure and the audit trail "
         f"({chain.entries} entries) are intact"
     )
+    if report.signatures is not None:
+        print(report.signatures.coverage())
     return 0
 
 

@@ -17,6 +17,7 @@ from cse_screen.export.context import Cancel, Progress
 from cse_screen.export.memory import ChunkedBuffer
 from cse_screen.export.options import ExportOptions, ExportSummary
 from cse_screen.export.workbook import build_workbook
+from cse_screen.storage.services import signatures
 from cse_screen.vault.atomic import atomic_writer, remove_stale_temps_in
 
 EXPORT_ROLES = ("lead", "manager", "admin")
@@ -103,6 +104,7 @@ def export_workbook(
     except BaseException:
         out.unlink(missing_ok=True)
         raise
+    signatures.sign_head_now(store.context, signatures.EXPORT)  # an administrator's export
     return summary
 
 

@@ -49,6 +49,10 @@ class User(Base):
     team: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: An administrator's Ed25519 signature over the fields above and ``signed_counter``
+    #: (``storage/services/signatures.py``); empty on the team server, which is the authority.
+    signature: Mapped[str | None] = mapped_column(Text)
+    signed_counter: Mapped[int | None] = mapped_column(Integer)
 
 
 class Child(Base):
@@ -194,6 +198,24 @@ class AuditRow(Base):
     detail: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The audit chain's head (sequence number, hash, time) as an administrator signed it."""
+
+    __tablename__ = "audit_heads"
+    __table_args__ = (Index("ix_audit_heads_seq", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[str] = mapped_column(String(40))
+    signer: Mapped[str] = mapped_column(String(64))
+    purpose: Mapped[str] = mapped_column(String(32))
+    #: Every user's [id, signed counter] as JSON: an old signed user record put back (a
+    #: demoted administrator's earlier one) no longer matches it.
+    roster: Mapped[str] = mapped_column(Text)
+    signature: Mapped[str] = mapped_column(Text)
 
 
 class Meta(Base):

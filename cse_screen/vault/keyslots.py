@@ -40,6 +40,7 @@ from cse_screen.vault import recovery
 from cse_screen.vault.atomic import atomic_write_bytes, remove_stale_temps
 from cse_screen.vault.journal import finish_interrupted_restore
 from cse_screen.vault.kdf import SALT_BYTES, KdfParams, current_params, derive_key
+from cse_screen.vault.signing import SigningSection
 
 FORMAT_NAME = "cse-screen-keyslots"
 FORMAT_VERSION = 1
@@ -105,18 +106,30 @@ class PasswordSlot:
 
     @classmethod
     def seal(cls, user: str, password: str, key: bytes, params: KdfParams) -> PasswordSlot:
+        return cls.seal_kek(user, password, key, params)[0]
+
+    @classmethod
+    def seal_kek(
+        cls, user: str, password: str, key: bytes, params: KdfParams
+    ) -> tuple[PasswordSlot, bytes]:
+        """A new slot and the key Argon2id derived for it (the slot's signing box is sealed
+        under that key too, so signing never costs a second Argon2id)."""
         slot = cls(user, params, os.urandom(SALT_BYTES), os.urandom(NONCE_BYTES), b"")
         kek = derive_key(password, slot.salt, params)
         wrapped = AESGCM(kek).encrypt(slot.nonce, key, slot.associated_data())
-        return replace(slot, wrapped=wrapped)
+        return replace(slot, wrapped=wrapped), kek
 
     def open(self, password: str) -> bytes | None:
         """The database key, or None when the password is wrong."""
+        return self.open_kek(password)[0]
+
+    def open_kek(self, password: str) -> tuple[bytes | None, bytes]:
+        """(the database key or None when the password is wrong, the derived key)."""
         kek = derive_key(password, self.salt, self.params)
         try:
-            return AESGCM(kek).decrypt(self.nonce, self.wrapped, self.associated_data())
+            return AESGCM(kek).decrypt(self.nonce, self.wrapped, self.associated_data()), kek
         except InvalidTag:
-            return None
+            return None, kek
 
     def to_json(self) -> dict[str, Any]:
         body = {
@@ -220,12 +233,17 @@ class KeyslotFile:
         slots: dict[str, PasswordSlot],
         recovery_slot: RecoverySlot | None = None,
         loaded_digest: str | None = None,
+        signing: SigningSection | None = None,
     ) -> None:
         self.path = Path(path)
         self._check = check
         self._slots = dict(slots)
         self._recovery = recovery_slot
         self._loaded_digest = loaded_digest
+        #: The administrator signing key's section (``vault/signing.py``).
+        self.signing = signing or SigningSection()
+        #: The signing key IT's recovery key unwrapped, on the recovery path.
+        self.recovered_signing_key: Any = None
 
     # -- creating and loading -------------------------------------------------------------
 
@@ -242,8 +260,10 @@ class KeyslotFile:
         user = normalise_user(user)
         require_strong_password(password, (user,), user)
         key = new_database_key()
-        slot = PasswordSlot.seal(user, password, key, current_params())
-        return cls(path, key_check(key), {user: slot}), key
+        slot, kek = PasswordSlot.seal_kek(user, password, key, current_params())
+        made = cls(path, key_check(key), {user: slot})
+        made.signing.unlocked(user, kek)
+        return made, key
 
     @classmethod
     def load(cls, path: Path | str) -> KeyslotFile:
@@ -265,7 +285,8 @@ class KeyslotFile:
         """Parse keyslot bytes read from ``path`` (or carried inside a backup)."""
         path = Path(path)
         check, slots, recovery_slot = _parse(path, raw)
-        return cls(path, check, slots, recovery_slot, hashlib.sha256(raw).hexdigest())
+        digest = hashlib.sha256(raw).hexdigest()
+        return cls(path, check, slots, recovery_slot, digest, _signing(path, raw))
 
     # -- unlocking -----------------------------------------------------------------------
 
@@ -276,11 +297,12 @@ class KeyslotFile:
             # Spend the same time as a real attempt, so timing does not reveal valid user names.
             PasswordSlot.seal("", password or "-", new_database_key(), current_params())
             raise WrongPassword(WRONG_CREDENTIALS)
-        key = slot.open(password)
+        key, kek = slot.open_kek(password)
         if key is None:
             raise WrongPassword(WRONG_CREDENTIALS)
         if not hmac.compare_digest(key_check(key), self._check):
             raise _damaged(self.path, "is damaged (a keyslot does not match the key check)")
+        self.signing.unlocked(slot.user, kek)
         return key
 
     def needs_rehash(self, user: str) -> bool:
@@ -297,7 +319,7 @@ class KeyslotFile:
         user = normalise_user(user)
         if user not in self._slots:
             raise UserError(f"the keyslot file {self.path} has no slot for this user")
-        self._slots[user] = PasswordSlot.seal(user, password, key, current_params())
+        self._seal(user, password, key)
 
     def recover_key(self, private_key_pem: bytes | str, passphrase: str | None = None) -> bytes:
         """The database key from the recovery slot, using IT's private key."""
@@ -312,6 +334,7 @@ class KeyslotFile:
             raise _damaged(self.path, "has a damaged recovery slot") from None
         if not hmac.compare_digest(key_check(key), self._check):
             raise _damaged(self.path, "has a damaged recovery slot")
+        self.recovered_signing_key = self.signing.recover(private_key)
         return key
 
     # -- changing slots (each needs the database key, proving the caller unlocked first) ---
@@ -339,7 +362,7 @@ class KeyslotFile:
         if user in self._slots:
             raise UserError(f"the keyslot file {self.path} already has a slot for this user")
         require_strong_password(password, (user,), user)
-        self._slots[user] = PasswordSlot.seal(user, password, key, current_params())
+        self._seal(user, password, key)
 
     def set_password(self, user: str, new_password: str, key: bytes) -> None:
         """Rewrap only this user's slot, with a new salt and the current parameters."""
@@ -348,7 +371,12 @@ class KeyslotFile:
         if user not in self._slots:
             raise UserError(f"the keyslot file {self.path} has no slot for this user")
         require_strong_password(new_password, (user,), user)
-        self._slots[user] = PasswordSlot.seal(user, new_password, key, current_params())
+        self._seal(user, new_password, key)
+
+    def _seal(self, user: str, password: str, key: bytes) -> None:
+        """Seal ``user``'s slot (and their signing box with it) under today's parameters."""
+        self._slots[user], kek = PasswordSlot.seal_kek(user, password, key, current_params())
+        self.signing.resealed(user, kek)
 
     def remove_user(self, user: str) -> None:
         """Drop a user's slot; the last way into the database can never be removed."""
@@ -360,6 +388,7 @@ class KeyslotFile:
                 "the last user's keyslot cannot be removed: nobody could unlock the data"
             )
         del self._slots[user]
+        self.signing.removed(user)
 
     def add_recovery(self, public_key_pem: bytes | str, key: bytes) -> str:
         """Wrap the database key to IT's public key (replacing any earlier recovery slot)."""
@@ -398,6 +427,9 @@ class KeyslotFile:
             "slots": [self._slots[u].to_json() for u in sorted(self._slots)],
             "recovery": self._recovery.to_json() if self._recovery else None,
         }
+        signing = self.signing.to_json()
+        if signing is not None:  # additive: older versions ignore the field
+            data["signing"] = signing
         return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
     def save(self) -> None:
@@ -432,7 +464,17 @@ class KeyslotFile:
             check, slots, recovery_slot = _parse(self.path, raw)
             if hmac.compare_digest(check, self._check):
                 self._slots, self._recovery = dict(slots), recovery_slot
+                opened, self.signing = self.signing.opened, _signing(self.path, raw)
+                self.signing.opened = {u: k for u, k in opened.items() if u in self._slots}
                 self._loaded_digest = hashlib.sha256(raw).hexdigest()
+
+
+def _signing(path: Path, raw: bytes) -> SigningSection:
+    """The file's signing section (an empty one for files written before it existed)."""
+    try:
+        return SigningSection.from_json(json.loads(raw.decode("utf-8")).get("signing"))
+    except (ValueError, UnicodeDecodeError):
+        raise _damaged(path, "has a damaged signing section") from None
 
 
 def _finish_restore(path: Path) -> None:

@@ -19,18 +19,19 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import SQLAlchemyError
 
 from cse_screen import __version__
 from cse_screen.core.passwords import require_strong_password
 from cse_screen.errors import UserError, WrongPassword
 from cse_screen.storage.records import ChainReport, UserRecord
-from cse_screen.storage.services import audit, child_import, clock
+from cse_screen.storage.services import audit, child_import, clock, signatures
 from cse_screen.storage.services.context import utc_now, writes_in
 from cse_screen.storage.services.roles import require_role
 from cse_screen.storage.services.users import check_name, insert_user, user_record
 from cse_screen.storage.signed_in import SignedIn, load_user, placeholder_user
 from cse_screen.storage.usernames import normalise_user
-from cse_screen.vault import anchor, backup_mac, continuity, migrate, pending, wal_check
+from cse_screen.vault import admin_key, anchor, backup_mac, continuity, migrate, pending, wal_check
 from cse_screen.vault.backup_unlock import Credential
 from cse_screen.vault.context import local_context
 from cse_screen.vault.engine import database_files, open_engine
@@ -46,10 +47,12 @@ class VerifyReport:
 
     integrity_problems: tuple[str, ...]
     chain: ChainReport
+    signatures: signatures.SignatureReport | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.integrity_problems and self.chain.ok
+        signed_ok = self.signatures is None or self.signatures.ok
+        return not self.integrity_problems and self.chain.ok and signed_ok
 
 
 #: Page cache per connection (KiB). SQLCipher decrypts and checks every page it reads from disk;
@@ -116,8 +119,10 @@ class Store(SignedIn):
             raise UserError(f"a database already exists at {db_path}; it was not overwritten")
         require_strong_password(password, (name, full_name or ""), name)
         keyslots, key = KeyslotFile.create(slots_file, name, password)
+        signing_key = keyslots.signing.create(name)
         if recovery_public_key is not None:
             keyslots.add_recovery(recovery_public_key, key)
+            keyslots.signing.wrap_for_recovery(load_public_key(recovery_public_key), signing_key)
         engine = tune_engine(open_engine(db_path, key, create=True))
         try:
             migrate.upgrade(engine, db_path)
@@ -144,15 +149,22 @@ class Store(SignedIn):
     ) -> Store:
         placeholder = UserRecord(0, name, full_name, "admin", team, True, utc_now())
         ctx = local_context(engine, db_path, placeholder)
+        signing_key = keyslots.signing.signing_key(name)
+        assert signing_key is not None and keyslots.signing.public is not None
+        ctx.signer = admin_key.VaultSigner(signing_key, keyslots)
         with ctx.transaction() as session:
+            signatures.set_public_key(session, keyslots.signing.public)
             row = insert_user(session, ctx, name, "admin", team, full_name)
             recovery = "yes" if keyslots.has_recovery else "no"
             db_id = anchor.database_id(session)
             detail = {"recovery_slot": recovery}
             last = audit.append(session, ctx, audit.CREATE, "database", None, detail)
+            signatures.sign_head(session, ctx, signatures.SESSION)
             record = user_record(row)
         anchor.remember(db_id, last.seq, last.hash, db_path)
-        return cls(db_path, engine, keyslots, key, record)
+        store = cls(db_path, engine, keyslots, key, record)
+        store.context.signer = ctx.signer
+        return store
 
     @classmethod
     def open(cls, db_path: Path | str, user: str, password: str) -> Store:
@@ -170,8 +182,13 @@ class Store(SignedIn):
         return cls.open_with_key(db_path, keyslots, key, user)
 
     @classmethod
-    def open_with_key(cls, db_path: Path, keyslots: KeyslotFile, key: bytes, user: str) -> Store:
-        """Open with a key already unwrapped (password or IT recovery) as ``user``."""
+    def open_with_key(
+        cls, db_path: Path, keyslots: KeyslotFile, key: bytes, user: str, recovered: bool = False
+    ) -> Store:
+        """Open with a key already unwrapped (password or IT recovery) as ``user``.
+
+        A user record that is not validly signed is refused (exit 4); an administrator's
+        session gets the signing key and signs the audit head after the login entry."""
         torn_log = wal_check.wal_problem(db_path)  # before SQLite replays (and then resets) it
         engine = tune_engine(open_engine(db_path, key))
         try:
@@ -179,7 +196,9 @@ class Store(SignedIn):
             record = _load_user(engine, db_path, normalise_user(user))
             store = cls(db_path, engine, keyslots, key, record)
             store.upgraded = upgraded
+            admin_key.start_session(store.context, keyslots, record, recovered)
             store._audit_login()
+            signatures.sign_head_now(store.context, signatures.SESSION)
             if torn_log is not None:
                 store.warnings = (*store.warnings, torn_log)
         except BaseException:
@@ -201,13 +220,15 @@ class Store(SignedIn):
         db_path = Path(db_path)
         keyslots = KeyslotFile.load(keyslot_path(db_path))
         key = keyslots.recover_key(private_key_pem, passphrase)
-        store = cls.open_with_key(db_path, keyslots, key, user)
+        store = cls.open_with_key(db_path, keyslots, key, user, recovered=True)
         try:
             name = store.user.name
             if name in keyslots.users():
                 keyslots.set_password(name, new_password, key)
             else:
                 keyslots.add_user(name, new_password, key)
+            if store.context.signer is not None and store.user.role == "admin":
+                store.context.signer.admin_changed(name, True)  # the new slot needs the key
             keyslots.save()
             store.audit.record("recover", "user", store.user.id, {"password": "reset by recovery"})
         except BaseException:
@@ -312,7 +333,10 @@ class Store(SignedIn):
     def verify(self) -> VerifyReport:
         """Cipher pages, SQLite structure and the audit chain; any user may run it."""
         problems = tuple(check_integrity(self.engine))
-        return VerifyReport(problems, self.audit.verify())
+        chain = self.audit.verify()
+        with self.context.reading() as session:
+            signed = signatures.check(session)
+        return VerifyReport(problems, chain, signed)
 
     def backup(
         self,
@@ -337,6 +361,7 @@ class Store(SignedIn):
                 "audit_head": head,
             },
         )
+        signatures.sign_head_now(self.context, signatures.BACKUP)
         return out
 
     def enrol_recovery(self, public_key_pem: bytes | str) -> tuple[str | None, str]:
@@ -354,12 +379,22 @@ class Store(SignedIn):
         with self.context.transaction() as session:
             detail = {"recovery_key": [previous, new]}
             audit.append(session, self.context, audit.CHANGE, "database", None, detail)
-            self._keyslots.enrol_recovery(public_key_pem, self._key)  # last: only commit follows
+            signer, earlier = self.context.signer, self._keyslots.signing.recovery
+            if signer is not None:  # IT's new key can sign for a recovered administrator
+                signer.wrap_for_recovery(load_public_key(public_key_pem))
+            try:
+                self._keyslots.enrol_recovery(public_key_pem, self._key)  # last: commit follows
+            except BaseException:
+                self._keyslots.signing.recovery = earlier
+                raise
         return previous, new
 
     def close(self) -> None:
         if not self._closed:
             self._closed = True
+            # An administrator's session signs as it goes; closing never fails for it.
+            with contextlib.suppress(UserError, SQLAlchemyError):
+                signatures.sign_head_now(self.context, signatures.SESSION)
             self.engine.dispose()
             if self._watched is not None:
                 continuity.flush(self._watched)

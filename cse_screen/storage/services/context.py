@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -117,6 +117,9 @@ class ServiceContext:
     errors: DriverErrors = field(default_factory=PassThrough, kw_only=True)
     #: Called with the database's write count after each committed transaction.
     on_commit: Callable[[int], None] | None = None
+    #: An administrator's session that holds the signing key (``services/signatures.py``);
+    #: None for everyone else and on the team server, which never signs.
+    signer: Any = None
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:

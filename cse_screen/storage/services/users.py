@@ -18,7 +18,7 @@ from cse_screen.core.passwords import require_strong_password
 from cse_screen.errors import KeyslotConflict, NotFound, ValidationFailed
 from cse_screen.storage.models import User
 from cse_screen.storage.records import ROLES, UserRecord
-from cse_screen.storage.services import audit, roles
+from cse_screen.storage.services import audit, roles, signatures
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.usernames import normalise_user
 
@@ -100,7 +100,17 @@ def insert_user(
             "team": row.team,
         },
     )
+    signed_change(session, ctx, row, None)  # the caller grants the key with the keyslot
     return row
+
+
+def signed_change(session: Session, ctx: ServiceContext, row: User, admin: bool | None) -> None:
+    """Sign the changed record and the head that now follows its audit entry; give the signing
+    key to a new administrator (``admin`` True) or take it from a former one (False)."""
+    signatures.sign_user(session, ctx, row)
+    signatures.sign_head(session, ctx, signatures.CHANGE)
+    if admin is not None and ctx.signer is not None:
+        ctx.signer.admin_changed(row.name, admin)
 
 
 class UsersService:
@@ -143,6 +153,8 @@ class UsersService:
         with self._ctx.transaction() as session:
             row = self._row(session, name)
             self._keyslots.set_password(name, new_password, self._key)
+            if name != self._ctx.user.name and row.role == "admin" and self._ctx.signer:
+                self._ctx.signer.admin_changed(name, True)  # their new slot needs the key again
             self._keyslots.save()
             audit.append(session, self._ctx, audit.CHANGE, "user", row.id, {"password": "changed"})
 
@@ -170,6 +182,9 @@ class UsersService:
                 setattr(row, field, value)
             if diff:
                 audit.append(session, self._ctx, audit.CHANGE, "user", row.id, diff)
+            if "role" in diff or "team" in diff:
+                admin = row.role == "admin" and row.active if "role" in diff else None
+                signed_change(session, self._ctx, row, admin)
             return user_record(row)
 
     def deactivate(self, name: str) -> UserRecord:
@@ -189,6 +204,7 @@ class UsersService:
             audit.append(
                 session, self._ctx, audit.CHANGE, "user", row.id, {"active": [True, False]}
             )
+            signed_change(session, self._ctx, row, False)
             return user_record(row)
 
     def reactivate(self, name: str, password: str) -> UserRecord:
@@ -210,6 +226,9 @@ class UsersService:
             if name in self._keyslots.users():  # a slot left behind by an older version
                 self._keyslots.remove_user(name)
             self._keyslots.add_user(name, password, self._key)
+            signed_change(session, self._ctx, row, row.role == "admin")
+            if row.role == "admin" and self._ctx.signer is not None:
+                self._ctx.signer.admin_changed(name, True)
             try:
                 self._keyslots.save()
             except KeyslotConflict:
@@ -217,6 +236,22 @@ class UsersService:
             except BaseException:
                 self._keyslots.remove_user(name)
                 raise
+            return user_record(row)
+
+    def resign(self, name: str) -> UserRecord:
+        """Sign a user's record again as it now is, after an administrator has checked it
+        (administrators holding the signing key; audited with what was vouched for).
+
+        For a record ``verify`` reports as not validly signed: whatever was changed outside
+        the application is accepted as it stands, so check the role, team and state first."""
+        roles.require_role(self._ctx, ("admin",), "re-sign users", "user")
+        with self._ctx.transaction() as session:
+            row = self._row(session, normalise_user(name))
+            if signatures.public_key(session) is None:
+                raise ValidationFailed("this database has no signing key yet; nothing to re-sign")
+            detail = {"role": row.role, "team": row.team, "active": bool(row.active)}
+            audit.append(session, self._ctx, signatures.RESIGNED, "user", row.id, detail)
+            signed_change(session, self._ctx, row, row.role == "admin" and bool(row.active))
             return user_record(row)
 
     def roster(self) -> list[UserRecord]:

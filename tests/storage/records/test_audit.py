@@ -161,6 +161,9 @@ def test_a_cut_audit_tail_is_noticed_at_the_next_open(file_council: Council):
     last = admin.audit.head()[0]
     raw(admin, "DELETE FROM audit WHERE seq >= :cut", cut=last - 2)
     council.close()
-    assert admin.verify().ok  # the remaining chain is intact...
+    report = admin.verify()
+    assert report.chain.ok  # the remaining links hold...
+    assert report.signatures is not None and report.signatures.rewrite  # ...the signed head not
+    assert "is missing (entries were deleted" in report.signatures.rewrite
     with Store.open(council.path, ADMIN, PASSWORD) as again:
-        assert again.warnings  # ...but this computer saw more entries than are left
+        assert again.warnings  # ...and this computer saw more entries than are left

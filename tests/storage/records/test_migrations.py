@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -15,11 +16,15 @@ from cse_screen.vault.store import Store
 
 
 def downgrade(store: Store, revision: str) -> None:
-    """Take a current database back to an older schema (how older versions left it)."""
+    """Take a current database back to an older schema (how older versions left it: without
+    the signing key, in the database or in the keyslot file)."""
     with store.engine.connect() as connection:
         connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
         with connection.begin():
             command.downgrade(alembic_config(connection), revision)
+    keys = json.loads(store.keyslots.path.read_text())
+    keys.pop("signing", None)
+    store.keyslots.path.write_text(json.dumps(keys))
 
 
 def first_schema_only(tmp_path: Path) -> Path:
