@@ -1,8 +1,8 @@
 """A small council in a real encrypted database for the casework commands' tests.
 
 Team north: workers wendy and wes, leads lena and lou; team south: worker sam, lead lars and
-manager mary; an administrator, admin (team north). Children N1, N2 (wendy's), N3 (wes's) and S1 (sam's).
-Each person has their own password; :func:`as_user` runs a command as one of them.
+manager mary; an administrator, admin (team north). Children N1, N2 (wendy's), N3 (wes's) and
+S1 (sam's). Each person has their own password; :func:`as_user` runs a command as one of them.
 """
 
 from __future__ import annotations
@@ -56,15 +56,25 @@ def open_as(path: Path, user: str) -> Store:
     return Store.open(path, user, PEOPLE[user][2])
 
 
-def submit(path: Path, user: str, ref: str, outcome: str | None = None, reason: str = "") -> str:
+def submit(
+    path: Path,
+    user: str,
+    ref: str,
+    outcome: str | None = None,
+    reason: str = "",
+    on: dt.date | None = None,
+) -> str:
     """A submitted screening of child ``ref`` by ``user`` from the complete example answers
-    (computed outcome moderate); ``outcome`` records a judgement. Returns its public id."""
+    (computed outcome moderate), dated ``on`` (default: ten days ago); ``outcome`` records a
+    judgement. Returns its public id."""
     answers = json.loads(ANSWERS.read_text(encoding="utf-8"))
     q = registry.get_questionnaire(answers["questionnaire"], answers["version"])
     context = {k: v for k, v in answers["context"].items() if k not in ("dob", "screen_date")}
     with open_as(path, user) as store:
         child = store.children.by_ref(ref)
-        draft = store.screenings.start_draft(child.id, q, screen_date=dt.date(2026, 11, 1))
+        draft = store.screenings.start_draft(
+            child.id, q, screen_date=on or dt.date.today() - dt.timedelta(days=10)
+        )
         store.screenings.save_context(draft.id, context)
         store.screenings.save_answers(draft.id, answers["answers"])
         done = store.screenings.submit(draft.id, outcome, reason or None)
