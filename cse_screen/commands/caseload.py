@@ -1,5 +1,8 @@
 """The children a user may see, and changing one child's details: child list and child edit.
 
+A listing is written to the audit trail (who, how many, never which): the names and dates of
+birth it prints leave the encrypted database for a terminal or a file.
+
 The children service holds the rules: the register lists a worker's own caseload, a lead's
 team, a manager's council and, on a standalone database, everything for an administrator; an
 edit is validated like the child form's (choices stored as the definition's ids), audited by
@@ -19,6 +22,7 @@ from cse_screen.commands.common import add_user_options
 from cse_screen.commands.store import open_store
 from cse_screen.errors import UsageError
 from cse_screen.storage.records import DUE_FILTERS, ChildRecord, RegisterQuery, RegisterRow
+from cse_screen.storage.services import audit
 from cse_screen.storage.services.register import MAX_LIMIT
 from cse_screen.vault.store import Store
 
@@ -75,6 +79,10 @@ def _child_list(args: argparse.Namespace) -> int:
     )
     with open_store(args) as store, refusals_exit_3():
         rows = all_rows(store, query)
+        # Names and dates of birth leave the app here (a terminal, a pipe, a file): unlike
+        # browsing the register on screen, that is written to the audit trail, counts only.
+        detail = {"command": "child list", "children": len(rows), "json": bool(args.json)}
+        store.audit.record(audit.VIEW, "children", None, detail)
     if args.json:
         print(json.dumps([row_json(r) for r in rows], indent=2))
         return 0

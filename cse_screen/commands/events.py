@@ -58,7 +58,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="KIND",
         help=f"one of {', '.join(EVENT_KINDS)}",
     )
-    add.add_argument("--date", required=True, type=iso_date, help="when it happened, YYYY-MM-DD")
-    add.add_argument("--note", help="what happened (kept in the encrypted database)")
+    add.add_argument(
+        "--date", required=True, type=iso_date, metavar="YYYY-MM-DD", help="when it happened"
+    )
+    add.add_argument(
+        "--note", metavar="TEXT", help="what happened (kept in the encrypted database)"
+    )
     add.add_argument("--json", action="store_true", help="print one JSON object")
     add.set_defaults(func=_event_add)

@@ -192,7 +192,8 @@ def _screening_option(parser: argparse.ArgumentParser) -> None:
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     review = subparsers.add_parser(
-        "review", help="review, sign off and return screenings (team leads)"
+        "review",
+        help="review, sign off and return screenings (team leads, managers, administrators)",
     )
     inner = review.add_subparsers(dest="review_command", metavar="COMMAND", required=True)
     listing = inner.add_parser("list", help="screenings awaiting your sign-off, lowered first")

@@ -195,3 +195,12 @@ def test_bad_input_is_one_sentence_and_changes_nothing(db, capsys, monkeypatch, 
     assert "Traceback" not in err and "Learning disability" not in err
     after = child(db, "N1")
     assert (after.name, after.dob, after.disability) == (before.name, before.dob, before.disability)
+
+
+def test_a_listing_is_audited_by_count_never_by_child(db, capsys, monkeypatch):
+    listed(capsys, monkeypatch, db, "wendy")
+    with open_as(db, "admin") as store, store.reading() as session:
+        views = [r for r in session.query(AuditRow).all() if r.entity == "children"]
+    assert len(views) == 1 and views[0].actor == "wendy" and views[0].action == "view"
+    detail = json.loads(views[0].detail) if isinstance(views[0].detail, str) else views[0].detail
+    assert detail == {"command": "child list", "children": 2, "json": True}
