@@ -18,7 +18,8 @@ from cse_screen.commands.casework import Refused, plain, refusals_exit_3, table
 from cse_screen.commands.common import add_user_options
 from cse_screen.commands.store import open_store
 from cse_screen.core import registry
-from cse_screen.errors import InvalidTransition, UsageError
+from cse_screen.core.model import Questionnaire
+from cse_screen.errors import InvalidTransition, NotFound, UsageError
 from cse_screen.storage.records import ScreeningRecord, ScreeningSummary
 from cse_screen.storage.services.lowering import Lowering
 from cse_screen.vault.store import Store
@@ -68,20 +69,41 @@ def _review_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lowering_words(store: Store, record: ScreeningRecord) -> tuple[Lowering | None, str]:
-    """The lowering signing off would agree to, and its words ('lower from … to …, below
-    floor …'), in the definition the screening was scored with."""
-    lowered = store.screenings.lowering(record.id)
-    if lowered is None:
-        return None, ""
-    q = registry.get_by_hash(
-        record.instrument_id, record.instrument_version, record.instrument_hash
-    )
-    return lowered, lowered.sentence(q)
+def _definition(record: ScreeningRecord) -> Questionnaire | None:
+    """The definition the screening was scored with (None if it is no longer installed)."""
+    try:
+        return registry.get_by_hash(
+            record.instrument_id, record.instrument_version, record.instrument_hash
+        )
+    except NotFound:
+        return None
+
+
+def _answers_json(record: ScreeningRecord, q: Questionnaire | None) -> dict[str, Any]:
+    """The answers in the questionnaire's order, each with its question when it is known."""
+    texts = {item.id: item.text for item in q.items} if q is not None else {}
+    order = [i for i in texts if i in record.answers] + sorted(set(record.answers) - set(texts))
+    return {
+        item: {
+            "question": texts.get(item),
+            "value": record.answers[item].value,
+            "note": record.answers[item].note,
+        }
+        for item in order
+    }
 
 
 def _record_json(store: Store, record: ScreeningRecord) -> dict[str, Any]:
-    lowered, words = _lowering_words(store, record)
+    """One screening as ``review show`` prints it, with what signing it off would agree to."""
+    q = _definition(record)
+    lowered = store.screenings.lowering(record.id)
+    words = None
+    if lowered is not None:
+        words = (
+            lowered.sentence(q)
+            if q is not None
+            else (f"lower from {lowered.from_outcome} to {lowered.to_outcome}")
+        )
     return {
         "id": record.public_id,
         "child_ref": record.child_ref,
@@ -89,7 +111,7 @@ def _record_json(store: Store, record: ScreeningRecord) -> dict[str, Any]:
         "outcome": record.final_outcome,
         "computed_outcome": record.computed_outcome,
         "lowered": record.needs_signoff,
-        "lowering": words or None,
+        "lowering": words,
         "confirm_lowering": f"{lowered.from_outcome}:{lowered.to_outcome}" if lowered else None,
         "reason": record.override_reason,
         "screen_date": plain(record.screen_date),
@@ -101,9 +123,7 @@ def _record_json(store: Store, record: ScreeningRecord) -> dict[str, Any]:
         "signed_off_by": record.signed_off_by,
         "returned_by": record.returned_by,
         "returned_reason": record.returned_reason,
-        "answers": {
-            item: {"value": a.value, "note": a.note} for item, a in sorted(record.answers.items())
-        },
+        "answers": _answers_json(record, q),
     }
 
 
@@ -128,14 +148,25 @@ def _review_show(args: argparse.Namespace) -> int:
     ):
         if shown[key]:
             print(f"{label}: {shown[key]}")
-    answers = [(item, a["value"], a["note"] or "") for item, a in shown["answers"].items()]
-    print(table(("Item", "Answer", "Evidence note"), answers))
+    answers = [
+        (item, _short(a["question"]), a["value"], a["note"] or "")
+        for item, a in shown["answers"].items()
+    ]
+    print(table(("Item", "Question", "Answer", "Evidence note"), answers))
     if shown["confirm_lowering"]:
         print(
             "To agree to the lowering: cse-screen review signoff --screening "
             f"{shown['id']} --confirm-lowering {shown['confirm_lowering']}"
         )
     return 0
+
+
+def _short(text: str | None, width: int = 60) -> str:
+    """A question cut to one readable table cell."""
+    if not text:
+        return ""
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= width else one_line[: width - 1].rstrip() + "…"
 
 
 def _acknowledged(lowered: Lowering | None, typed: str | None) -> Lowering | None:
