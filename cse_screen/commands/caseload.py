@@ -23,6 +23,7 @@ from cse_screen.commands.store import open_store
 from cse_screen.errors import UsageError
 from cse_screen.storage.records import DUE_FILTERS, ChildRecord, RegisterQuery, RegisterRow
 from cse_screen.storage.services import audit
+from cse_screen.storage.services.outcome_words import standing_words
 from cse_screen.storage.services.register import MAX_LIMIT
 from cse_screen.vault.store import Store
 
@@ -97,7 +98,7 @@ def _child_list(args: argparse.Namespace) -> int:
             r.placement_type,
             r.worker,
             r.team,
-            r.latest_outcome,
+            standing_words(r.outcome_state, r.latest_outcome) if r.latest_outcome else "",
             r.next_due,
         )
         for r in rows

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from casework_council import as_user, build, one_line_error, open_as
+from casework_council import as_user, build, one_line_error, open_as, submit
 
 from cse_screen.commands import caseload
 from cse_screen.storage.models import AuditRow
@@ -204,3 +204,13 @@ def test_a_listing_is_audited_by_count_never_by_child(db, capsys, monkeypatch):
     assert len(views) == 1 and views[0].actor == "wendy" and views[0].action == "view"
     detail = json.loads(views[0].detail) if isinstance(views[0].detail, str) else views[0].detail
     assert detail == {"command": "child list", "children": 2, "json": True}
+
+
+def test_the_table_never_shows_an_unsigned_lowering_as_the_outcome(db, capsys, monkeypatch):
+    submit(db, "wendy", "N2", "low", "Carer reports the contact stopped in October.")
+    code, out, err = as_user(capsys, monkeypatch, db, "lena", "child", "list")
+    assert code == 0, err
+    row = next(line for line in out.splitlines() if line.startswith("N2"))
+    assert "moderate (lowering awaits sign-off)" in row and " low " not in row
+    (n2,) = [r for r in listed(capsys, monkeypatch, db, "lena") if r["ref"] == "N2"]
+    assert (n2["outcome"], n2["outcome_state"]) == ("moderate", "lowered")
