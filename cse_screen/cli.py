@@ -25,6 +25,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "anchor",
     "admin",
     "children",
+    "events",
+    "review",
     "questionnaire",
     "score",
     "selftest",

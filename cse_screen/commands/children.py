@@ -1,4 +1,5 @@
-"""Children and screenings from the command line: child add, child import, screen."""
+"""Children and screenings from the command line: child add, child import, screen (child list
+and child edit live in :mod:`cse_screen.commands.caseload`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cse_screen.commands import caseload
 from cse_screen.commands.common import add_user_options
 from cse_screen.commands.store import open_store
 from cse_screen.errors import UsageError, UserError
@@ -100,7 +102,7 @@ def _submit_or_discard(store: Store, sid: int, outcome: str | None, reason: str 
 
 
 def _register_child(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    child = subparsers.add_parser("child", help="add or import looked-after children")
+    child = subparsers.add_parser("child", help="add, import, list or change looked-after children")
     inner = child.add_subparsers(dest="child_command", metavar="COMMAND", required=True)
     add = inner.add_parser("add", help="add one child")
     add_user_options(add)
@@ -129,6 +131,8 @@ def _register_child(subparsers: argparse._SubParsersAction) -> None:  # type: ig
     add_user_options(imp)
     imp.add_argument("file", type=Path, metavar="FILE.csv|FILE.xlsx")
     imp.set_defaults(func=_child_import)
+    caseload.register_list(inner)
+    caseload.register_edit(inner)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -1,4 +1,5 @@
-"""Recording an event (missing episode, placement move, new information) for a child.
+"""Recording an event (missing episode, placement move, new information, a referral to or a
+confirmation by the CSE team) for a child.
 
 Storage decides what an event means for the due date (it makes a screening due now); the dialog
 only collects what happened and when, and says afterwards that a screening is due.
@@ -29,6 +30,8 @@ KIND_WORDS = {
     "missing_episode": "Missing episode",
     "placement_move": "Placement move",
     "new_information": "New information",
+    "cse_referral": "Referred to the CSE team",
+    "cse_confirmed": "CSE confirmed by the CSE team",
     "other": "Other",
 }
 

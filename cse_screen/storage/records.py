@@ -20,8 +20,26 @@ EDITABLE_STATUSES: tuple[str, ...] = ("draft", "returned")
 #: Statuses that count as a completed screening (register, stats, next due).
 COMPLETED_STATUSES: tuple[str, ...] = ("submitted", "signed_off")
 
-EventKind = Literal["missing_episode", "placement_move", "new_information", "other"]
-EVENT_KINDS: tuple[str, ...] = ("missing_episode", "placement_move", "new_information", "other")
+EventKind = Literal[
+    "missing_episode",
+    "placement_move",
+    "new_information",
+    "cse_referral",
+    "cse_confirmed",
+    "other",
+]
+#: Every kind makes a screening due on the event's date. ``cse_referral``: the child was referred
+#: to the CSE team; ``cse_confirmed``: the CSE team confirmed the child is being exploited. Both
+#: are triggers (new information about the child's risk), and the CSE team's analysis of how
+#: well the screening works counts confirmations against earlier screenings.
+EVENT_KINDS: tuple[str, ...] = (
+    "missing_episode",
+    "placement_move",
+    "new_information",
+    "cse_referral",
+    "cse_confirmed",
+    "other",
+)
 
 DueFilter = Literal["overdue", "7d", "30d"]
 DUE_FILTERS: tuple[str, ...] = ("overdue", "7d", "30d")

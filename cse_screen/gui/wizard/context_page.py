@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 from cse_screen.core.model import ContextField
 from cse_screen.gui.wizard.context_summary import NOT_GIVEN, option_words
 from cse_screen.storage.services.drafts import COUNTED_FROM_EVENTS, DraftController
+from cse_screen.storage.services.due import EVENT_WORDS
+from cse_screen.storage.services.events import trigger_for
 
 TEXT_DELAY_MS = 400
 #: Where a cleared date edit sits; shown as "Not given" (Qt's special-value idiom).
@@ -280,11 +282,14 @@ class ContextPage(QScrollArea):
 
     def _show_trigger_note(self) -> None:
         event = self._controller.trigger_event
-        if event is None or self._controller.context_value("trigger") != event.kind:
+        if event is None or self._controller.context_value("trigger") != trigger_for(event.kind):
             self.trigger_note.hide()
             return
+        # A kind the questionnaire lists reads as its option; a CSE team event in its own words.
+        listed = event.kind == trigger_for(event.kind)
+        words = option_words(event.kind).lower() if listed else EVENT_WORDS.get(event.kind, "event")
         self.trigger_note.setText(
-            f"Reason filled in from the {option_words(event.kind).lower()} "
+            f"Reason filled in from the {words} "
             f"recorded on {event.on_date:%d %b %Y}, which made this screening due."
         )
         self.trigger_note.show()

@@ -6,7 +6,7 @@ from cse_screen.gui.context import AppContext
 from cse_screen.gui.wizard.wizard import ScreeningWizard
 from cse_screen.storage.records import EventRecord
 from cse_screen.storage.services.drafts import DraftController
-from cse_screen.storage.services.screenings import TRIGGERS
+from cse_screen.storage.services.events import trigger_for
 
 
 def _controller(ctx: AppContext, child_id: int, trigger: str | None) -> DraftController:
@@ -29,7 +29,7 @@ def _controller(ctx: AppContext, child_id: int, trigger: str | None) -> DraftCon
         store.screenings,
         child_id,
         ctx.questionnaire(),
-        event.kind if event is not None else trigger,
+        trigger_for(event.kind) if event is not None else trigger,
         lock,
         child,
         count_events=lambda kind, up_to, days: ctx.read(
@@ -53,7 +53,7 @@ def _due_event(ctx: AppContext, child_id: int) -> EventRecord | None:
     """The event that made the child due (a missing episode, say), whose kind is the trigger
     the worker would otherwise type again; None leaves storage's default (initial or review)."""
     event = ctx.read(lambda s: s.events.due_event(child_id))
-    return event if event is not None and event.kind in TRIGGERS else None
+    return event if event is not None and trigger_for(event.kind) is not None else None
 
 
 def open_screening(

@@ -23,6 +23,8 @@ EVENT_WORDS = {
     "missing_episode": "missing episode",
     "placement_move": "placement move",
     "new_information": "new information",
+    "cse_referral": "referral to the CSE team",
+    "cse_confirmed": "confirmation of CSE by the CSE team",
     "other": "event recorded",
 }
 

@@ -16,9 +16,22 @@ from cse_screen.storage.records import EVENT_KINDS, EventRecord
 from cse_screen.storage.services import audit, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.latest import refresh_child
+from cse_screen.storage.services.screenings import TRIGGERS
 from cse_screen.storage.types import new_public_id
 
 MAX_NOTE = 10_000
+#: The screening trigger an event kind stands for when the questionnaire has no word of its own
+#: for it: a referral to the CSE team, or its confirmation that a child is being exploited, is
+#: new information about the child's risk.
+TRIGGER_OF_KIND = {"cse_referral": "new_information", "cse_confirmed": "new_information"}
+
+
+def trigger_for(kind: str) -> str | None:
+    """The screening trigger to offer for a screening this kind of event made due (None: the
+    questionnaire lists none, and the usual default, initial or review, stands)."""
+    if kind in TRIGGERS:
+        return kind
+    return TRIGGER_OF_KIND.get(kind)
 
 
 def event_record(row: Event) -> EventRecord:

@@ -29,7 +29,7 @@ from cse_screen.storage.records import (
     ScreeningRecord,
     ScreeningSummary,
 )
-from cse_screen.storage.services import audit, handover, hands, lifecycle, roles
+from cse_screen.storage.services import audit, handover, hands, lifecycle, roles, screening_ids
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.lifecycle import questionnaire_of
 from cse_screen.storage.services.lowering import Lowering, floors_below
@@ -315,6 +315,12 @@ class ScreeningsService:
                 roles.child_scope(self._ctx.user),
             )
             return _summary_list(session, stmt)
+
+    def find(self, text: str) -> int:
+        """The local id of the screening a public id names (or an unambiguous prefix of one
+        awaiting the caller's sign-off): see :mod:`screening_ids`."""
+        with self._ctx.reading() as session:
+            return screening_ids.find(session, self._ctx, text)
 
     def review_queue(self) -> list[ScreeningSummary]:
         """Submitted screenings awaiting sign-off in the lead's team (lowered ones first)."""
