@@ -206,6 +206,11 @@ def _move(
     )
     if as_staged:
         _copy_entries(session, ctx, mine)
+        added = session.scalars(
+            select(ImportStaging.child_id).where(mine).order_by(ImportStaging.seq)
+        )
+        for child_id in list(added) if ctx.record_change is not None else ():
+            audit.note_change(session, ctx, audit.CREATE, "child", child_id, {})
     else:
         added = session.execute(
             select(Child.id, Child.case_ref)
