@@ -89,7 +89,7 @@ def _apply_one(unit: Unit, device: str | None, change: Change) -> dict[str, Any]
                     applied_at=unit.now(),
                 )
             )
-            session.flush()
+            session.commit()  # into the savepoint: a session closed uncommitted rolls back
     except ValidationError as invalid:
         savepoint.rollback()
         first = invalid.errors()[0] if invalid.errors() else {}

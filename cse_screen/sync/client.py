@@ -22,7 +22,8 @@ import httpx
 from cse_screen.errors import EXIT_AUTH, ServerUnreachable, UsageError, UserError
 
 API = "/api/v1"
-TIMEOUT = 30.0
+#: Generous: a batch of changes is applied in one transaction on a busy server.
+TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 
 
 class AccessRefused(UserError):

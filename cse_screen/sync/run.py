@@ -23,7 +23,7 @@ from cse_screen.storage.services.context import ServiceContext
 from cse_screen.sync import replica, state
 from cse_screen.sync.client import AccessRefused, Client, Resync, Server, certificate_fingerprint
 
-PUSH_BATCH = 200
+PUSH_BATCH = 100
 PULL_PAGE = 500
 SYNC = "sync"
 

@@ -99,7 +99,7 @@ class Fleet:
 
     def sync(self, user: str) -> dict[str, int]:
         ran = self.run(user, "sync", "--json")
-        assert ran.code == 0, ran.err
+        assert ran.code == 0, ran.err + self.server.log_text()[-3000:]
         return ran.json()  # type: ignore[no-any-return]
 
     def stats(self, user: str) -> dict[str, Any]:
@@ -132,3 +132,51 @@ def _words(argv: tuple[str, ...]) -> int:
             break
         count += 1
     return min(count, 2 if argv and argv[0] in ("sync", "child") else 1)
+
+
+def restart(server: TeamServer) -> None:
+    """Start the server again on the same port with the same certificate (what the laptops
+    pinned), after it was killed; waits until it answers."""
+    import time
+
+    import httpx
+    from server_support import environment
+
+    argv = [sys.executable, "-m", "cse_screen", "server", "run"]
+    argv += ["--tls-cert", str(server.certs.cert_file), "--tls-key", str(server.certs.key_file)]
+    argv += ["--port", server.base.rsplit(":", 1)[1]]
+    with server.log.open("ab") as out:
+        server.process = subprocess.Popen(
+            argv, env=environment(server.url), stdout=out, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with server.client() as http:
+                if http.get("/health").status_code == 200:
+                    return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise RuntimeError("the restarted server did not answer within 60 s")
+
+
+def server_command(server: TeamServer, *argv: str) -> Ran:
+    """``cse-screen server ARGV`` as the server's administrator ``ada``."""
+    from server_support import environment
+
+    env = {**environment(server.url), "CSE_SCREEN_PASSWORD": PASSWORD}
+    command = [sys.executable, "-m", "cse_screen", "server", *argv, "--user", "ada"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    return Ran(done.returncode, done.stdout, done.stderr)
+
+
+def plaintext_hits(folders: list[Path], needles: list[str]) -> list[str]:
+    """Files under ``folders`` holding any of ``needles`` as UTF-8 or UTF-16 bytes."""
+    patterns = [n.encode(enc) for n in needles for enc in ("utf-8", "utf-16-le")]
+    hits = []
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if path.is_file() and not path.name.startswith("answers-"):
+                data = path.read_bytes()
+                hits += [f"{path}" for p in patterns if p in data]
+    return hits

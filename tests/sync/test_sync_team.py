@@ -4,7 +4,17 @@ the server exactly once, and nobody else."""
 
 from __future__ import annotations
 
-from laptops import Fleet
+import json
+
+from laptops import Fleet, plaintext_hits, server_command
+
+NAMES = [
+    "Poppy Wexcombe",
+    "Harvey Wexcombe",
+    "Maisie Yarwood",
+    "Amelia Ashdown",
+    "Jade Coldharbour",
+]
 
 
 def test_offline_work_reaches_the_lead_and_the_server_exactly_once(fleet: Fleet) -> None:
@@ -36,6 +46,13 @@ def test_offline_work_reaches_the_lead_and_the_server_exactly_once(fleet: Fleet)
         server = http.get("/api/v1/stats").json()
     assert server["children"] == lena["children"]
     assert server["screenings"] == lena["screenings"]
+    counted = server_command(fleet.server, "stats", "--json", "--team", "North")
+    assert counted.code == 0, counted.err
+    assert json.loads(counted.out)["screenings"]["total"] == 4
+    assert json.loads(counted.out)["children"] == 6
     again = fleet.sync("wes")
     assert again == {"pushed": 0, "pulled": 0, "conflicts": 0, "waiting": 0}
     assert fleet.stats("wes") == wes
+    for user in ("wes", "wynn", "lena", "sue"):
+        assert fleet.run(user, "verify").code == 0
+    assert plaintext_hits([fleet.folder], NAMES) == []

@@ -45,6 +45,21 @@ MODELS: dict[str, type[Child] | type[Screening] | type[Event]] = {
 }
 
 
+def enrolled(session: Session) -> bool:
+    """Whether this laptop database is enrolled (asked once per transaction)."""
+    if "sync_enrolled" not in session.info:
+        session.info["sync_enrolled"] = session.get(SyncState, 1) is not None
+    return bool(session.info["sync_enrolled"])
+
+
+def wanted(session: Session, ctx: ServiceContext) -> bool:
+    """Whether changes made in this transaction go anywhere (bulk writers ask first, so a
+    standalone import pays nothing for sync)."""
+    if ctx.record_change is None:
+        return False
+    return ctx.record_change is not queue_change or enrolled(session)
+
+
 def _row(session: Session, entity: str, entity_id: object) -> Any:
     return session.get(MODELS[entity], int(str(entity_id)))
 
@@ -111,7 +126,7 @@ def queue_change(
     """An enrolled laptop's: freeze the change into the outbox under a new change id (a
     standalone database, never enrolled, queues nothing)."""
     kind = TRAVELS.get((entity, action))
-    if kind is None or entity_id is None or session.get(SyncState, 1) is None:
+    if kind is None or entity_id is None or not enrolled(session):
         return
     row = _row(session, entity, entity_id)
     session.add(
