@@ -9,7 +9,7 @@ from laptops import Fleet
 from server_support import PASSWORD
 from sqlalchemy import select
 
-from cse_screen.storage.models import Screening
+from cse_screen.storage.models import AuditRow, Screening, SyncState
 from cse_screen.vault.store import Store
 
 
@@ -42,3 +42,29 @@ def test_sign_off_and_return_reach_the_workers_laptop(
         assert returned is not None
         assert returned.returned_reason == "check A1" and returned.returned_by == "lena"
     assert sent_back["status"] == "submitted"
+
+
+def test_a_cursor_the_server_does_not_know_makes_a_full_resync_that_keeps_the_outbox(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CSE_SCREEN_KDF", "test")
+    fleet.enrol("wynn")
+    before = fleet.stats("wynn")
+    fleet.screen("wynn", "N3")
+    with (
+        Store.open(fleet.db("wynn"), "wynn", PASSWORD) as store,
+        store.context.transaction() as session,
+    ):
+        row = session.get(SyncState, 1)
+        assert row is not None
+        row.cursor = row.cursor + 1_000_000  # as after the server was restored from backup
+    done = fleet.sync("wynn")
+    assert done["pushed"] == 1 and done["waiting"] == 0
+    after = fleet.stats("wynn")
+    assert after["children"] == before["children"]
+    assert after["screenings"]["total"] == before["screenings"]["total"] + 1
+    with Store.open(fleet.db("wynn"), "wynn", PASSWORD) as store, store.reading() as session:
+        resyncs = session.scalars(select(AuditRow.detail).where(AuditRow.action == "resync"))
+        assert len(list(resyncs)) == 1
+        assert session.get(SyncState, 1).cursor < 1_000_000  # type: ignore[union-attr]
+    assert fleet.sync("wynn") == {"pushed": 0, "pulled": 0, "conflicts": 0, "waiting": 0}
