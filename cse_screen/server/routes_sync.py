@@ -92,7 +92,7 @@ def _apply_one(unit: Unit, device: str | None, change: Change) -> dict[str, Any]
             session.commit()  # into the savepoint: a session closed uncommitted rolls back
     except ValidationError as invalid:
         savepoint.rollback()
-        first = invalid.errors()[0] if invalid.errors() else {}
+        first: dict[str, Any] = dict(invalid.errors()[0]) if invalid.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ())) or "payload"
         message = f"change {change.id} does not fit: {where} ({first.get('type', 'invalid')})"
         return _refused(change, "invalid_change", message)

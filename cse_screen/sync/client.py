@@ -163,7 +163,8 @@ class Client:
         body = _json(answer)
         if answer.status_code < 300:
             return body
-        error = body.get("error") if isinstance(body.get("error"), dict) else {}
+        found = body.get("error")
+        error: dict[str, Any] = found if isinstance(found, dict) else {}
         code, message = str(error.get("code", "")), str(error.get("message", ""))
         if answer.status_code == 401:
             raise AccessRefused(

@@ -207,8 +207,8 @@ def _move(
     if as_staged:
         _copy_entries(session, ctx, mine)
         if changes.wanted(session, ctx):
-            added = select(ImportStaging.child_id).where(mine).order_by(ImportStaging.seq)
-            for child_id in list(session.scalars(added)):
+            made = select(ImportStaging.child_id).where(mine).order_by(ImportStaging.seq)
+            for child_id in list(session.scalars(made)):
                 audit.note_change(session, ctx, audit.CREATE, "child", child_id, {})
     else:
         added = session.execute(

@@ -95,8 +95,8 @@ def event(session: Session, row: Event) -> dict[str, Any]:
 
 def of(session: Session, entity: str, public_id: str) -> tuple[dict[str, Any], Child] | None:
     """The record as it stands and its child, or None if it is not there (or not visible)."""
-    model = {"child": Child, "screening": Screening, "event": Event}[entity]
-    row = session.scalar(select(model).where(model.public_id == public_id))  # type: ignore[attr-defined]
+    model: Any = {"child": Child, "screening": Screening, "event": Event}[entity]
+    row = session.scalar(select(model).where(model.public_id == public_id))
     if row is None:
         return None
     if isinstance(row, Child):
