@@ -173,6 +173,11 @@ def sync(
     """Push then pull; the server refusing the user or device (exit 3) or not answering
     (exit 5) leaves every local record and the outbox as they were."""
     row = state.required(ctx)
+    if row.server_user != ctx.user.name:
+        raise AccessRefused(
+            f"this database is enrolled with {row.server_url} for '{row.server_user}'; "
+            f"'{ctx.user.name}' cannot sync it"
+        )
     fingerprint = certificate_fingerprint(state.server_of(row))
     outcome = Outcome()
     with _session_client(ctx, row, password) as client:
