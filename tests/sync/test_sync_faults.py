@@ -87,6 +87,35 @@ def test_server_killed_mid_push_then_one_more_sync_is_exact(fleet: Fleet) -> Non
         assert http.get("/api/v1/children").json()["total"] == before + rows
     assert fleet.sync("wes") == {"pushed": 0, "pulled": 0, "conflicts": 0, "waiting": 0}
     assert fleet.run("wes", "verify").code == 0
+    checked = server_command(fleet.server, "verify")
+    assert checked.code == 0, checked.err
+    _kill_the_leads_first_pull_then_sync(fleet, before + rows)
+
+
+def _kill_the_leads_first_pull_then_sync(fleet: Fleet, wes_children: int) -> None:
+    """The lead's enrolment is killed while it stores its first page; one more sync is exact."""
+    log_start = len(fleet.server.log_text())
+    enrolling = fleet.start(
+        "lena",
+        "sync",
+        "enrol",
+        "--server",
+        fleet.server.base,
+        "--ca-cert",
+        str(fleet.server.certs.ca_file),
+    )
+    deadline = time.monotonic() + 120
+    while "/sync/pull" not in fleet.server.log_text()[log_start:] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    enrolling.send_signal(signal.SIGKILL)
+    enrolling.communicate(timeout=60)
+    assert enrolling.returncode == -signal.SIGKILL
+    fleet.sync("lena")
+    with fleet.server.as_user("lena") as http:
+        on_server = http.get("/api/v1/children").json()["total"]
+    assert fleet.stats("lena")["children"] == on_server >= wes_children
+    assert fleet.sync("lena") == {"pushed": 0, "pulled": 0, "conflicts": 0, "waiting": 0}
+    assert fleet.run("lena", "verify").code == 0
 
 
 def test_a_disabled_users_sync_is_refused_and_their_work_stays(fleet: Fleet) -> None:

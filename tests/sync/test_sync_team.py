@@ -50,9 +50,14 @@ def test_offline_work_reaches_the_lead_and_the_server_exactly_once(fleet: Fleet)
     assert counted.code == 0, counted.err
     assert json.loads(counted.out)["screenings"]["total"] == 4
     assert json.loads(counted.out)["children"] == 6
+    fleet.enrol("mona")  # a manager: sees both teams
+    mona = fleet.stats("mona")
+    assert mona["children"] == lena["children"] + sue["children"]
+    assert mona["screenings"]["total"] == lena["screenings"]["total"]
     again = fleet.sync("wes")
     assert again == {"pushed": 0, "pulled": 0, "conflicts": 0, "waiting": 0}
     assert fleet.stats("wes") == wes
-    for user in ("wes", "wynn", "lena", "sue"):
+    for user in ("wes", "wynn", "lena", "sue", "mona"):
         assert fleet.run(user, "verify").code == 0
+    assert server_command(fleet.server, "verify").code == 0
     assert plaintext_hits([fleet.folder], NAMES) == []
