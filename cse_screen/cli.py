@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "selftest",
     "export",
     "team_server",
+    "sync",
 )
 
 PROG = "cse-screen"

@@ -68,6 +68,11 @@ class TooManyAttempts(UserError):
         self.wait_seconds = wait_seconds
 
 
+class TokenExpired(PermissionDenied):
+    """A token that was good and has run out: signing in again is the remedy (unlike a
+    revoked one, whose device or user was stopped on purpose)."""
+
+
 @dataclass(frozen=True)
 class Caller:
     """Who is calling: the account (as the services see it) and the device it signed in on."""
@@ -210,7 +215,7 @@ def authenticate(session: Session, token: str, now: datetime) -> Caller:
     if tok.revoked_at is not None or device.revoked_at is not None or not user.active:
         raise PermissionDenied("the sign-in token was revoked; sign in again")
     if tok.expires_at <= now:
-        raise PermissionDenied("the sign-in token has expired; sign in again")
+        raise TokenExpired("the sign-in token has expired; sign in again")
     if device.last_seen_at is None or now - device.last_seen_at > timedelta(minutes=5):
         device.last_seen_at = now  # coarse, so reads do not all write
     return Caller(server_user(user), device.id, device.public_id)

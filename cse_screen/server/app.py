@@ -20,7 +20,13 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from cse_screen import __version__
-from cse_screen.server import faults, routes_account, routes_children, routes_screenings
+from cse_screen.server import (
+    faults,
+    routes_account,
+    routes_children,
+    routes_screenings,
+    routes_sync,
+)
 from cse_screen.server.middleware import AccessLog, LimitBody
 
 API = "/api/v1"
@@ -44,7 +50,7 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.engine = engine
     faults.install(app)
-    for module in (routes_account, routes_children, routes_screenings):
+    for module in (routes_account, routes_children, routes_screenings, routes_sync):
         app.include_router(module.router, prefix=API)
 
     @app.get("/health")

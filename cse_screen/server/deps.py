@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from cse_screen.errors import PermissionDenied
 from cse_screen.server import accounts
-from cse_screen.server.faults import Gone, Unauthenticated
+from cse_screen.server.faults import Expired, Gone, Unauthenticated
 from cse_screen.server.transaction import Unit, unit_of_work
 from cse_screen.storage.models import Child, Screening
 from cse_screen.storage.records import UserRecord
@@ -42,6 +42,8 @@ def request_unit(
         with Session(bind=connection) as session:
             try:
                 caller = accounts.authenticate(session, token, utc_now())
+            except accounts.TokenExpired as expired:
+                raise Expired(expired.message) from None
             except PermissionDenied as refused:
                 raise Unauthenticated(refused.message) from None
             session.flush()

@@ -34,6 +34,10 @@ class Unauthenticated(UserError):
     """No token, or one that is unknown, expired or revoked."""
 
 
+class Expired(Unauthenticated):
+    """A token that has run out (the client may sign in again; a revoked one may not)."""
+
+
 class Gone(NotFound):
     """A record the caller may not see, answered exactly as one that does not exist."""
 
@@ -71,6 +75,7 @@ def _user_error(_request: Request, exc: Exception) -> JSONResponse:
         response.headers["Retry-After"] = str(exc.wait_seconds)
         return response
     table: list[tuple[type[UserError], int, str]] = [
+        (Expired, 401, "token_expired"),
         (Unauthenticated, 401, "unauthenticated"),
         (WrongPassword, 401, "wrong_password"),
         (NotFound, 404, "not_found"),

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from cse_screen.server.database import apply_scope
 from cse_screen.storage.records import UserRecord
-from cse_screen.storage.services import audit
+from cse_screen.storage.services import audit, changes
 from cse_screen.storage.services.context import Refusal, ServiceContext, utc_now
 
 #: What the services are told the database is, where a laptop would give the file's path.
@@ -53,6 +53,7 @@ class Unit:
             today=self.today,
             now=self.now,
             record_denial=lambda _ctx, refusal: self.refusals.append(refusal),
+            record_change=changes.log_change,
         )
 
     def session(self) -> Session:

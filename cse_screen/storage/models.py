@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     ForeignKey,
@@ -326,3 +327,77 @@ class SignInFailure(Base):
     account: Mapped[str] = mapped_column(String(64))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# --- sync (see migration 0010_sync): the server fills the first two, a laptop the others -------
+
+
+class ChangeLog(Base):
+    """One committed change on the server, numbered by ``seq``: what a laptop's cursor counts.
+
+    It names the record (entity, public id) and its team; a pull reads the record as it stands,
+    so the log holds no copy of a child's details."""
+
+    __tablename__ = "change_log"
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    entity: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(16))
+    public_id: Mapped[str] = mapped_column(PublicId)
+    team: Mapped[str | None] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AppliedChange(Base):
+    """A pushed change id the server has applied, with the hash of what it said."""
+
+    __tablename__ = "applied_changes"
+
+    change_id: Mapped[str] = mapped_column(PublicId, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    user_name: Mapped[str] = mapped_column(String(64))
+    device: Mapped[str | None] = mapped_column(PublicId)
+    applied_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class OutboxEntry(Base):
+    """A local change waiting to travel, frozen as it was made (a later edit is a new entry).
+
+    ``state``: pending (not yet acknowledged), applied (the server has it) or refused (the
+    server said no; ``error`` says why, and the entry stays for a person to see)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state", "state", "seq"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    change_id: Mapped[str] = mapped_column(PublicId, unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    public_id: Mapped[str] = mapped_column(PublicId)
+    team: Mapped[str | None] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    state: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SyncState(Base):
+    """The laptop's enrolment: one row (id 1), present only on an enrolled database."""
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    server_url: Mapped[str] = mapped_column(String(300))
+    #: The CA certificate the server's certificate must chain to (PEM), pinned at enrolment.
+    ca_pem: Mapped[str] = mapped_column(Text)
+    #: SHA-256 of the server's certificate (DER) as first seen: a different one is refused.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    server_user: Mapped[str] = mapped_column(String(64))
+    device: Mapped[str | None] = mapped_column(PublicId)
+    token: Mapped[str | None] = mapped_column(String(200))
+    token_expires: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    epoch: Mapped[str | None] = mapped_column(String(64))
+    cursor: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_sync: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from cse_screen.errors import DatabaseDamaged
 from cse_screen.storage.records import UserRecord
-from cse_screen.storage.services import audit
+from cse_screen.storage.services import audit, changes
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.vault.atomic import storage_full
 from cse_screen.vault.engine import db_errors
@@ -77,5 +77,10 @@ class FileErrors:
 def local_context(engine: Engine, db_path: Path, user: UserRecord) -> ServiceContext:
     """A service context on the local file: its errors translated, refusals audited."""
     return ServiceContext(
-        engine, db_path, user, record_denial=audit.record_refusal, errors=FileErrors(db_path)
+        engine,
+        db_path,
+        user,
+        record_denial=audit.record_refusal,
+        errors=FileErrors(db_path),
+        record_change=changes.queue_change,  # queues nothing until the database is enrolled
     )

@@ -51,7 +51,8 @@ def leaves(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> dic
     subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     if not subs:
         return {prefix: parser}
-    found: dict = {}
+    # A command that runs on its own and also has actions (``sync``, ``sync enrol``) is both.
+    found: dict = {prefix: parser} if parser.get_default("func") else {}
     for action in subs:
         for name, sub in action.choices.items():
             found |= leaves(sub, (*prefix, name))

@@ -165,7 +165,22 @@ def append(
     session.add(row)
     clock.note_seen(session, now)
     session.flush()
+    note_change(session, ctx, action, entity, entity_id, detail or {})
     return row
+
+
+def note_change(
+    session: Session,
+    ctx: ServiceContext,
+    action: str,
+    entity: str,
+    entity_id: object,
+    detail: Mapping[str, Any],
+) -> None:
+    """Hand an audited change to sync (if the context has somewhere to send it), in the
+    same transaction as the change and its audit entry."""
+    if ctx.record_change is not None:
+        ctx.record_change(session, ctx, action, entity, entity_id, detail)
 
 
 def append_many(
@@ -180,10 +195,13 @@ def append_many(
     one flush each. Returns how many were added."""
     seq, prev = chain_head(session)
     now = ctx.now()
+    entries = list(entries)
     rows = chained(seq, prev, now, ctx.user.name, action, entity, entries)
     if rows:
         session.connection().execute(insert(AuditRow.__table__), rows)
         clock.note_seen(session, now)
+    for entity_id, detail in entries:
+        note_change(session, ctx, action, entity, entity_id, detail)
     return len(rows)
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from cse_screen.errors import ChildDetailsInvalid
 from cse_screen.storage.models import AuditRow, Child, ImportStaging, User
 from cse_screen.storage.records import ChildInput
-from cse_screen.storage.services import audit, roles
+from cse_screen.storage.services import audit, changes, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.types import new_public_id
 
@@ -212,6 +212,10 @@ def _move(
     )
     if as_staged:
         _copy_entries(session, ctx, mine)
+        if changes.wanted(session, ctx):
+            made = select(ImportStaging.child_id).where(mine).order_by(ImportStaging.seq)
+            for child_id in list(session.scalars(made)):
+                audit.note_change(session, ctx, audit.CREATE, "child", child_id, {})
     else:
         added = session.execute(
             select(Child.id, Child.case_ref)

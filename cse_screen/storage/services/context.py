@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -104,6 +104,10 @@ class PassThrough:
 #: Writes a refusal to the audit trail in its own transaction (``audit.record_refusal``).
 RecordDenial = Callable[["ServiceContext", "Refusal | Unseen"], None]
 
+#: Told of every audited change inside its transaction (session, context, action, entity, row
+#: id, detail): the server numbers it for sync, an enrolled laptop queues it in its outbox.
+RecordChange = Callable[[Session, "ServiceContext", str, str, object, Mapping[str, Any]], None]
+
 
 @dataclass
 class ServiceContext:
@@ -120,6 +124,8 @@ class ServiceContext:
     #: An administrator's session that holds the signing key (``services/signatures.py``);
     #: None for everyone else and on the team server, which never signs.
     signer: Any = None
+    #: Where changes go for sync (see :mod:`.changes`); None: nowhere (a standalone copy).
+    record_change: RecordChange | None = field(default=None, kw_only=True)
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
