@@ -16,14 +16,23 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread as to_thread
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from cse_screen import __version__
 from cse_screen.server import faults, routes_account, routes_children, routes_screenings
-from cse_screen.server.middleware import AccessLog, LimitBody
+from cse_screen.server.middleware import AccessLog, Admission, LimitBody
 
 API = "/api/v1"
+
+#: Requests one process runs at once (FastAPI's thread pool; more wait, cheaply, in the event
+#: loop). Few, because the work is Python under one GIL: forty threads (anyio's default) made
+#: the one holding the audit chain's write lock wait for the GIL after every round trip to the
+#: database, so every writer queued behind it waited longer still. More processes
+#: (``--workers``) are the way to use more cores. The engine's pool matches it (see
+#: :func:`.database.open_engine`), so a request never waits for a connection.
+THREADS = 6
 
 
 def create_app(engine: Engine) -> FastAPI:
@@ -31,6 +40,7 @@ def create_app(engine: Engine) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = THREADS
         yield
         engine.dispose()
 
@@ -51,6 +61,7 @@ def create_app(engine: Engine) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    app.add_middleware(Admission, slots=THREADS)
     app.add_middleware(LimitBody)
     app.add_middleware(AccessLog)
     logging.getLogger("cse_screen.server").setLevel(logging.INFO)

@@ -22,7 +22,8 @@ from cse_screen.server.faults import Gone, Unauthenticated
 from cse_screen.server.transaction import Unit, unit_of_work
 from cse_screen.storage.models import Child, Screening
 from cse_screen.storage.records import UserRecord
-from cse_screen.storage.services import roles
+from cse_screen.storage.services import audit, roles
+from cse_screen.storage.services.audit import AuditLog
 from cse_screen.storage.services.context import utc_now
 
 
@@ -81,6 +82,16 @@ def screening_row_id(unit: Unit, public_id: UUID) -> tuple[int, str]:
     if row is None or not roles.can_see_child(unit.user, row.worker, row.team):
         raise _gone("screening", public_id)
     return int(row.id), str(row.public_id)
+
+
+def audit_read(
+    unit: Unit, read: str, records: int, entity: str = "register", entity_id: object = None
+) -> None:
+    """Record that the caller read ``records`` records of a kind (one entry per request, not
+    per record; never what they searched for, which may be a child's name). It joins the
+    request's transaction, so an answer that fails leaves no entry for what was not read."""
+    detail = {"read": read, "records": records}
+    AuditLog(unit.context()).record(audit.VIEW, entity, entity_id, detail)
 
 
 def child_public_id(unit: Unit, row_id: int) -> str:

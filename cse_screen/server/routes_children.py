@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from cse_screen.errors import UserError
 from cse_screen.server import schemas
-from cse_screen.server.deps import Work, child_public_id, child_row_id
+from cse_screen.server.deps import Work, audit_read, child_public_id, child_row_id
 from cse_screen.storage.models import Child, Event
 from cse_screen.storage.records import ChildInput, RegisterQuery
 from cse_screen.storage.services.children import ChildrenService
@@ -40,6 +40,7 @@ def caseload(
     page = ChildrenService(unit.context()).register(
         RegisterQuery(search=search, offset=offset, limit=limit)
     )
+    audit_read(unit, "caseload", len(page.rows))
     return {"total": page.total, "children": [schemas.row_out(r) for r in page.rows]}
 
 
@@ -82,7 +83,9 @@ def allocate(unit: Work, child_id: UUID, body: schemas.Allocation) -> dict[str, 
 
 @router.get("/children/{child_id}/events")
 def events_of(unit: Work, child_id: UUID) -> dict[str, Any]:
-    events = EventsService(unit.context()).for_child(child_row_id(unit, child_id))
+    row_id = child_row_id(unit, child_id)
+    events = EventsService(unit.context()).for_child(row_id)
+    audit_read(unit, "events", len(events), "child", row_id)
     return {"events": [schemas.event_out(e, str(child_id)) for e in events]}
 
 

@@ -117,6 +117,11 @@ class ServiceContext:
     errors: DriverErrors = field(default_factory=PassThrough, kw_only=True)
     #: Called with the database's write count after each committed transaction.
     on_commit: Callable[[int], None] | None = None
+    #: Take the write lock late: not as a transaction's first statement but when its audit
+    #: entries are chained, just before it commits (see ``audit.chain_pending``). For a
+    #: server's many concurrent writers on PostgreSQL, whose row locks need no BEGIN
+    #: IMMEDIATE: they then queue for the chain only, not for one another's whole requests.
+    lock_late: bool = field(default=False, kw_only=True)
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -156,7 +161,7 @@ class ServiceContext:
         count goes to ``on_commit`` (the local store records it, to notice torn copies later).
         """
         with self._tracked(), self.errors.writing(), self.sessions.begin() as session:
-            found = session.execute(TAKE_WRITE_LOCK).scalar()
+            found = None if self.lock_late else session.execute(TAKE_WRITE_LOCK).scalar()
             yield session
         if self.on_commit is not None and found is not None:
             self.on_commit(int(found))
