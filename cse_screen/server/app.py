@@ -26,13 +26,16 @@ from cse_screen.server.middleware import AccessLog, Admission, LimitBody
 
 API = "/api/v1"
 
-#: Requests one process runs at once (FastAPI's thread pool; more wait, cheaply, in the event
-#: loop). Few, because the work is Python under one GIL: forty threads (anyio's default) made
-#: the one holding the audit chain's write lock wait for the GIL after every round trip to the
-#: database, so every writer queued behind it waited longer still. More processes
-#: (``--workers``) are the way to use more cores. The engine's pool matches it (see
-#: :func:`.database.open_engine`), so a request never waits for a connection.
-THREADS = 6
+#: Requests one process runs at once, reads and writes (FastAPI's thread pool; more wait,
+#: cheaply, in the event loop: see :class:`.middleware.Admission`). Few, because the work is
+#: Python under one GIL: forty threads (anyio's default) made the one holding the audit
+#: chain's write lock wait for the GIL after every round trip to the database, so every
+#: writer queued behind it waited longer still. More processes (``--workers``) are the way to
+#: use more cores. The engine's pool matches (see :func:`.serve.app_from_environment`), so an
+#: admitted request never waits for a connection.
+READ_THREADS = 4
+WRITE_THREADS = 6
+THREADS = READ_THREADS + WRITE_THREADS
 
 
 def create_app(engine: Engine) -> FastAPI:
@@ -61,7 +64,7 @@ def create_app(engine: Engine) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    app.add_middleware(Admission, slots=THREADS)
+    app.add_middleware(Admission, reads=READ_THREADS, writes=WRITE_THREADS)
     app.add_middleware(LimitBody)
     app.add_middleware(AccessLog)
     logging.getLogger("cse_screen.server").setLevel(logging.INFO)

@@ -119,22 +119,27 @@ class AccessLog:
 
 
 class Admission:
-    """At most ``slots`` requests inside the app at once; the rest wait here, in the event loop.
+    """At most so many requests inside the app at once; the rest wait here, in the event loop.
 
-    A request holds its database transaction (and perhaps the audit chain's write lock) from
-    its dependency to its answer, across several hops between the event loop and the thread
-    pool. Unbounded, the requests already holding connections could wait for threads taken by
-    requests waiting for connections (or for the lock), until the pool's timeout failed them.
+    A request holds its database transaction (and, as it commits, the audit chain's write
+    lock) from its dependency to its answer, across several hops between the event loop and
+    the thread pool. Unbounded, the requests already holding connections could wait for
+    threads taken by requests waiting for connections, until the pool's timeout failed them.
     With no more requests admitted than threads, every admitted request can always run.
+
+    Reads (GET) and writes are admitted in separate lanes, so a laptop opening its caseload
+    does not queue behind a burst of other laptops' submissions.
     """
 
-    def __init__(self, app: ASGIApp, slots: int) -> None:
+    def __init__(self, app: ASGIApp, reads: int, writes: int) -> None:
         self.app = app
-        self.slots = asyncio.Semaphore(slots)
+        self.reads = asyncio.Semaphore(reads)
+        self.writes = asyncio.Semaphore(writes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        async with self.slots:
+        lane = self.reads if scope["method"] in ("GET", "HEAD") else self.writes
+        async with lane:
             await self.app(scope, receive, send)
