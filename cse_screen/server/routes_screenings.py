@@ -17,8 +17,7 @@ from sqlalchemy import select
 
 from cse_screen.core import registry
 from cse_screen.server import schemas
-from cse_screen.server.deps import Work, audit_read, child_row_id, screening_row_id
-from cse_screen.server.routes_children import IdTaken
+from cse_screen.server.deps import Work, audit_read, child_row_id, replayed, screening_row_id
 from cse_screen.storage.models import Child, Screening
 from cse_screen.storage.records import WholeScreening
 from cse_screen.storage.services import roles
@@ -41,13 +40,9 @@ def record(
 ) -> dict[str, Any]:
     row_id = child_row_id(unit, child_id)
     service = ScreeningsService(unit.context())
-    with unit.session() as session:
-        existing = session.scalar(select(Screening).where(Screening.public_id == str(body.id)))
+    existing = replayed(unit, Screening, body.id, row_id, response)
     if existing is not None:
-        if existing.child_id != row_id:
-            raise IdTaken(f"the id {body.id} is already another record's")
-        response.status_code = 200
-        return schemas.screening_out(service.get(existing.id), str(child_id))
+        return schemas.screening_out(service.get(existing), str(child_id))
     whole = WholeScreening(**body.model_dump(exclude={"id"}))
     done = service.record_whole(row_id, registry.get_questionnaire(), whole, public_id=str(body.id))
     return schemas.screening_out(done, str(child_id))
