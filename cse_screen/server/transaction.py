@@ -55,6 +55,7 @@ class Unit:
             record_denial=lambda _ctx, refusal: self.refusals.append(refusal),
             lock_late=True,
         )
+        event.listen(ctx.sessions, "before_flush", audit.lock_before_writing)
         event.listen(ctx.sessions, "before_commit", audit.chain_pending)
         return ctx
 

@@ -177,13 +177,34 @@ def _chain(session: Session, rows: list[tuple[AuditRow, datetime]]) -> None:
     session.flush()
 
 
+#: Set in a session's info once it holds the write lock (see :func:`lock_before_writing`).
+LOCKED = "write_locked"
+
+
+def _lock(session: Session) -> None:
+    if not session.info.get(LOCKED):
+        session.connection().execute(TAKE_WRITE_LOCK)
+        session.info[LOCKED] = True
+
+
+def lock_before_writing(session: Session, _flush: object = None, _objects: object = None) -> None:
+    """Take the write lock before a ``lock_late`` session's first change reaches the database
+    (its ``before_flush`` hook): from there to its commit it works alone, as every write
+    transaction does on the laptop, so decisions that read what others committed (the next
+    submission number, a child's latest screening) see every earlier writer's. What comes
+    before (signing in the caller, finding the records, reading) runs side by side."""
+    if session.new or session.dirty or session.deleted:
+        _lock(session)
+
+
 def chain_pending(session: Session) -> None:
-    """Chain the session's waiting entries (see ``lock_late``): take the write lock, then
-    number and link them after the last committed entry. Registered as the sessions'
-    ``before_commit`` hook, so the lock is held only from here to the commit."""
+    """Chain the session's waiting entries (see ``lock_late``): take the write lock if the
+    session does not hold it yet (a read only audits), then number and link them after the
+    last committed entry. Registered as the sessions' ``before_commit`` hook, so a read holds
+    the lock only from here to its commit."""
     pending = session.info.pop(PENDING, None)
     if pending:
-        session.execute(TAKE_WRITE_LOCK)
+        _lock(session)
         _chain(session, pending)
 
 
@@ -198,7 +219,7 @@ def append_many(
     executemany: an import of thousands of children writes its entries in a moment instead of
     one flush each. Returns how many were added."""
     if ctx.lock_late:  # chained at once, after whatever this session still holds back
-        session.execute(TAKE_WRITE_LOCK)
+        _lock(session)
         chain_pending(session)
     seq, prev = chain_head(session)
     now = ctx.now()

@@ -117,10 +117,11 @@ class ServiceContext:
     errors: DriverErrors = field(default_factory=PassThrough, kw_only=True)
     #: Called with the database's write count after each committed transaction.
     on_commit: Callable[[int], None] | None = None
-    #: Take the write lock late: not as a transaction's first statement but when its audit
-    #: entries are chained, just before it commits (see ``audit.chain_pending``). For a
-    #: server's many concurrent writers on PostgreSQL, whose row locks need no BEGIN
-    #: IMMEDIATE: they then queue for the chain only, not for one another's whole requests.
+    #: Take the write lock late: not as a transaction's first statement but before its first
+    #: change, or (a read that is only audited) as its audit entries are chained just before
+    #: it commits (see ``audit.lock_before_writing`` and ``audit.chain_pending``). For a
+    #: server on PostgreSQL, whose row locks need no BEGIN IMMEDIATE: its requests find their
+    #: records side by side and queue only for the part that writes.
     lock_late: bool = field(default=False, kw_only=True)
     sessions: sessionmaker[Session] = field(init=False)
 

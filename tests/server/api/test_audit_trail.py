@@ -15,7 +15,7 @@ from server_support import (
     fresh_child,
     screening_body,
 )
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from cse_screen.server.database import database_url, open_engine
 from cse_screen.server.devcluster import DevCluster
@@ -104,8 +104,8 @@ def test_concurrent_sign_ins_and_writes_keep_one_chain(
             return
         with team_server.client(signed.json()["token"]) as http:
             answers.append(http.get("/api/v1/children").status_code)
-            for _ in range(3):
-                body = screening_body(submit=False) | {"id": str(uuid.uuid4())}
+            for k in range(3):
+                body = screening_body(submit=k == 0) | {"id": str(uuid.uuid4())}
                 sent = http.post(f"/api/v1/children/{children[n]}/screenings", json=body)
                 answers.append(sent.status_code)
 
@@ -120,5 +120,20 @@ def test_concurrent_sign_ins_and_writes_keep_one_chain(
     assert [r.seq for r in rows] == list(range(before + 1, before + 1 + len(rows)))
     actions = [r.action for r in rows]
     assert actions.count("login") == 8 and actions.count("create") == 24
-    assert actions.count("view") == 8
+    assert actions.count("view") == 8 and actions.count("submit") == 8
     assert _whole_chain(team_server).ok
+    numbers = _submission_numbers(team_server)
+    assert len(numbers) == len(set(numbers)), "two submissions were given the same number"
+
+
+def _submission_numbers(server: TeamServer) -> list[int]:
+    engine = open_engine(database_url(server.url), pool_size=1)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("SELECT set_config('cse.scope', 'all', true)"))
+            found = connection.execute(
+                text("SELECT submitted_seq FROM screenings WHERE submitted_seq IS NOT NULL")
+            )
+            return [int(n) for n in found.scalars()]
+    finally:
+        engine.dispose()
