@@ -157,7 +157,7 @@ class ScreeningsService:
                     {"screening_id": row.id, "item_id": k, "value": v}
                     for k, v in whole.answers.items()
                 ]
-                session.execute(insert(Answer.__table__).values(rows))
+                session.execute(insert(Answer).values(rows))
             if whole.submit:
                 lifecycle.submit(session, self._ctx, row, child, whole.final_outcome, whole.reason)
             return record(session, row, child.case_ref, child)
