@@ -71,15 +71,15 @@ def init(engine: Engine, admin: str, password: str, full_name: str | None) -> Us
     migrate(engine)
     name = check_name(admin)
     accounts.check_password_strength(password)
-    with unit_of_work(engine, SYSTEM) as unit, Session(bind=unit.connection) as session:
-        if session.scalar(select(func.count()).select_from(User)):
-            raise UserError("the server's database already has accounts; it was not changed")
+    with unit_of_work(engine, SYSTEM) as unit:
         ctx = unit.context(replace(SYSTEM, name=name))
-        row = insert_user(session, ctx, name, "admin", None, full_name)
-        accounts.set_password(session, row.id, password, ctx.now())
-        audit.append(session, ctx, audit.CREATE, "database", None, {"server": True})
-        session.flush()
-        return accounts.server_user(row)
+        with ctx.transaction() as session:
+            if session.scalar(select(func.count()).select_from(User)):
+                raise UserError("the server's database already has accounts; it was not changed")
+            row = insert_user(session, ctx, name, "admin", None, full_name)
+            accounts.set_password(session, row.id, password, ctx.now())
+            audit.append(session, ctx, audit.CREATE, "database", None, {"server": True})
+            return accounts.server_user(row)
 
 
 def signed_in(engine: Engine, name: str, password: str) -> UserRecord:

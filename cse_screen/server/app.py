@@ -16,6 +16,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread as to_thread
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
@@ -27,9 +28,20 @@ from cse_screen.server import (
     routes_screenings,
     routes_sync,
 )
-from cse_screen.server.middleware import AccessLog, LimitBody
+from cse_screen.server.middleware import AccessLog, Admission, LimitBody
 
 API = "/api/v1"
+
+#: Requests one process runs at once, reads and writes (FastAPI's thread pool; more wait,
+#: cheaply, in the event loop: see :class:`.middleware.Admission`). Few, because the work is
+#: Python under one GIL: forty threads (anyio's default) made the one holding the audit
+#: chain's write lock wait for the GIL after every round trip to the database, so every
+#: writer queued behind it waited longer still. More processes (``--workers``) are the way to
+#: use more cores. The engine's pool matches (see :func:`.serve.app_from_environment`), so an
+#: admitted request never waits for a connection.
+READ_THREADS = 4
+WRITE_THREADS = 6
+THREADS = READ_THREADS + WRITE_THREADS
 
 
 def create_app(engine: Engine) -> FastAPI:
@@ -37,6 +49,7 @@ def create_app(engine: Engine) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = THREADS
         yield
         engine.dispose()
 
@@ -57,6 +70,7 @@ def create_app(engine: Engine) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    app.add_middleware(Admission, reads=READ_THREADS, writes=WRITE_THREADS)
     app.add_middleware(LimitBody)
     app.add_middleware(AccessLog)
     logging.getLogger("cse_screen.server").setLevel(logging.INFO)

@@ -12,17 +12,18 @@ from collections.abc import Iterator
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from cse_screen.errors import PermissionDenied
+from cse_screen.errors import PermissionDenied, UserError
 from cse_screen.server import accounts
 from cse_screen.server.faults import Expired, Gone, Unauthenticated
 from cse_screen.server.transaction import Unit, unit_of_work
-from cse_screen.storage.models import Child, Screening
+from cse_screen.storage.models import Child, Event, Screening
 from cse_screen.storage.records import UserRecord
-from cse_screen.storage.services import roles
+from cse_screen.storage.services import audit, roles
+from cse_screen.storage.services.audit import AuditLog
 from cse_screen.storage.services.context import utc_now
 
 
@@ -83,6 +84,42 @@ def screening_row_id(unit: Unit, public_id: UUID) -> tuple[int, str]:
     if row is None or not roles.can_see_child(unit.user, row.worker, row.team):
         raise _gone("screening", public_id)
     return int(row.id), str(row.public_id)
+
+
+class IdTaken(UserError):
+    """A create named an id that another record (one the caller may not see) holds."""
+
+
+def replayed(
+    unit: Unit,
+    model: type[Screening] | type[Event],
+    public_id: UUID,
+    child_row: int,
+    response: Response,
+) -> int | None:
+    """The row id of the record a create names if it was made already (a replay, answered
+    200 with the record as it stands), or None for a new one. An id that another child's
+    record holds is refused."""
+    with unit.session() as session:
+        found = session.execute(
+            select(model.id, model.child_id).where(model.public_id == str(public_id))
+        ).first()
+    if found is None:
+        return None
+    if found.child_id != child_row:
+        raise IdTaken(f"the id {public_id} is already another record's")
+    response.status_code = 200
+    return int(found.id)
+
+
+def audit_read(
+    unit: Unit, read: str, records: int, entity: str = "register", entity_id: object = None
+) -> None:
+    """Record that the caller read ``records`` records of a kind (one entry per request, not
+    per record; never what they searched for, which may be a child's name). It joins the
+    request's transaction, so an answer that fails leaves no entry for what was not read."""
+    detail = {"read": read, "records": records}
+    AuditLog(unit.context()).record(audit.VIEW, entity, entity_id, detail)
 
 
 def child_public_id(unit: Unit, row_id: int) -> str:

@@ -1,5 +1,5 @@
-"""The ASGI layers in front of the routes: a body size limit and an access log that holds no
-personal data.
+"""The ASGI layers in front of the routes: admission, a body size limit and an access log that
+holds no personal data.
 
 uvicorn's own access log prints the request line with its query string (a register search is
 a child's name) and so is switched off; this one logs the method, the path without its query,
@@ -8,6 +8,7 @@ the status and the time taken. Request bodies are never logged.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -115,3 +116,30 @@ class AccessLog:
         finally:
             took = (time.perf_counter() - began) * 1000
             access.info("%s %s %d %.1fms", scope["method"], scope["path"], status, took)
+
+
+class Admission:
+    """At most so many requests inside the app at once; the rest wait here, in the event loop.
+
+    A request holds its database transaction (and, as it commits, the audit chain's write
+    lock) from its dependency to its answer, across several hops between the event loop and
+    the thread pool. Unbounded, the requests already holding connections could wait for
+    threads taken by requests waiting for connections, until the pool's timeout failed them.
+    With no more requests admitted than threads, every admitted request can always run.
+
+    Reads (GET) and writes are admitted in separate lanes, so a laptop opening its caseload
+    does not queue behind a burst of other laptops' submissions.
+    """
+
+    def __init__(self, app: ASGIApp, reads: int, writes: int) -> None:
+        self.app = app
+        self.reads = asyncio.Semaphore(reads)
+        self.writes = asyncio.Semaphore(writes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        lane = self.reads if scope["method"] in ("GET", "HEAD") else self.writes
+        async with lane:
+            await self.app(scope, receive, send)

@@ -31,15 +31,17 @@ def sign_in(request: Request, body: schemas.SignIn) -> dict[str, Any]:
     engine = request.app.state.engine
     address = _address(request)
     try:
-        with unit_of_work(engine, SYSTEM) as unit, Session(bind=unit.connection) as session:
-            done = accounts.sign_in(
-                session, unit.context(), body.user, body.password, body.device, address
-            )
-            session.flush()
+        with unit_of_work(engine, SYSTEM) as unit:
+            ctx = unit.context()
+            with ctx.transaction() as session:
+                done = accounts.sign_in(
+                    session, ctx, body.user, body.password, body.device, address
+                )
     except WrongPassword:
-        with unit_of_work(engine, SYSTEM) as unit, Session(bind=unit.connection) as session:
-            accounts.record_failure(session, unit.context(), body.user, address)
-            session.flush()
+        with unit_of_work(engine, SYSTEM) as unit:
+            ctx = unit.context()
+            with ctx.transaction() as session:
+                accounts.record_failure(session, ctx, body.user, address)
         raise
     return {
         "token": done.token,

@@ -14,19 +14,20 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
-from cse_screen.errors import UserError
 from cse_screen.server import schemas
-from cse_screen.server.deps import Work, child_public_id, child_row_id
+from cse_screen.server.deps import (
+    Work,
+    audit_read,
+    child_public_id,
+    child_row_id,
+    replayed,
+)
 from cse_screen.storage.models import Child, Event
 from cse_screen.storage.records import ChildInput, RegisterQuery
 from cse_screen.storage.services.children import ChildrenService
 from cse_screen.storage.services.events import EventsService
 
 router = APIRouter()
-
-
-class IdTaken(UserError):
-    """A create named an id that another record (one the caller may not see) holds."""
 
 
 @router.get("/children")
@@ -40,6 +41,7 @@ def caseload(
     page = ChildrenService(unit.context()).register(
         RegisterQuery(search=search, offset=offset, limit=limit)
     )
+    audit_read(unit, "caseload", len(page.rows))
     return {"total": page.total, "children": [schemas.row_out(r) for r in page.rows]}
 
 
@@ -82,7 +84,9 @@ def allocate(unit: Work, child_id: UUID, body: schemas.Allocation) -> dict[str, 
 
 @router.get("/children/{child_id}/events")
 def events_of(unit: Work, child_id: UUID) -> dict[str, Any]:
-    events = EventsService(unit.context()).for_child(child_row_id(unit, child_id))
+    row_id = child_row_id(unit, child_id)
+    events = EventsService(unit.context()).for_child(row_id)
+    audit_read(unit, "events", len(events), "child", row_id)
     return {"events": [schemas.event_out(e, str(child_id)) for e in events]}
 
 
@@ -92,12 +96,7 @@ def add_event(
 ) -> dict[str, Any]:
     row_id = child_row_id(unit, child_id)
     service = EventsService(unit.context())
-    with unit.session() as session:
-        existing = session.scalar(select(Event).where(Event.public_id == str(body.id)))
-    if existing is not None:
-        if existing.child_id != row_id:
-            raise IdTaken(f"the id {body.id} is already another record's")
-        response.status_code = 200
+    if replayed(unit, Event, body.id, row_id, response) is not None:
         same = [e for e in service.for_child(row_id) if e.public_id == str(body.id)]
         return schemas.event_out(same[0], child_public_id(unit, row_id))
     record = service.record(row_id, body.kind, body.on_date, body.note, public_id=str(body.id))

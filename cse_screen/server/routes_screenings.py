@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from cse_screen.core import registry
 from cse_screen.server import schemas
-from cse_screen.server.deps import Work, child_row_id, screening_row_id
-from cse_screen.server.routes_children import IdTaken
+from cse_screen.server.deps import Work, audit_read, child_row_id, replayed, screening_row_id
 from cse_screen.storage.models import Child, Screening
+from cse_screen.storage.records import WholeScreening
 from cse_screen.storage.services import roles
 from cse_screen.storage.services.screenings import ScreeningsService
 
@@ -28,7 +28,9 @@ router = APIRouter()
 
 @router.get("/children/{child_id}/screenings")
 def history(unit: Work, child_id: UUID) -> dict[str, Any]:
-    rows = ScreeningsService(unit.context()).history(child_row_id(unit, child_id))
+    row_id = child_row_id(unit, child_id)
+    rows = ScreeningsService(unit.context()).history(row_id)
+    audit_read(unit, "screenings", len(rows), "child", row_id)
     return {"screenings": [schemas.summary_out(s, str(child_id)) for s in rows]}
 
 
@@ -38,27 +40,12 @@ def record(
 ) -> dict[str, Any]:
     row_id = child_row_id(unit, child_id)
     service = ScreeningsService(unit.context())
-    with unit.session() as session:
-        existing = session.scalar(select(Screening).where(Screening.public_id == str(body.id)))
+    existing = replayed(unit, Screening, body.id, row_id, response)
     if existing is not None:
-        if existing.child_id != row_id:
-            raise IdTaken(f"the id {body.id} is already another record's")
-        response.status_code = 200
-        return schemas.screening_out(service.get(existing.id), str(child_id))
-    draft = service.start_draft(
-        row_id,
-        registry.get_questionnaire(),
-        body.trigger,
-        body.screen_date,
-        public_id=str(body.id),
-    )
-    if body.context:
-        service.save_context(draft.id, body.context)
-    if body.answers:
-        service.save_answers(draft.id, body.answers)
-    if body.submit:
-        service.submit(draft.id, body.final_outcome, body.reason)
-    return schemas.screening_out(service.get(draft.id), str(child_id))
+        return schemas.screening_out(service.get(existing), str(child_id))
+    whole = WholeScreening(**body.model_dump(exclude={"id"}))
+    done = service.record_whole(row_id, registry.get_questionnaire(), whole, public_id=str(body.id))
+    return schemas.screening_out(done, str(child_id))
 
 
 @router.get("/screenings/{screening_id}")

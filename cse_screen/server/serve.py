@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from uvicorn.supervisors import Multiprocess
 
 from cse_screen.errors import UserError
-from cse_screen.server.app import create_app
+from cse_screen.server.app import THREADS, create_app
 from cse_screen.server.database import URL_ENV, database_url, open_engine
 
 GRACE_SECONDS = 30
@@ -49,7 +49,8 @@ LOGGING: dict[str, Any] = {
 def app_from_environment() -> FastAPI:
     """The factory each worker calls: the URL comes through the environment, not argv (where
     every user of the machine could read its password in the process list)."""
-    return create_app(open_engine(database_url(os.environ.get(URL_ENV))))
+    engine = open_engine(database_url(os.environ.get(URL_ENV)), pool_size=THREADS)
+    return create_app(engine)
 
 
 def _check_tls(cert: Path, key: Path) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session
 
 from cse_screen.server.database import apply_scope
@@ -46,7 +46,7 @@ class Unit:
 
     def context(self, user: UserRecord | None = None) -> ServiceContext:
         """A service context on this transaction (for ``user``, by default the caller)."""
-        return ServiceContext(
+        ctx = ServiceContext(
             self.connection,  # type: ignore[arg-type]  # a Connection binds sessions as well
             SERVER_PLACE,
             user or self.user,
@@ -54,7 +54,11 @@ class Unit:
             now=self.now,
             record_denial=lambda _ctx, refusal: self.refusals.append(refusal),
             record_change=changes.log_change,
+            lock_late=True,
         )
+        event.listen(ctx.sessions, "before_flush", audit.lock_before_writing)
+        event.listen(ctx.sessions, "before_commit", audit.chain_pending)
+        return ctx
 
     def session(self) -> Session:
         """A session on this transaction for the server's own tables (accounts, devices)."""

@@ -6,6 +6,7 @@ changed behind the service layer's role checks, and can be passed across threads
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -242,6 +243,20 @@ class ScreeningSummary:
     returned_reason: str | None = None
     #: floors the judgement goes below (ids), for a lowered screening awaiting sign-off
     floors_below: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WholeScreening:
+    """A screening made elsewhere and recorded at once: its date, trigger, context, answers
+    and whether to submit it (with a professional judgement, if any)."""
+
+    trigger: str | None = None
+    screen_date: date | None = None
+    context: Mapping[str, Any] = field(default_factory=dict)
+    answers: Mapping[str, str] = field(default_factory=dict)
+    submit: bool = False
+    final_outcome: str | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)

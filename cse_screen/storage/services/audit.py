@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from cse_screen.storage.models import AuditRow, Child, Event, Screening, User
 from cse_screen.storage.records import AuditEntry, ChainReport
 from cse_screen.storage.services import audit_refs, clock, roles
-from cse_screen.storage.services.context import Refusal, ServiceContext, Unseen
+from cse_screen.storage.services.context import TAKE_WRITE_LOCK, Refusal, ServiceContext, Unseen
 
 GENESIS = "0" * 64
 
@@ -140,31 +140,24 @@ def append(
     *,
     actor: str | None = None,
 ) -> AuditRow:
-    """Add one entry inside the caller's transaction (so it commits with the change)."""
-    last = session.execute(
-        select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    """Add one entry inside the caller's transaction (so it commits with the change).
+
+    With ``ctx.lock_late`` the entry waits in the session and is chained (numbered, linked
+    and hashed) by :func:`chain_pending` as the session commits; until then its ``seq`` and
+    hashes are unset."""
     now = ctx.now()
-    at = _utc_text(now) + "Z"  # the hashed text: UTC whatever clock the opener gave
-    ident = None if entity_id is None else str(entity_id)
-    text = canonical(dict(detail or {}))
-    who = actor or ctx.user.name
-    digest = entry_hash(prev, _body(seq, at, who, action, entity, ident, text))
     row = AuditRow(
-        seq=seq,
-        at=at,
-        actor=who,
+        at=_utc_text(now) + "Z",  # the hashed text: UTC whatever clock the opener gave
+        actor=actor or ctx.user.name,
         action=action,
         entity=entity,
-        entity_id=ident,
-        detail=text,
-        prev_hash=prev,
-        hash=digest,
+        entity_id=None if entity_id is None else str(entity_id),
+        detail=canonical(dict(detail or {})),
     )
-    session.add(row)
-    clock.note_seen(session, now)
-    session.flush()
+    if ctx.lock_late:
+        session.info.setdefault(PENDING, []).append((row, now))
+    else:
+        _chain(session, [(row, now)])
     note_change(session, ctx, action, entity, entity_id, detail or {})
     return row
 
@@ -183,6 +176,53 @@ def note_change(
         ctx.record_change(session, ctx, action, entity, entity_id, detail)
 
 
+#: Where a session keeps the entries :func:`chain_pending` is still to chain.
+PENDING = "audit_pending"
+
+
+def _chain(session: Session, rows: list[tuple[AuditRow, datetime]]) -> None:
+    seq, prev = chain_head(session)
+    for row, _now in rows:
+        seq += 1
+        row.seq, row.prev_hash = seq, prev
+        body = _body(seq, row.at, row.actor, row.action, row.entity, row.entity_id, row.detail)
+        row.hash = prev = entry_hash(prev, body)
+        session.add(row)
+    clock.note_seen(session, max(now for _row, now in rows))
+    session.flush()
+
+
+#: Set in a session's info once it holds the write lock (see :func:`lock_before_writing`).
+LOCKED = "write_locked"
+
+
+def _lock(session: Session) -> None:
+    if not session.info.get(LOCKED):
+        session.connection().execute(TAKE_WRITE_LOCK)
+        session.info[LOCKED] = True
+
+
+def lock_before_writing(session: Session, _flush: object = None, _objects: object = None) -> None:
+    """Take the write lock before a ``lock_late`` session's first change reaches the database
+    (its ``before_flush`` hook): from there to its commit it works alone, as every write
+    transaction does on the laptop, so decisions that read what others committed (the next
+    submission number, a child's latest screening) see every earlier writer's. What comes
+    before (signing in the caller, finding the records, reading) runs side by side."""
+    if session.new or session.dirty or session.deleted:
+        _lock(session)
+
+
+def chain_pending(session: Session) -> None:
+    """Chain the session's waiting entries (see ``lock_late``): take the write lock if the
+    session does not hold it yet (a read only audits), then number and link them after the
+    last committed entry. Registered as the sessions' ``before_commit`` hook, so a read holds
+    the lock only from here to its commit."""
+    pending = session.info.pop(PENDING, None)
+    if pending:
+        _lock(session)
+        _chain(session, pending)
+
+
 def append_many(
     session: Session,
     ctx: ServiceContext,
@@ -193,6 +233,9 @@ def append_many(
     """Add one entry per ``(entity id, detail)``, chained as :func:`append` would, in one
     executemany: an import of thousands of children writes its entries in a moment instead of
     one flush each. Returns how many were added."""
+    if ctx.lock_late:  # chained at once, after whatever this session still holds back
+        _lock(session)
+        chain_pending(session)
     seq, prev = chain_head(session)
     now = ctx.now()
     entries = list(entries)
@@ -329,7 +372,9 @@ class AuditLog:
         "pseudonymised": True})``. ``detail`` must hold no names, dates of birth or free text.
         """
         with self._ctx.transaction() as session:
-            return _record(append(session, self._ctx, action, entity, entity_id, detail))
+            row = append(session, self._ctx, action, entity, entity_id, detail)
+            chain_pending(session)  # numbered now, to be shown (a no-op unless lock_late)
+            return _record(row)
 
     def entries(
         self, *, offset: int = 0, limit: int = 500, action: str | None = None

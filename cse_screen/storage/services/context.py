@@ -126,6 +126,12 @@ class ServiceContext:
     signer: Any = None
     #: Where changes go for sync (see :mod:`.changes`); None: nowhere (a standalone copy).
     record_change: RecordChange | None = field(default=None, kw_only=True)
+    #: Take the write lock late: not as a transaction's first statement but before its first
+    #: change, or (a read that is only audited) as its audit entries are chained just before
+    #: it commits (see ``audit.lock_before_writing`` and ``audit.chain_pending``). For a
+    #: server on PostgreSQL, whose row locks need no BEGIN IMMEDIATE: its requests find their
+    #: records side by side and queue only for the part that writes.
+    lock_late: bool = field(default=False, kw_only=True)
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -165,7 +171,7 @@ class ServiceContext:
         count goes to ``on_commit`` (the local store records it, to notice torn copies later).
         """
         with self._tracked(), self.errors.writing(), self.sessions.begin() as session:
-            found = session.execute(TAKE_WRITE_LOCK).scalar()
+            found = None if self.lock_late else session.execute(TAKE_WRITE_LOCK).scalar()
             yield session
         if self.on_commit is not None and found is not None:
             self.on_commit(int(found))

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from cse_screen.core.model import Questionnaire
@@ -28,6 +28,7 @@ from cse_screen.storage.records import (
     AnswerRecord,
     ScreeningRecord,
     ScreeningSummary,
+    WholeScreening,
 )
 from cse_screen.storage.services import audit, handover, hands, lifecycle, roles, screening_ids
 from cse_screen.storage.services.context import ServiceContext
@@ -122,49 +123,92 @@ class ScreeningsService:
     ) -> ScreeningRecord:
         """A new draft for the child under ``questionnaire`` (its id, version and hash kept);
         ``public_id`` is the id another copy already gave it (a laptop's, sent to the server)."""
+        day = self._check_start(trigger, screen_date)
+        with self._ctx.transaction() as session:
+            child = self._child_to_screen(session, child_id)
+            row = self._new_draft(session, child, questionnaire, trigger, day, public_id)
+            return record(session, row, child.case_ref)
+
+    def record_whole(
+        self,
+        child_id: int,
+        questionnaire: Questionnaire,
+        whole: WholeScreening,
+        *,
+        public_id: str | None = None,
+    ) -> ScreeningRecord:
+        """A screening made elsewhere (a laptop's, sent to the server) recorded in ONE
+        transaction: the draft, its context and answers and, if asked, its submission. The
+        same checks, hands and audit entries as :meth:`start_draft`, :meth:`save_context`,
+        :meth:`save_answers` and :meth:`submit` one after another, without loading the
+        screening and its child again for each step (and holding the write lock meanwhile)."""
+        day = self._check_start(whole.trigger, whole.screen_date)
+        q = questionnaire
+        for item_id, value in whole.answers.items():
+            _check_answer(q, item_id, value, None)
+        with self._ctx.transaction() as session:
+            child = self._child_to_screen(session, child_id)
+            row = self._new_draft(session, child, q, whole.trigger, day, public_id)
+            if whole.context:
+                row.context = {k: _jsonable(v) for k, v in whole.context.items()}
+                hands.note(session, row.id, self._ctx.user.name, hands.EDITED)
+            if whole.answers:  # one statement for them all, not a round trip per answer
+                rows = [
+                    {"screening_id": row.id, "item_id": k, "value": v}
+                    for k, v in whole.answers.items()
+                ]
+                session.execute(insert(Answer).values(rows))
+            if whole.submit:
+                lifecycle.submit(session, self._ctx, row, child, whole.final_outcome, whole.reason)
+            return record(session, row, child.case_ref, child)
+
+    def _check_start(self, trigger: str | None, screen_date: date | None) -> date:
         if trigger is not None and trigger not in TRIGGERS:
             raise ValidationFailed(f"unknown trigger '{trigger}'; use one of {', '.join(TRIGGERS)}")
         day = screen_date or self._ctx.today()
         if day > self._ctx.today():
             raise ValidationFailed("a screening cannot be dated in the future")
-        with self._ctx.transaction() as session:
-            child = session.get(Child, child_id)
-            if child is None:
-                raise NotFound(f"there is no child with id {child_id}")
-            roles.require_child(self._ctx, child, "screen")
-            now = self._ctx.now()
-            row = Screening(
-                public_id=public_id or new_public_id(),
-                child_id=child.id,
-                instrument_id=questionnaire.id,
-                instrument_version=questionnaire.version,
-                instrument_hash=questionnaire.content_hash,
-                status="draft",
-                screen_date=day,
-                trigger=trigger or ("scheduled_review" if child.last_screened else "initial"),
-                team=child.team,
-                context={},
-                needs_signoff=False,
-                created_by=self._ctx.user.name,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(row)
-            session.flush()
-            hands.note(session, row.id, self._ctx.user.name, hands.STARTED)
-            audit.append(
-                session,
-                self._ctx,
-                audit.CREATE,
-                "screening",
-                row.id,
-                {
-                    "child_id": child.id,
-                    "instrument": questionnaire.label,
-                    "trigger": row.trigger,
-                },
-            )
-            return record(session, row, child.case_ref)
+        return day
+
+    def _child_to_screen(self, session: Session, child_id: int) -> Child:
+        child = session.get(Child, child_id)
+        if child is None:
+            raise NotFound(f"there is no child with id {child_id}")
+        roles.require_child(self._ctx, child, "screen")
+        return child
+
+    def _new_draft(
+        self,
+        session: Session,
+        child: Child,
+        questionnaire: Questionnaire,
+        trigger: str | None,
+        day: date,
+        public_id: str | None,
+    ) -> Screening:
+        now = self._ctx.now()
+        row = Screening(
+            public_id=public_id or new_public_id(),
+            child_id=child.id,
+            instrument_id=questionnaire.id,
+            instrument_version=questionnaire.version,
+            instrument_hash=questionnaire.content_hash,
+            status="draft",
+            screen_date=day,
+            trigger=trigger or ("scheduled_review" if child.last_screened else "initial"),
+            team=child.team,
+            context={},
+            needs_signoff=False,
+            created_by=self._ctx.user.name,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        hands.note(session, row.id, self._ctx.user.name, hands.STARTED)
+        detail = {"child_id": child.id, "instrument": questionnaire.label, "trigger": row.trigger}
+        audit.append(session, self._ctx, audit.CREATE, "screening", row.id, detail)
+        return row
 
     def save_answer(
         self, screening_id: int, item_id: str, value: str | None, note: str | None = None

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from records_fixtures import (
     ENGINE_KINDS,
+    SCOPED,
     Council,
     FileCouncil,
+    ScopedServerCouncil,
     ServerCouncil,
     build_council,
     build_server_council,
@@ -37,7 +39,29 @@ def q() -> Questionnaire:
     return registry.get_questionnaire()
 
 
-@pytest.fixture(params=ENGINE_KINDS)
+#: Modules whose tests also run with row-level security forced and each transaction scoped
+#: as the team server scopes a request: children, screenings, sign-off, events and the
+#: dashboard's counts (tests marked ``standalone_admin`` excepted).
+SCOPED_MODULES = {
+    "test_dashboard_service",
+    "test_events_prefill",
+    "test_four_eyes",
+    "test_manager_role",
+    "test_lifecycle",
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine_kind" in metafunc.fixturenames:
+        kinds = list(ENGINE_KINDS)
+        module = metafunc.module.__name__.rsplit(".", 1)[-1]
+        standalone = metafunc.definition.get_closest_marker("standalone_admin") is not None
+        if module in SCOPED_MODULES and not standalone:
+            kinds.append(SCOPED)
+        metafunc.parametrize("engine_kind", kinds, indirect=True)
+
+
+@pytest.fixture
 def engine_kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -53,11 +77,13 @@ def pg_council_template(pg_copies) -> ServerCouncil:
 
 @pytest.fixture
 def council(engine_kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Council]:
-    if engine_kind == "postgresql":
+    if engine_kind in ("postgresql", SCOPED):
         template: ServerCouncil = request.getfixturevalue("pg_council_template")
         copies = request.getfixturevalue("pg_copies")
         url = copies.new(template=template.engine.url.database)
         made: Council = template.copy_at(url)
+        if engine_kind == SCOPED:
+            made = ScopedServerCouncil.forced(made)  # type: ignore[arg-type]
         yield made
         made.close()
         copies.drop(url)
@@ -75,9 +101,12 @@ def new_council(
     made: list[tuple[Council, str | None]] = []
 
     def make() -> Council:
-        if engine_kind == "postgresql":
+        if engine_kind in ("postgresql", SCOPED):
             url = request.getfixturevalue("pg_copies").new()
-            made.append((build_server_council(url), url))
+            built: Council = build_server_council(url)
+            if engine_kind == SCOPED:
+                built = ScopedServerCouncil.forced(built)  # type: ignore[arg-type]
+            made.append((built, url))
         else:
             made.append((build_council(tmp_path / f"council-{len(made)}.db"), None))
         return made[-1][0]

@@ -16,9 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, event, text
 
 from cse_screen.core.model import Questionnaire
+from cse_screen.server.database import apply_scope
 from cse_screen.storage.engines import postgresql_engine
 from cse_screen.storage.records import ChildInput, UserRecord
 from cse_screen.storage.services import audit
@@ -29,6 +30,8 @@ from cse_screen.vault.store import Store
 
 #: The engines the record services run on: the local encrypted file, and the team server's.
 ENGINE_KINDS = ("sqlcipher", "postgresql")
+#: PostgreSQL with the policies forced and each transaction scoped as the server scopes it.
+SCOPED = "postgresql-scoped"
 PASSWORD = 'pässword "quoted" @/:'
 ADMIN = "ada"
 PEOPLE = {
@@ -158,6 +161,43 @@ class ServerCouncil(Council):
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@dataclass
+class ScopedServerCouncil(ServerCouncil):
+    """On PostgreSQL with row-level security forced, each transaction scoped as the team
+    server scopes a request (``cse.scope``/``cse.team`` for the signed-in user): the same
+    tests, with the policies as a second check under the services' own."""
+
+    kind: str = SCOPED
+
+    @classmethod
+    def forced(cls, council: ServerCouncil) -> ScopedServerCouncil:
+        """``council``'s database, its policies forced again (the template lifts them)."""
+        with council.engine.begin() as connection:
+            tables = connection.execute(
+                text(
+                    "SELECT relname FROM pg_class WHERE relrowsecurity "
+                    "AND relnamespace = 'public'::regnamespace"
+                )
+            ).scalars()
+            for table in list(tables):
+                connection.execute(text(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY'))
+        scoped = cls(council.engine, dict(council.ids))
+        scoped.passwords = council.passwords
+        return scoped
+
+    def open(self, user: str = ADMIN) -> SignedIn:
+        record = load_user(context_for(self.engine, placeholder_user(user)), user)
+        context = context_for(self.engine, record)
+
+        def scope(_session: object, _transaction: object, connection: Connection) -> None:
+            apply_scope(connection, record)
+
+        event.listen(context.sessions, "after_begin", scope)
+        signed_in = SignedIn(context, self.passwords, b"")
+        signed_in.audit.record(audit.LOGIN, "user", record.id)
+        return signed_in
 
 
 def _populate(council: Council, admin: SignedIn) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from records_fixtures import Council, complete_answers
 
 from cse_screen.core.model import Questionnaire
@@ -49,6 +50,7 @@ def test_lead_sees_their_team_only(council: Council, q: Questionnaire) -> None:
     assert sum(sum(m.by_outcome.values()) for m in data.months) == 2  # not South, not drafts
 
 
+@pytest.mark.standalone_admin
 def test_admin_sees_every_team(council: Council, q: Questionnaire) -> None:
     _screen_council(council, q)
     store = council.open("ada")

@@ -39,6 +39,7 @@ def test_counts_only_the_kind_and_the_days_ending_on_the_date(
     assert opener("wynn").events.count_recent(council.ids["N3"], "missing_episode", TODAY, 90) == 0
 
 
+@pytest.mark.standalone_admin
 def test_refused_to_someone_who_may_not_see_the_child(opener: Callable[[str], Store], council):
     n1 = council.ids["N1"]
     opener("wes").events.record(n1, "missing_episode", _days_ago(1))

@@ -8,6 +8,7 @@ from records_fixtures import Council, complete_answers
 from cse_screen.errors import PermissionDenied
 
 
+@pytest.mark.standalone_admin
 def test_a_lead_who_edited_lowered_and_submitted_a_workers_draft_cannot_sign_it_off(
     council: Council, q
 ):

@@ -82,6 +82,7 @@ def test_submit_scores_with_core_and_sets_next_due(council: Council, q):
         wes.screenings.save_answer(sid, "A1", "current")
 
 
+@pytest.mark.standalone_admin
 def test_learning_disability_on_the_child_record_reaches_the_scorer(council: Council, q):
     admin = council.open()
     admin.children.update(council.ids["N3"], disability="Learning")
@@ -115,6 +116,7 @@ def test_lowering_needs_a_reason_and_another_persons_sign_off(council: Council, 
     assert {"override", "sign_off", "submit"} <= set(actions)
 
 
+@pytest.mark.standalone_admin
 def test_a_lead_cannot_sign_off_their_own_screening(council: Council, q):
     sid = council.screen("lena", "N2", q, complete_answers(q))
     with pytest.raises(PermissionDenied, match="may not sign it off"):
@@ -189,6 +191,7 @@ def test_viewing_a_child_is_audited_with_ids_only(council: Council):
     assert "Amelia" not in str([e.detail for e in last])
 
 
+@pytest.mark.standalone_admin
 def test_changing_a_child_audits_allocation_values_but_personal_fields_by_name(council: Council):
     admin = council.open()
     admin.children.update(council.ids["N2"], worker="wynn", name="Tyler Brereton-Smith")
