@@ -109,8 +109,8 @@ def _admin_signer(
 ) -> bool:
     """Set an administrator's signer (making the key if the database has none); True when
     grants were added and the keyslot file should be saved."""
-    if user.role != "admin":
-        return False
+    if user.role != "admin" or signatures.server_vouches(session):
+        return False  # an enrolled laptop's users are the team server's to vouch for
     key = keyslots.recovered_signing_key if recovered else None
     key = key or keyslots.signing.signing_key(user.name)
     if unsigned:

@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cse_screen.errors import DatabaseDamaged, PermissionDenied
-from cse_screen.storage.models import AuditHead, AuditRow, Meta, User
+from cse_screen.storage.models import AuditHead, AuditRow, Meta, SyncState, User
 from cse_screen.storage.services.context import ServiceContext
 
 #: The ``meta`` key holding the administrator signing key's public half (base64, raw 32 bytes).
@@ -201,10 +201,16 @@ def tampered_user(where: object, name: str) -> DatabaseDamaged:
     )
 
 
+def server_vouches(session: Session) -> bool:
+    """Whether this is a laptop enrolled with a team server: its users, roles and teams come
+    from the server, whose records are their authority, so no laptop key signs them."""
+    return session.get(SyncState, 1) is not None
+
+
 def require_signed(session: Session, where: object, name: str) -> None:
     """Refuse a sign-in whose user record is not validly signed (exit 4: tampering)."""
     public = public_key(session)
-    if public is None:
+    if public is None or server_vouches(session):
         return
     row = session.scalar(select(User).where(User.name == name))
     if row is None or not user_signed(public, row):
@@ -231,6 +237,8 @@ class SignatureReport:
     """What ``verify`` found about the signatures; ``ok`` unless something was forged."""
 
     signed: bool
+    #: Enrolled with a team server: the server's records vouch for the users, not a key here.
+    by_server: bool = False
     unsigned_users: tuple[str, ...] = ()
     bad_heads: tuple[int, ...] = ()
     #: The sentence naming a rewrite of history before a signed head, if any.
@@ -252,6 +260,11 @@ class SignatureReport:
     def coverage(self) -> str:
         """E.g. "audit chain: 1,234 entries, 1,200 covered by a signed head of 2026-12-07
         16:03"."""
+        if self.by_server:
+            return (
+                f"audit chain: {self.entries:,} entries; users and roles come from the team "
+                "server, whose records are their authority"
+            )
         if not self.signed:
             return f"audit chain: {self.entries:,} entries, none signed (no signing key yet)"
         if self.covered_at is None:
@@ -284,6 +297,8 @@ def check(session: Session) -> SignatureReport:
     """Every user record's signature and every signed head against the chain as it is."""
     entries = int(session.scalar(select(func.max(AuditRow.seq))) or 0)
     public = public_key(session)
+    if server_vouches(session):
+        return SignatureReport(False, by_server=True, entries=entries)
     if public is None:
         return SignatureReport(False, entries=entries)
     unsigned = tuple(
