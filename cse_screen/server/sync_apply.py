@@ -18,8 +18,7 @@ from sqlalchemy import select
 
 from cse_screen.core import registry
 from cse_screen.server import schemas
-from cse_screen.server.deps import child_row_id, screening_row_id
-from cse_screen.server.routes_children import IdTaken
+from cse_screen.server.deps import IdTaken, child_row_id, screening_row_id
 from cse_screen.server.transaction import Unit
 from cse_screen.storage.models import Child, Event, Screening
 from cse_screen.storage.records import ChildInput
