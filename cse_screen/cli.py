@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "anchor",
     "admin",
     "children",
+    "ssda903",
     "questionnaire",
     "score",
     "selftest",

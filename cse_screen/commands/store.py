@@ -132,6 +132,8 @@ def _verify(args: argparse.Namespace) -> int:
         f"ok: {path}: encrypted pages, database structure and the audit trail "
         f"({chain.entries} entries) are intact"
     )
+    for uncoded in report.uncoded:
+        print(f"note: {uncoded.sentence()}")
     return 0
 
 

@@ -210,7 +210,7 @@ class RegisterPage(QWidget):
         date_width = metrics.horizontalAdvance("00 Sep 0000") + 16
         due_width = metrics.horizontalAdvance("00 Sep 0000 · overdue") + 16
         age = metrics.horizontalAdvance("Age") + 24
-        return [ref, 160, age, 100, 100, badge, date_width, due_width]
+        return [ref, 160, age, 100, 100, badge, date_width, due_width, 200]
 
     def _badge_labels(self) -> list[str]:
         """Every wording an outcome cell can hold; the effective-outcome ones are the longest."""

@@ -28,6 +28,7 @@ FIRST_RELEASE: dict[str, str] = {
     "0008_team_history": "0.2.0",
     "0007_four_eyes": "0.2.0",
     "0004_audit_sequence": "0.2.0",
+    "0013_care_codes": "0.2.0",
 }
 #: The ``meta`` key holding the oldest release that can open the database.
 REQUIRES_KEY = "requires_version"

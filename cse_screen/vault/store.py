@@ -25,6 +25,7 @@ from cse_screen.core.passwords import require_strong_password
 from cse_screen.errors import UserError, WrongPassword
 from cse_screen.storage.records import ChainReport, UserRecord
 from cse_screen.storage.services import audit, clock
+from cse_screen.storage.services.care_codes import UncodedField, uncoded_fields
 from cse_screen.storage.services.context import utc_now, writes_in
 from cse_screen.storage.services.roles import require_role
 from cse_screen.storage.services.users import check_name, insert_user, user_record
@@ -45,6 +46,8 @@ class VerifyReport:
 
     integrity_problems: tuple[str, ...]
     chain: ChainReport
+    #: care details that are not codes (not damage: kept from before the code lists)
+    uncoded: tuple[UncodedField, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -306,7 +309,9 @@ class Store(SignedIn):
     def verify(self) -> VerifyReport:
         """Cipher pages, SQLite structure and the audit chain; any user may run it."""
         problems = tuple(check_integrity(self.engine))
-        return VerifyReport(problems, self.audit.verify())
+        chain = self.audit.verify()
+        uncoded = tuple(uncoded_fields(self.context)) if not problems else ()
+        return VerifyReport(problems, chain, uncoded)
 
     def backup(
         self,

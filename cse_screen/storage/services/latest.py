@@ -86,7 +86,8 @@ def refresh_child(session: Session, child: Child) -> None:
     A child never screened is due from the day they were added. An event after the latest
     screening (a missing episode, a placement move, new information) makes it due on the
     event's date, if that is sooner than the review interval. A returned screening is due again
-    from the day it was returned: it has to be finished.
+    from the day it was returned: it has to be finished. A child who has left care is due for
+    nothing.
     """
     latest = session.execute(
         select(
@@ -127,6 +128,9 @@ def refresh_child(session: Session, child: Child) -> None:
         if standing.state == RETURNED:
             returned_on = latest.returned_at.date() if latest.returned_at else latest.screen_date
             due = _earliest(due, returned_on)
+    if child.left_care_on is not None:  # no longer looked after: not due, the record kept
+        child.next_due = None
+        return
     child.next_due = _earliest(due, first_event_after(session, child.id, child.last_screened))
 
 
