@@ -223,6 +223,7 @@ class ChildRecordPage(QScrollArea):
             value = QLabel(box)
             value.setObjectName(f"field_{key}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)  # a code list's labels can be long: wrapped, never cut
             form.addRow(f"{label}:", value)
             self.fields[key] = value
         return box

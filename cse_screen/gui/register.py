@@ -53,13 +53,19 @@ SHOWS = (
     ("Needing attention", "attention"),
     ("Returned to me", "returned_to_me"),
 )
+#: Children who have left care (from the SSDA903 return) are out of the default view.
+CARES = (
+    ("Looked after", "looked_after"),
+    ("Left care", "left_care"),
+    ("Looked after or left care", "all"),
+)
 EMPTY_NONE = (
     "No children yet. Add a child with “Add child…”, or import your caseload from the case "
     "system (Import in the sidebar); each child is then due for a first screening."
 )
 EMPTY_FILTERED = (
     "No child matches the search and filters. Clear the search, or choose “All children”, "
-    "“Any outcome” and “Any due date”."
+    "“Any outcome” and “Any due date” (and “Left care” for children no longer looked after)."
 )
 
 
@@ -142,7 +148,8 @@ class RegisterPage(QWidget):
         self.outcome = _combo(self, "outcomeFilter", "Outcome filter", outcomes)
         self.due = _combo(self, "dueFilter", "Due filter", DUES)
         self.show_filter = _combo(self, "showFilter", "Which children to show", SHOWS)
-        self._filter_combos = (self.scope, self.show_filter, self.outcome, self.due)
+        self.care = _combo(self, "careFilter", "Looked after or left care", CARES)
+        self._filter_combos = (self.scope, self.show_filter, self.care, self.outcome, self.due)
         for combo in self._filter_combos:
             combo.currentIndexChanged.connect(lambda _i: self.requery())
         self._arrange_filters(False)
@@ -261,6 +268,7 @@ class RegisterPage(QWidget):
             due=self.due.currentData(),
             attention=self.show_filter.currentData() == "attention",
             returned_to_me=self.show_filter.currentData() == "returned_to_me",
+            care=self.care.currentData(),
             offset=0,
         )
 

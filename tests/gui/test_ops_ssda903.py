@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QPushButton, QWidget
 from screens_fixtures import known, known_template, make_context, open_store, out_dir, shown_window
 
-from cse_screen.gui.register_model import PLACEMENT_COLUMN
+from cse_screen.gui.register_model import DUE_COLUMN, PLACEMENT_COLUMN
 from cse_screen.storage.records import RegisterQuery
 
 __all__ = ["known", "known_template", "out_dir"]
@@ -98,6 +98,39 @@ def test_the_preview_changes_nothing_and_the_import_then_does(
     # the register refreshes on the import's signal and shows the label, never the code
     qtbot.waitUntil(lambda: placement_cell() == "Children's home", timeout=5000)
     window.grab().save(str(SHOTS / "ssda903-register-after.png"))
+    # the child who left care is out of the default view; the care filter shows them
+    shown = {register.model.row_at(r).case_ref for r in range(register.model.rowCount())}
+    assert "LAC0001" in shown and "LAC0004" not in shown
+    care = register.findChild(QComboBox, "careFilter")
+    care.setCurrentIndex(care.findData("left_care"))
+    qtbot.waitUntil(lambda: register.model.total == 1, timeout=5000)
+    assert register.model.row_at(0).case_ref == "LAC0004"
+    due_cell = register.model.data(register.model.index(0, DUE_COLUMN))
+    assert due_cell.startswith("Left care 01 Oct 2026")
+    window.grab().save(str(SHOTS / "ssda903-register-left-care.png"))
+
+
+def test_the_child_record_shows_labels_and_left_care(
+    qtbot, admin, known, out_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cse_screen.gui.child_record import ChildRecordPage
+    from cse_screen.storage.services.ssda903 import import_return
+
+    admin.read(lambda s: import_return(s.context, _files(out_dir)))
+    page = ChildRecordPage(admin, known.ids["LAC0001"])
+    qtbot.addWidget(page)
+    field = lambda key: page.findChild(QLabel, f"field_{key}").text()  # noqa: E731
+    assert field("placement_type") == "Children's home"
+    assert field("legal_status") == "Full care order"
+    assert (field("gender"), field("ethnicity")) == ("Female", "White British")
+    left = ChildRecordPage(admin, known.ids["LAC0004"])
+    qtbot.addWidget(left)
+    shown = left.findChild(QLabel, "field_next_due").text()
+    assert shown == "Left care 01 Oct 2026 (Returned home as part of the care plan)"
+    left.resize(1000, 760)
+    left.show()
+    SHOTS.mkdir(exist_ok=True)
+    left.grab().save(str(SHOTS / "ssda903-child-left-care.png"))
     assert admin.errors == []
 
 
