@@ -354,11 +354,12 @@ def _read_file(path: Path, into: Return903, today: dt.date) -> None:
     for number, raw in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in raw):
             continue
-        if len(raw) != len(columns):
+        if len(raw) > len(columns):
             raise ImportFailed(
                 f"in {path.name}, row {number}: {len(raw)} cells where the headings name "
                 f"{len(columns)}"
             )
+        raw = raw + [""] * (len(columns) - len(raw))  # trailing blanks left out, as pandas reads
         cells = _Cells(number, {c: v.strip() for c, v in zip(columns, raw, strict=True)}, today)
         try:
             if reader is _read_header:
