@@ -34,7 +34,7 @@ from cse_screen.storage.services import audit, roles
 from cse_screen.storage.services.children import change_details
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.events import event_values
-from cse_screen.storage.services.latest import refresh_child
+from cse_screen.storage.services.latest import refresh_children
 
 #: The audit action of an import (the entity is "ssda903").
 IMPORT_ACTION = "import"
@@ -159,8 +159,7 @@ def _apply(
         return
     if new_events:
         session.execute(insert(Event), new_events)
-    for row in touched:
-        refresh_child(session, row)
+    refresh_children(session, touched)
 
 
 @dataclass(frozen=True)
