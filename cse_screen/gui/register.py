@@ -48,16 +48,13 @@ DUES = (
     ("Due within 7 days", "7d"),
     ("Due within 30 days", "30d"),
 )
+#: "All children" are those looked after: children who have left care (from the SSDA903
+#: return) are out of every view but their own.
 SHOWS = (
     ("All children", None),
     ("Needing attention", "attention"),
     ("Returned to me", "returned_to_me"),
-)
-#: Children who have left care (from the SSDA903 return) are out of the default view.
-CARES = (
-    ("Looked after", "looked_after"),
     ("Left care", "left_care"),
-    ("Looked after or left care", "all"),
 )
 EMPTY_NONE = (
     "No children yet. Add a child with “Add child…”, or import your caseload from the case "
@@ -65,7 +62,7 @@ EMPTY_NONE = (
 )
 EMPTY_FILTERED = (
     "No child matches the search and filters. Clear the search, or choose “All children”, "
-    "“Any outcome” and “Any due date” (and “Left care” for children no longer looked after)."
+    "“Any outcome” and “Any due date” (or “Left care” for children no longer looked after)."
 )
 
 
@@ -148,8 +145,7 @@ class RegisterPage(QWidget):
         self.outcome = _combo(self, "outcomeFilter", "Outcome filter", outcomes)
         self.due = _combo(self, "dueFilter", "Due filter", DUES)
         self.show_filter = _combo(self, "showFilter", "Which children to show", SHOWS)
-        self.care = _combo(self, "careFilter", "Looked after or left care", CARES)
-        self._filter_combos = (self.scope, self.show_filter, self.care, self.outcome, self.due)
+        self._filter_combos = (self.scope, self.show_filter, self.outcome, self.due)
         for combo in self._filter_combos:
             combo.currentIndexChanged.connect(lambda _i: self.requery())
         self._arrange_filters(False)
@@ -268,7 +264,7 @@ class RegisterPage(QWidget):
             due=self.due.currentData(),
             attention=self.show_filter.currentData() == "attention",
             returned_to_me=self.show_filter.currentData() == "returned_to_me",
-            care=self.care.currentData(),
+            care="left_care" if self.show_filter.currentData() == "left_care" else "looked_after",
             offset=0,
         )
 

@@ -101,8 +101,8 @@ def test_the_preview_changes_nothing_and_the_import_then_does(
     # the child who left care is out of the default view; the care filter shows them
     shown = {register.model.row_at(r).case_ref for r in range(register.model.rowCount())}
     assert "LAC0001" in shown and "LAC0004" not in shown
-    care = register.findChild(QComboBox, "careFilter")
-    care.setCurrentIndex(care.findData("left_care"))
+    show = register.findChild(QComboBox, "showFilter")
+    show.setCurrentIndex(show.findData("left_care"))
     qtbot.waitUntil(lambda: register.model.total == 1, timeout=5000)
     assert register.model.row_at(0).case_ref == "LAC0004"
     due_cell = register.model.data(register.model.index(0, DUE_COLUMN))
