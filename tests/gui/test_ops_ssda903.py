@@ -161,3 +161,25 @@ def test_a_worker_is_not_offered_the_ssda903_import(qtbot, known, runner) -> Non
     finally:
         runner.wait(10000)
         store.close()
+
+
+def test_the_wizard_header_names_the_placement_and_legal_status(
+    qtbot, admin, known, out_dir: Path
+) -> None:
+    from cse_screen.gui.wizard.page import open_screening
+    from cse_screen.storage.services.ssda903 import import_return
+
+    admin.read(lambda s: import_return(s.context, _files(out_dir)))
+    wizard = open_screening(admin, known.ids["LAC0001"])
+    assert wizard is not None
+    qtbot.addWidget(wizard)
+    wizard.resize(1366, 768)
+    wizard.show()
+    title = wizard.findChild(QLabel, "wizardTitle").text()
+    assert "<br>Children&#x27;s home · Full care order" in title or (
+        "<br>Children's home · Full care order" in title
+    )
+    SHOTS.mkdir(exist_ok=True)
+    wizard.grab().save(str(SHOTS / "ssda903-wizard-header.png"))
+    wizard.close()
+    assert admin.errors == []
