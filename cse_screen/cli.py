@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "children",
     "events",
     "review",
+    "ssda903",
     "questionnaire",
     "score",
     "selftest",

@@ -109,15 +109,15 @@ def _register_child(subparsers: argparse._SubParsersAction) -> None:  # type: ig
     add.add_argument("--ref", required=True, help="case reference (unique)")
     add.add_argument("--name", required=True, help="the child's name")
     add.add_argument("--dob", required=True, type=_iso_date, help="date of birth, YYYY-MM-DD")
-    add.add_argument("--gender")
-    add.add_argument("--ethnicity")
+    add.add_argument("--gender", help="a code or its label: F, M, N, O, U (Female, Male, ...)")
+    add.add_argument("--ethnicity", help="an SSDA903 ETHNIC code or its label, e.g. WBRI")
     add.add_argument(
         "--disability",
         help="one of the questionnaire's choices, e.g. none, learning, physical, asd (see "
         "'cse-screen questionnaire show'); anything else is refused, since scoring reads it",
     )
-    add.add_argument("--placement-type", help="e.g. foster_inhouse, residential_home")
-    add.add_argument("--legal-status", help="e.g. S20, S31 Care Order")
+    add.add_argument("--placement-type", help="an SSDA903 placement code or its label, e.g. U6, K2")
+    add.add_argument("--legal-status", help="an SSDA903 legal status code or its label, e.g. C2")
     add.add_argument("--worker", help="allocated worker's user name (a worker: yourself)")
     add.add_argument("--team", help="team (default: the worker's, else yours)")
     add.set_defaults(func=_child_add)

@@ -139,6 +139,8 @@ def _verify(args: argparse.Namespace) -> int:
     )
     if report.signatures is not None:
         print(report.signatures.coverage())
+    for uncoded in report.uncoded:
+        print(f"note: {uncoded.sentence()}")
     return 0
 
 

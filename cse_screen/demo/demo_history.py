@@ -162,33 +162,17 @@ class Generator:
             "name": f"{first} {last}",
             "name_key": name_key(ref, f"{first} {last}"),
             "dob": dob,
-            "gender": rnd.choice(("Female", "Male", "Female", "Male", "Other")),
+            "gender": rnd.choice(("F", "M", "F", "M", "O")),
             "ethnicity": rnd.choices(
-                (
-                    "White British",
-                    "Mixed",
-                    "Black British",
-                    "Asian British",
-                    "White Other",
-                    "Not stated",
-                ),
+                ("WBRI", "MOTH", "BOTH", "AOTH", "WOTH", "NOBT"),
                 (0.6, 0.1, 0.1, 0.08, 0.07, 0.05),
             )[0],
             "disability": disability,
             "placement_type": rnd.choices(
-                (
-                    "foster_inhouse",
-                    "foster_ifa",
-                    "kinship_connected",
-                    "residential_home",
-                    "semi_independent",
-                    "placed_with_parents",
-                ),
+                ("U6", "U4", "U3", "K2", "K3", "P1"),
                 (0.35, 0.25, 0.15, 0.12, 0.08, 0.05),
             )[0],
-            "legal_status": rnd.choices(
-                ("S31 Care Order", "S20", "S38 Interim", "Placement Order"), (0.6, 0.25, 0.1, 0.05)
-            )[0],
+            "legal_status": rnd.choices(("C2", "V2", "C1", "E1"), (0.6, 0.25, 0.1, 0.05))[0],
             "worker": worker,
             "team": team,
             "created_at": dt.datetime.combine(start, dt.time(10, 0)),

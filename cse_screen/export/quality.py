@@ -47,7 +47,9 @@ CONTRADICTIONS: tuple[Contradiction, ...] = (
     Contradiction(
         "residential_l8",
         "placement_type",
-        frozenset({"residential_home"}),
+        # the record's SSDA903 codes (secure and regulated children's homes, residential care
+        # homes), and the questionnaire's option when a screening asked the placement itself
+        frozenset({"K1", "K2", "R1", "residential_home"}),
         "L8",
         frozenset({"no"}),
         "Placed in a residential home, L8 answered 'no'",

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from cse_screen.core import codes
 from cse_screen.export.context import BuildContext, set_filter
 from cse_screen.export.privacy import age_band, age_on
 from cse_screen.export.rows import ChildRow, InstrumentInfo, ScreeningRow
@@ -125,11 +126,11 @@ def write_children(
         ws.append(
             [
                 *who,
-                cm.text(child.gender),
-                cm.text(child.ethnicity),
+                cm.text(codes.label("gender", child.gender) or None),
+                cm.text(codes.label("ethnicity", child.ethnicity) or None),
                 cm.text(child.disability),
-                cm.text(child.placement_type),
-                cm.text(child.legal_status),
+                cm.text(codes.label("placement_type", child.placement_type) or None),
+                cm.text(codes.label("legal_status", child.legal_status) or None),
                 cm.text(child.team),
                 cm.text(worker),
                 day(cm, child.last_screened),

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from cse_screen.core import codes
 from cse_screen.export.privacy import age_band
 from cse_screen.export.quality import CONTRADICTIONS
 from cse_screen.export.rows import ChildRow, InstrumentInfo, ItemInfo, OutcomeInfo, ScreeningRow
@@ -103,6 +104,8 @@ class ChildTally:
             self.screened_12m += age_days <= 365
         for _, dimension, attr in BREAKDOWNS:
             value = age_band(child.dob, self.today) if dimension == "age" else getattr(child, attr)
+            if attr in codes.RECORD_FIELDS:  # grouped and shown by label, as a reader knows it
+                value = codes.label(attr, value) or None
             group = self.groups(dimension)[value or _MISSING.get(dimension, "(not recorded)")]
             group.children += 1
             group.no_due += child.next_due is None

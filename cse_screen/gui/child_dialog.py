@@ -13,11 +13,13 @@ date of birth starts blank, since age decides the under-13 floor.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QWidget
 
+from cse_screen.core import codes
 from cse_screen.errors import ChildDetailsInvalid, PermissionDenied, ValidationFailed
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.forms.ui_child_dialog import Ui_ChildDialogForm
@@ -26,7 +28,8 @@ from cse_screen.storage.importer import parse_date
 from cse_screen.storage.records import ChildInput, ChildRecord
 from cse_screen.storage.services.children import child_problems
 
-#: Combo boxes filled from the questionnaire's context field of the same meaning.
+#: Combo boxes of the child's listed details: the coded ones (see :mod:`cse_screen.core.codes`)
+#: from their code lists, disability from the questionnaire's context field.
 CONTEXT_COMBOS = {
     "genderCombo": "gender",
     "ethnicityCombo": "ethnicity",
@@ -52,14 +55,19 @@ def _words(option: str) -> str:
 
 
 def _fill(
-    combo: QComboBox, options: Sequence[str], current: str | None, listed_only: bool = False
+    combo: QComboBox,
+    options: Sequence[str],
+    current: str | None,
+    listed_only: bool = False,
+    words: Callable[[str], str] = _words,
 ) -> None:
-    """Blank first (not recorded), then the known options; an unknown stored value is kept
-    (marked as unlisted when only the listed choices are valid, so it is seen and changed)."""
+    """Blank first (not recorded), then the known options as ``words`` shows them; an unknown
+    stored value is kept (marked as unlisted when only the listed choices are valid, so it is
+    seen and changed)."""
     combo.clear()
     combo.addItem("", None)
     for option in options:
-        combo.addItem(_words(option), option)
+        combo.addItem(words(option), option)
     if current and current not in options:
         words = f"{current} (not a listed choice)" if listed_only else _words(current)
         combo.addItem(words, current)
@@ -114,9 +122,14 @@ class ChildDialog(QDialog):
         questionnaire = self.ctx.questionnaire()
         fields = {field.id: field for field in questionnaire.context_fields}
         for combo_name, field_id in CONTEXT_COMBOS.items():
-            options = fields[field_id].options if field_id in fields else ()
             current = getattr(child, field_id) if child else None
-            _fill(getattr(f, combo_name), options, current, listed_only=True)
+            combo = getattr(f, combo_name)
+            if field_id in codes.RECORD_FIELDS:  # stored as codes, shown as their labels
+                listed = [c.code for c in codes.codes(field_id)]
+                _fill(combo, listed, current, True, partial(codes.label, field_id))
+                continue
+            options = fields[field_id].options if field_id in fields else ()
+            _fill(combo, options, current, listed_only=True)
         store = self.ctx.require_store()
         workers, teams = self.ctx.read(lambda s: (s.children.workers(), s.children.teams()))
         me = store.user

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cse_screen.core import codes
+from cse_screen.core.codes import left_care_words
 from cse_screen.core.compare import compare_answers
 from cse_screen.core.model import Questionnaire
 from cse_screen.gui.a11y import mark_heading
@@ -221,6 +223,7 @@ class ChildRecordPage(QScrollArea):
             value = QLabel(box)
             value.setObjectName(f"field_{key}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)  # a code list's labels can be long: wrapped, never cut
             form.addRow(f"{label}:", value)
             self.fields[key] = value
         return box
@@ -248,19 +251,22 @@ class ChildRecordPage(QScrollArea):
             "case_ref": child.case_ref,
             "name": child.name,
             "dob": f"{_day(child.dob)} (age {age})",
-            "gender": child.gender,
-            "ethnicity": child.ethnicity,
+            "gender": codes.label("gender", child.gender),
+            "ethnicity": codes.label("ethnicity", child.ethnicity),
             "disability": child.disability,
-            "placement_type": child.placement_type,
-            "legal_status": child.legal_status,
+            "placement_type": codes.label("placement_type", child.placement_type),
+            "legal_status": codes.label("legal_status", child.legal_status),
             "worker": child.worker,
             "team": child.team,
             "latest_outcome": self._standing(data),
             "last_screened": _day(child.last_screened),
             "next_due": self._due_text(child.next_due),
         }
+        if child.left_care_on is not None:
+            values["next_due"] = left_care_words(child.left_care_on, child.left_care_reason)
         for key, value in values.items():
-            text = str(value).replace("_", " ") if value else "—"
+            coded = key in codes.RECORD_FIELDS
+            text = (str(value) if coded else str(value).replace("_", " ")) if value else "—"
             self.fields[key].setText(text)
         self._fill_history(data.history)
         self._fill_events(data.events)

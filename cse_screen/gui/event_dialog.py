@@ -28,6 +28,7 @@ from cse_screen.storage.records import EVENT_KINDS, EventRecord
 
 KIND_WORDS = {
     "missing_episode": "Missing episode",
+    "away_from_placement": "Away from placement without authorisation",
     "placement_move": "Placement move",
     "new_information": "New information",
     "cse_referral": "Referred to the CSE team",

@@ -50,6 +50,8 @@ OPERATIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "ImportDialog",
         ("worker", "lead", "manager", "admin"),
     ),
+    # a return covers the council: leads and administrators (ssda903.ROLES)
+    "import903": ("cse_screen.gui.ssda903_dialog", "Ssda903Dialog", ("lead", "admin")),
     "export": ("cse_screen.gui.export_dialog", "ExportDialog", ("lead", "manager", "admin")),
     "backup": ("cse_screen.gui.backup_dialog", "BackupDialog", ("admin",)),
 }
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
                 f.actionShowAudit,
                 f.actionShowDashboard,
                 f.actionImport,
+                f.actionImport903,
                 f.actionExport,
                 f.actionBackup,
                 f.actionQuit,

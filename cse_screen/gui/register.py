@@ -48,10 +48,13 @@ DUES = (
     ("Due within 7 days", "7d"),
     ("Due within 30 days", "30d"),
 )
+#: "All children" are those looked after: children who have left care (from the SSDA903
+#: return) are out of every view but their own.
 SHOWS = (
     ("All children", None),
     ("Needing attention", "attention"),
     ("Returned to me", "returned_to_me"),
+    ("Left care", "left_care"),
 )
 EMPTY_NONE = (
     "No children yet. Add a child with “Add child…”, or import your caseload from the case "
@@ -59,7 +62,7 @@ EMPTY_NONE = (
 )
 EMPTY_FILTERED = (
     "No child matches the search and filters. Clear the search, or choose “All children”, "
-    "“Any outcome” and “Any due date”."
+    "“Any outcome” and “Any due date” (or “Left care” for children no longer looked after)."
 )
 
 
@@ -210,7 +213,7 @@ class RegisterPage(QWidget):
         date_width = metrics.horizontalAdvance("00 Sep 0000") + 16
         due_width = metrics.horizontalAdvance("00 Sep 0000 · overdue") + 16
         age = metrics.horizontalAdvance("Age") + 24
-        return [ref, 160, age, 100, 100, badge, date_width, due_width]
+        return [ref, 160, age, 100, 100, badge, date_width, due_width, 200]
 
     def _badge_labels(self) -> list[str]:
         """Every wording an outcome cell can hold; the effective-outcome ones are the longest."""
@@ -261,6 +264,7 @@ class RegisterPage(QWidget):
             due=self.due.currentData(),
             attention=self.show_filter.currentData() == "attention",
             returned_to_me=self.show_filter.currentData() == "returned_to_me",
+            care="left_care" if self.show_filter.currentData() == "left_care" else "looked_after",
             offset=0,
         )
 

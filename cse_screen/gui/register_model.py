@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from cse_screen.core import codes
 from cse_screen.gui.paged_model import Index, PagedTableModel
 from cse_screen.storage.records import RegisterPage, RegisterQuery, RegisterRow
 from cse_screen.storage.services.outcome_words import standing_words
@@ -37,12 +38,14 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("Outcome", "outcome", False),
     ("Last screened", "last_screened", False),
     ("Next due", "next_due", False),
+    ("Placement", "placement", False),
     ("Why due", "attention", False),
 )
 OUTCOME_COLUMN = 5
 LAST_COLUMN = 6
 DUE_COLUMN = 7
-REASON_COLUMN = 8
+PLACEMENT_COLUMN = 8
+REASON_COLUMN = 9
 NAME_COLUMN = 1
 #: The narrow layout (a laptop at 200 %) shows these columns; each of the others is folded into
 #: one of them as a further line, so nothing is hidden and nothing needs sideways scrolling.
@@ -61,6 +64,8 @@ def _when(day: date | None) -> str:
 
 def due_text(row: RegisterRow) -> str:
     """The next-due cell in words, so overdue is not shown by colour alone."""
+    if row.left_care_on is not None:
+        return f"Left care {_when(row.left_care_on)}"
     if row.next_due is None:
         return "Due now" if row.latest_outcome is None else "—"
     if row.overdue:
@@ -80,7 +85,8 @@ def stacked_text(row: RegisterRow, column: int) -> str:
     """A compact cell's lines: the child's name over reference, age, worker and team; or the
     next due date over why it is due."""
     if column == NAME_COLUMN:
-        who = " · ".join(part for part in (row.worker, row.team) if part) or "—"
+        placement = codes.label("placement_type", row.placement_type)
+        who = " · ".join(part for part in (row.worker, row.team, placement) if part) or "—"
         return f"{row.name}\n{_ref_text(row)} · age {row.age}\n{who}"
     return f"{due_text(row)}\n{row.due_reason}" if row.due_reason else due_text(row)
 
@@ -193,6 +199,7 @@ class RegisterModel(PagedTableModel[RegisterQuery, RegisterRow]):
             standing_words(row.outcome_state, self._labels.get(row.latest_outcome or "")),
             _when(row.last_screened),
             due_text(row),
+            codes.label("placement_type", row.placement_type) or "—",
             row.due_reason or "—",
         )
         return values[column] or ""

@@ -94,6 +94,11 @@ class Child(Base):
     next_due: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: The day the child stopped being looked after (from the SSDA903 return), and why (an
+    #: episode-end code, see :mod:`cse_screen.core.codes`): no longer due for screening, the
+    #: record kept. None while looked after.
+    left_care_on: Mapped[date | None] = mapped_column(Date)
+    left_care_reason: Mapped[str | None] = mapped_column(String(8))
 
 
 class Screening(Base):
@@ -172,6 +177,7 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_child_date", "child_id", "on_date"),
         Index("ux_events_public_id", "public_id", unique=True),
+        Index("ux_events_source_key", "source_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -183,6 +189,9 @@ class Event(Base):
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: Where an imported event came from ("903:M:<child>:<start>"), so importing the same
+    #: return again finds it instead of adding it twice; None for an event typed by hand.
+    source_key: Mapped[str | None] = mapped_column(String(120))
 
 
 class AuditRow(Base):

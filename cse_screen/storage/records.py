@@ -23,6 +23,7 @@ COMPLETED_STATUSES: tuple[str, ...] = ("submitted", "signed_off")
 
 EventKind = Literal[
     "missing_episode",
+    "away_from_placement",
     "placement_move",
     "new_information",
     "cse_referral",
@@ -35,6 +36,7 @@ EventKind = Literal[
 #: well the screening works counts confirmations against earlier screenings.
 EVENT_KINDS: tuple[str, ...] = (
     "missing_episode",
+    "away_from_placement",
     "placement_move",
     "new_information",
     "cse_referral",
@@ -56,7 +58,10 @@ SORT_KEYS: tuple[str, ...] = (
     "last_screened",
     "next_due",
     "attention",
+    "placement",
 )
+#: Register care filters: looked after now (the default view), left care, or both.
+CARE_FILTERS: tuple[str, ...] = ("looked_after", "left_care", "all")
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,9 @@ class ChildRecord:
     outcome_state: str | None = None
     #: why the child is due or overdue, in words ("placement move on 16 Nov; overdue by 20 days")
     due_reason: str = ""
+    #: when the child stopped being looked after and why (an episode-end code); None if not
+    left_care_on: date | None = None
+    left_care_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +149,9 @@ class RegisterQuery:
     returned_to_me: bool = False
     #: only children needing attention: returned, high risk, lowered awaiting sign-off, overdue
     attention: bool = False
+    #: which children by care status (see CARE_FILTERS): those who left care are out of the
+    #: default view, their records kept
+    care: str = "looked_after"
     sort: str = "ref"
     descending: bool = False
     offset: int = 0
@@ -167,6 +178,7 @@ class RegisterRow:
     public_id: str = ""
     outcome_state: str | None = None
     due_reason: str = ""
+    left_care_on: date | None = None
 
 
 @dataclass(frozen=True)

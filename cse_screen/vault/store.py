@@ -26,6 +26,7 @@ from cse_screen.core.passwords import require_strong_password
 from cse_screen.errors import UserError, WrongPassword
 from cse_screen.storage.records import ChainReport, UserRecord
 from cse_screen.storage.services import audit, child_import, clock, signatures
+from cse_screen.storage.services.care_codes import UncodedField, uncoded_fields
 from cse_screen.storage.services.context import utc_now, writes_in
 from cse_screen.storage.services.roles import require_role
 from cse_screen.storage.services.users import check_name, insert_user, user_record
@@ -48,6 +49,8 @@ class VerifyReport:
     integrity_problems: tuple[str, ...]
     chain: ChainReport
     signatures: signatures.SignatureReport | None = None
+    #: care details that are not codes (not damage: kept from before the code lists)
+    uncoded: tuple[UncodedField, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -336,7 +339,8 @@ class Store(SignedIn):
         chain = self.audit.verify()
         with self.context.reading() as session:
             signed = signatures.check(session)
-        return VerifyReport(problems, chain, signed)
+        uncoded = tuple(uncoded_fields(self.context)) if not problems else ()
+        return VerifyReport(problems, chain, signatures=signed, uncoded=uncoded)
 
     def backup(
         self,

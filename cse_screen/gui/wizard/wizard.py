@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cse_screen.core import codes
 from cse_screen.errors import OverrideInvalid, ScreeningIncomplete, UserError
 from cse_screen.gui.a11y import announce, mark_heading
 from cse_screen.gui.theme import set_tone
@@ -156,10 +157,16 @@ class ScreeningWizard(WizardSaving, QWidget):
         reference, so the right child is seen (the window title never names the child)."""
         record = self.controller.record
         q = self.controller.questionnaire
+        child = self.controller.child
+        care = [
+            codes.label(kind, getattr(child, kind)) if child else ""
+            for kind in ("placement_type", "legal_status")
+        ]
+        shown = " · ".join(html.escape(words) for words in care if words)
         return (
             f"<b>Screening for {html.escape(child_heading(self.controller))}</b> · "
             f"{html.escape(q.title)} (version {html.escape(q.version)}) · "
-            f"screen date {record.screen_date:%d %b %Y}"
+            f"screen date {record.screen_date:%d %b %Y}" + (f"<br>{shown}" if shown else "")
         )
 
     def _build_footer(self, layout: QVBoxLayout) -> None:

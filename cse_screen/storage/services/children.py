@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cse_screen.core import child_details, registry
+from cse_screen.core import child_details, codes, registry
 from cse_screen.core.child_details import RECORD_CHOICE_FIELDS, SCORED_RECORD_FIELDS
 from cse_screen.core.model import Questionnaire
 from cse_screen.errors import ChildDetailsInvalid, NotFound, ValidationFailed
@@ -62,6 +62,8 @@ def child_record(row: Child) -> ChildRecord:
         created_at=row.created_at,
         updated_at=row.updated_at,
         public_id=row.public_id,
+        left_care_on=row.left_care_on,
+        left_care_reason=row.left_care_reason,
     )
 
 
@@ -69,10 +71,15 @@ _INPUT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ChildInput))
 
 
 def child_problems(
-    child: ChildInput, today: date, q: Questionnaire | None = None
+    child: ChildInput,
+    today: date,
+    q: Questionnaire | None = None,
+    stored: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """The details tidied (spaces trimmed, blanks as None, choices as the definition's option
-    ids) and every problem found, each as (field, sentence), so a form can list them together."""
+    """The details tidied (spaces trimmed, blanks as None, coded details as codes, choices as
+    the definition's option ids) and every problem found, each as (field, sentence), so a form
+    can list them together. ``stored``: the record's current values, so a value kept from
+    before the code lists is not refused while another detail is being changed."""
     values: dict[str, Any] = {}
     for name in _INPUT_FIELDS:  # not asdict(): an import checks tens of thousands of these
         v = getattr(child, name)
@@ -93,8 +100,31 @@ def child_problems(
         problems.append(("dob", f"{who} has a date of birth in the future"))
     elif dob.year < today.year - MAX_AGE_YEARS:
         problems.append(("dob", f"{who} has a date of birth more than {MAX_AGE_YEARS} years ago"))
+    problems.extend(_code_problems(values, who, stored or {}))
     problems.extend(_choice_problems(values, who, q or registry.get_questionnaire()))
     return values, problems
+
+
+def _code_problems(
+    values: dict[str, Any], who: str, stored: dict[str, Any]
+) -> list[tuple[str, str]]:
+    """Store each coded detail as its code (a code or its exact label is accepted); refuse one
+    that names no code, unless it is the value already stored (kept from before the lists and
+    listed by ``verify``). The value is never repeated: it may identify the child."""
+    problems = []
+    for field_id in codes.RECORD_FIELDS:
+        value = values.get(field_id)
+        if value is None:
+            continue
+        code = codes.code_for(field_id, value)
+        if code is not None:
+            values[field_id] = code
+        elif value != stored.get(field_id):
+            what = codes.KIND_WORDS[field_id]
+            problems.append(
+                (field_id, f"{who} has a {what} that is not one of the listed codes or labels")
+            )
+    return problems
 
 
 def _choice_problems(values: dict[str, Any], who: str, q: Questionnaire) -> list[tuple[str, str]]:
@@ -103,6 +133,8 @@ def _choice_problems(values: dict[str, Any], who: str, q: Questionnaire) -> list
     it may identify the child."""
     problems = []
     for field_id in RECORD_CHOICE_FIELDS:
+        if field_id in codes.RECORD_FIELDS:
+            continue  # held as codes from the code lists, whatever a definition lists
         field = child_details.choice_field(q, field_id)
         value = values.get(field_id)
         if field is None or value is None:
@@ -120,11 +152,15 @@ def _choice_problems(values: dict[str, Any], who: str, q: Questionnaire) -> list
 
 
 def validate(
-    child: ChildInput, today: date, where: str = "", q: Questionnaire | None = None
+    child: ChildInput,
+    today: date,
+    where: str = "",
+    q: Questionnaire | None = None,
+    stored: dict[str, Any] | None = None,
 ) -> ChildInput:
     """The child's details tidied (see :func:`child_problems`), or ChildDetailsInvalid naming
     the first problem and holding them all."""
-    values, problems = child_problems(child, today, q)
+    values, problems = child_problems(child, today, q, stored)
     if problems:
         prefix = f"{where}: " if where else ""
         listed = tuple((field, f"{prefix}{sentence}") for field, sentence in problems)
@@ -236,45 +272,10 @@ class ChildrenService:
             raise ValidationFailed(f"cannot change unknown child field(s): {', '.join(unknown)}")
         with self._ctx.transaction() as session:
             row = self._load(session, child_id, "change")
-            current = {name: getattr(row, name) for name in EDITABLE_FIELDS}
-            merged = validate(ChildInput(**{**current, **changes}), self._ctx.today())
-            moved_team = merged.team != current["team"]
-            allowed = roles.can_change_child(self._ctx.user, merged.worker, merged.team) and (
-                not moved_team or roles.can_allocate(self._ctx.user, merged.worker, merged.team)
-            )
-            if not allowed:
-                roles.deny(
-                    self._ctx,
-                    "change",
-                    "child",
-                    child_id,
-                    f"{roles.who(self._ctx.user)} may not allocate child {row.case_ref} outside "
-                    "their caseload or team",
-                )
-            diff = self._apply(session, row, current, merged)
+            diff = change_details(self._ctx, session, row, changes)
             if diff:
                 audit.append(session, self._ctx, audit.CHANGE, "child", row.id, {"fields": diff})
             return child_record(row)
-
-    def _apply(
-        self, session: Session, row: Child, current: dict[str, Any], merged: ChildInput
-    ) -> dict[str, Any]:
-        diff: dict[str, Any] = {}
-        for name in EDITABLE_FIELDS:
-            new = getattr(merged, name)
-            if new == current[name]:
-                continue
-            if name == "case_ref" and session.scalar(
-                select(Child.id).where(Child.case_ref == new, Child.id != row.id)
-            ):
-                taken = f"a child with case reference {new} already exists"
-                raise ChildDetailsInvalid(taken, (("case_ref", taken),))
-            setattr(row, name, new)
-            diff[name] = "changed" if name in PERSONAL_FIELDS else [_plain(current[name]), new]
-        if diff:
-            row.name_key = name_key(row.case_ref, row.name)
-            row.updated_at = self._ctx.now()
-        return diff
 
     # --- reading ----------------------------------------------------------------------------
     def _load(self, session: Session, child_id: int, action: str) -> Child:
@@ -333,3 +334,43 @@ class ChildrenService:
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
+
+
+def change_details(
+    ctx: ServiceContext, session: Session, row: Child, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """Apply changes to one child's details in an open transaction: checked as a form's are,
+    allocation refused outside the user's caseload or team, and the fields changed returned
+    as the audit entry records them (identifying ones by name only). Every change to a child's
+    details goes through here: a person's edit and the SSDA903 import alike."""
+    current = {name: getattr(row, name) for name in EDITABLE_FIELDS}
+    merged = validate(ChildInput(**{**current, **changes}), ctx.today(), stored=current)
+    moved_team = merged.team != current["team"]
+    allowed = roles.can_change_child(ctx.user, merged.worker, merged.team) and (
+        not moved_team or roles.can_allocate(ctx.user, merged.worker, merged.team)
+    )
+    if not allowed:
+        roles.deny(
+            ctx,
+            "change",
+            "child",
+            row.id,
+            f"{roles.who(ctx.user)} may not allocate child {row.case_ref} outside "
+            "their caseload or team",
+        )
+    diff: dict[str, Any] = {}
+    for name in EDITABLE_FIELDS:
+        new = getattr(merged, name)
+        if new == current[name]:
+            continue
+        if name == "case_ref" and session.scalar(
+            select(Child.id).where(Child.case_ref == new, Child.id != row.id)
+        ):
+            taken = f"a child with case reference {new} already exists"
+            raise ChildDetailsInvalid(taken, (("case_ref", taken),))
+        setattr(row, name, new)
+        diff[name] = "changed" if name in PERSONAL_FIELDS else [_plain(current[name]), new]
+    if diff:
+        row.name_key = name_key(row.case_ref, row.name)
+        row.updated_at = ctx.now()
+    return diff

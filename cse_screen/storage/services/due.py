@@ -21,6 +21,7 @@ from cse_screen.storage.services.latest import RETURNED
 
 EVENT_WORDS = {
     "missing_episode": "missing episode",
+    "away_from_placement": "away from placement",
     "placement_move": "placement move",
     "new_information": "new information",
     "cse_referral": "referral to the CSE team",

@@ -47,6 +47,29 @@ def event_record(row: Event) -> EventRecord:
     )
 
 
+def event_values(
+    ctx: ServiceContext,
+    child_id: int,
+    kind: str,
+    on_date: date,
+    note: str | None,
+    public_id: str | None = None,
+    source_key: str | None = None,
+) -> dict[str, object]:
+    """The columns of a new event row, typed by hand or imported alike; the caller refreshes
+    the child's due date once its events are in (see ``refresh_child``)."""
+    return {
+        "public_id": public_id or new_public_id(),
+        "child_id": child_id,
+        "kind": kind,
+        "on_date": on_date,
+        "note": (note or "").strip() or None,
+        "recorded_by": ctx.user.name,
+        "recorded_at": ctx.now(),
+        "source_key": source_key,
+    }
+
+
 class EventsService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
@@ -75,15 +98,7 @@ class EventsService:
             if child is None:
                 raise NotFound(f"there is no child with id {child_id}")
             roles.require_child(self._ctx, child, "record events for")
-            row = Event(
-                public_id=public_id or new_public_id(),
-                child_id=child.id,
-                kind=kind,
-                on_date=on_date,
-                note=(note or "").strip() or None,
-                recorded_by=self._ctx.user.name,
-                recorded_at=self._ctx.now(),
-            )
+            row = Event(**event_values(self._ctx, child.id, kind, on_date, note, public_id))
             session.add(row)
             session.flush()
             before = child.next_due

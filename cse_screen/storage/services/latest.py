@@ -11,9 +11,11 @@ show a child as safer than another screen does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -80,33 +82,76 @@ def effective_outcome(
     return EffectiveOutcome(higher(computed, final), SUBMITTED)
 
 
+_LATEST_COLUMNS = (
+    Screening.child_id,
+    Screening.id,
+    Screening.status,
+    Screening.computed_outcome,
+    Screening.final_outcome,
+    Screening.needs_signoff,
+    Screening.screen_date,
+    Screening.next_due,
+    Screening.returned_at,
+)
+#: Newest first: the order that decides which decided screening is a child's latest.
+_LATEST_ORDER = (
+    Screening.screen_date.desc(),
+    Screening.submitted_seq.desc().nulls_last(),
+    Screening.id.desc(),
+)
+
+
 def refresh_child(session: Session, child: Child) -> None:
     """Point ``child`` at its latest decided screening and work out when it is next due.
 
     A child never screened is due from the day they were added. An event after the latest
     screening (a missing episode, a placement move, new information) makes it due on the
     event's date, if that is sooner than the review interval. A returned screening is due again
-    from the day it was returned: it has to be finished.
+    from the day it was returned: it has to be finished. A child who has left care is due for
+    nothing.
     """
     latest = session.execute(
-        select(
-            Screening.id,
-            Screening.status,
-            Screening.computed_outcome,
-            Screening.final_outcome,
-            Screening.needs_signoff,
-            Screening.screen_date,
-            Screening.next_due,
-            Screening.returned_at,
-        )
+        select(*_LATEST_COLUMNS)
         .where(Screening.child_id == child.id, Screening.status.in_(DECIDED_STATUSES))
-        .order_by(
-            Screening.screen_date.desc(),
-            Screening.submitted_seq.desc().nulls_last(),
-            Screening.id.desc(),
-        )
+        .order_by(*_LATEST_ORDER)
         .limit(1)
     ).first()
+    _point_at(child, latest)
+    if child.left_care_on is None:
+        child.next_due = _earliest(
+            child.next_due, first_event_after(session, child.id, child.last_screened)
+        )
+
+
+def refresh_children(session: Session, children: Sequence[Child]) -> None:
+    """:func:`refresh_child` for many children at once (an import): the same rule, read in a
+    few queries per 500 children instead of two per child, with nothing flushed in between."""
+    with session.no_autoflush:
+        for start in range(0, len(children), 500):
+            chunk = {c.id: c for c in children[start : start + 500]}
+            latest: dict[int, Any] = {}
+            for row in session.execute(
+                select(*_LATEST_COLUMNS)
+                .where(Screening.child_id.in_(chunk), Screening.status.in_(DECIDED_STATUSES))
+                .order_by(Screening.child_id, *_LATEST_ORDER)
+            ):
+                latest.setdefault(row.child_id, row)
+            events: dict[int, list[date]] = {}
+            for child_id, on_date in session.execute(
+                select(Event.child_id, Event.on_date).where(Event.child_id.in_(chunk))
+            ):
+                events.setdefault(child_id, []).append(on_date)
+            for child_id, child in chunk.items():
+                _point_at(child, latest.get(child_id))
+                if child.left_care_on is None:
+                    after = child.last_screened
+                    dates = [d for d in events.get(child_id, ()) if after is None or d > after]
+                    child.next_due = _earliest(child.next_due, min(dates, default=None))
+
+
+def _point_at(child: Child, latest: Any) -> None:
+    """The child's columns from its latest decided screening (None: never screened); the
+    next due date before events are counted."""
     if latest is None:
         child.latest_screening_id = None
         child.latest_outcome = None
@@ -127,7 +172,7 @@ def refresh_child(session: Session, child: Child) -> None:
         if standing.state == RETURNED:
             returned_on = latest.returned_at.date() if latest.returned_at else latest.screen_date
             due = _earliest(due, returned_on)
-    child.next_due = _earliest(due, first_event_after(session, child.id, child.last_screened))
+    child.next_due = None if child.left_care_on is not None else due
 
 
 def first_event_after(session: Session, child_id: int, after: date | None) -> date | None:

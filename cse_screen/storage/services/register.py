@@ -18,6 +18,7 @@ from cse_screen.core.registry import get_questionnaire
 from cse_screen.errors import ValidationFailed
 from cse_screen.storage.models import Child, Screening
 from cse_screen.storage.records import (
+    CARE_FILTERS,
     DUE_FILTERS,
     EDITABLE_STATUSES,
     SORT_KEYS,
@@ -53,6 +54,7 @@ _SORT_COLUMNS: dict[str, Any] = {
     "outcome": Child.outcome_rank,
     "last_screened": Child.last_screened,
     "next_due": Child.next_due,
+    "placement": Child.placement_type,
 }
 _COLUMNS = (
     Child.id,
@@ -69,6 +71,7 @@ _COLUMNS = (
     Child.outcome_state,
     Child.created_at,
     Child.latest_screening_id,
+    Child.left_care_on,
 )
 
 
@@ -121,12 +124,20 @@ def _check(query: RegisterQuery) -> None:
         raise ValidationFailed(
             f"unknown due filter '{query.due}'; use one of {', '.join(DUE_FILTERS)}"
         )
+    if query.care not in CARE_FILTERS:
+        raise ValidationFailed(
+            f"unknown care filter '{query.care}'; use one of {', '.join(CARE_FILTERS)}"
+        )
     if query.offset < 0 or not 0 < query.limit <= MAX_LIMIT:
         raise ValidationFailed(f"a register page holds 1 to {MAX_LIMIT} rows from offset 0 on")
 
 
 def _filtered(stmt: Any, ctx: ServiceContext, query: RegisterQuery) -> Any:
     stmt = stmt.where(roles.child_scope(ctx.user))
+    if query.care == "looked_after":
+        stmt = stmt.where(Child.left_care_on.is_(None))
+    elif query.care == "left_care":
+        stmt = stmt.where(Child.left_care_on.is_not(None))
     if query.mine_only:
         stmt = stmt.where(Child.worker == ctx.user.name)
     if query.worker:
@@ -194,6 +205,7 @@ def run(session: Session, ctx: ServiceContext, query: RegisterQuery) -> Register
             has_draft=r.id in drafts,
             outcome_state=r.outcome_state,
             due_reason=reasons.get(r.id, ""),
+            left_care_on=r.left_care_on,
         )
         for r in rows
     )
