@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "score",
     "selftest",
     "export",
+    "reports",
     "team_server",
 )
 
