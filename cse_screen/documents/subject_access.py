@@ -46,7 +46,7 @@ def _details(doc: Document, child: dict[str, Any], first: ScreeningRecord | None
         ("Allocated worker", child.get("worker") or "–"),
         ("Team", child.get("team") or "–"),
         ("Next screening due", uk_date(_day(child.get("next_due")))),
-        ("Record created", str(child.get("created_at") or "–")[:16].replace("T", " ")),
+        ("Record created", uk_date(_day(child.get("created_at")))),
     ]
     doc.facts(rows)
 
@@ -67,7 +67,7 @@ def _events(doc: Document, events: list[dict[str, Any]]) -> None:
             uk_date(_day(e["on_date"])),
             shown("event", e["kind"]),
             e.get("note") or "",
-            f"{e['recorded_by']}, {str(e['recorded_at'])[:10]}",
+            f"{e['recorded_by']}, {uk_date(_day(e['recorded_at']))}",
         ]
         for e in events
     ]
@@ -107,7 +107,9 @@ def _staff(doc: Document, staff: list[dict[str, Any]]) -> None:
 def subject_access_pdf(held: dict[str, Any]) -> bytes:
     records: list[ScreeningRecord] = held["_records"]["screenings"]
     child = held["child"]
-    doc = Document(TITLE, f"Everything cse-screen holds about one child, made {held['made_at']}")
+    made = str(held["made_at"])
+    subtitle = f"Everything cse-screen holds about one child, made {made[:16].replace('T', ' ')}"
+    doc = Document(TITLE, subtitle)
     doc.title_block()
     _details(doc, child, records[0] if records else None)
     doc.heading(f"Screenings ({len(records)})")
