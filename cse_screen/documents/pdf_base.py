@@ -83,11 +83,11 @@ class Document(FPDF):
     # -- text ---------------------------------------------------------------------------------
     def title_block(self) -> None:
         self.set_font(FONT, "B", 16)
-        self.multi_cell(0, 8, self.doc_title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 8, self.doc_title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if self.doc_subtitle:
             self.set_font(FONT, "", BODY_PT)
             self.set_text_color(*_GREY)
-            self.multi_cell(0, 5, self.doc_subtitle, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.multi_cell(0, 5, self.doc_subtitle, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.set_text_color(0, 0, 0)
         self.ln(3)
 
@@ -98,7 +98,7 @@ class Document(FPDF):
         size = 13 if level == 1 else 11
         self.ln(2 if level == 1 else 1)
         self.set_font(FONT, "B", size)
-        self.multi_cell(0, 6.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 6.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if level == 1:
             self.set_draw_color(*_RULE)
             self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
@@ -143,9 +143,14 @@ class Document(FPDF):
         widths: Sequence[float],
         align: Sequence[str] | None = None,
         size: float = 8.5,
+        keep_together: bool = False,
     ) -> None:
-        """A table whose header repeats on each page and whose cells wrap (never cut off)."""
+        """A table whose header repeats on each page and whose cells wrap (never cut off);
+        ``keep_together`` starts a short table on a new page rather than split it."""
+        if keep_together and self.will_page_break(size * 0.9 * (len(rows) + 2)):
+            self.add_page()
         self.set_font(FONT, "", size)
+        self.set_fill_color(*_SHADE)
         self.set_draw_color(*_RULE)
         text_align = tuple(align) if align else "LEFT"
         with self.table(

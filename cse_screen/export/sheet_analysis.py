@@ -35,7 +35,7 @@ def _all_items(instruments: list[InstrumentInfo]) -> list[ItemInfo]:
     return list(seen.values())
 
 
-def _months(ctx: BuildContext, tally: ScreeningTally) -> list[date]:
+def trend_months(ctx: BuildContext, tally: ScreeningTally) -> list[date]:
     seen = sorted(tally.months)
     first = ctx.options.date_from.replace(day=1) if ctx.options.date_from else None
     last = ctx.options.date_to.replace(day=1) if ctx.options.date_to else None
@@ -76,7 +76,7 @@ def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTall
     page = PageFit.for_columns(widths, HEADER_ROW_POINTS)
     chart_cm = (page.chart_width_cm, min(TREND_CHART_HEIGHT_CM, page.chart_height_cm))
     # The chart goes below the total row and a blank one, on a page of its own.
-    chart_from = 3 + len(_months(ctx, tally)) + 3
+    chart_from = 3 + len(trend_months(ctx, tally)) + 3
     cm = ctx.sheet(
         ws,
         widths + [16] + [8] * len(outcomes),
@@ -88,7 +88,7 @@ def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTall
         ws.column_dimensions[get_column_letter(col)].hidden = True
     _heading(ws, cm, ctx, "Trends by month")
     ws.append(cm.header_row([*heads, "Chart: month", *(f"Chart: {o.label}" for o in outcomes)]))
-    months = _months(ctx, tally)
+    months = trend_months(ctx, tally)
     overridden = []
     for month in months:
         m = tally.months.get(month)
