@@ -42,7 +42,8 @@ ROOT_ROLES: dict[str, tuple[str, ...] | None] = {
     "dashboard": ("lead", "manager", "admin"),
 }
 #: The deliberate long operations: dialog (module, class) and the roles offered each. They
-#: mirror the services' own checks (export.service.EXPORT_ROLES, Store.backup, and the import's
+#: mirror the services' own checks (export.service.EXPORT_ROLES, documents.service.BOARD_ROLES,
+#: Store.backup, and the import's
 #: per-row caseload check, which lets every role import children it may hold).
 OPERATIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "import": (
@@ -51,6 +52,7 @@ OPERATIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         ("worker", "lead", "manager", "admin"),
     ),
     "export": ("cse_screen.gui.export_dialog", "ExportDialog", ("lead", "manager", "admin")),
+    "board": ("cse_screen.gui.document_dialog", "BoardReportDialog", ("lead", "manager", "admin")),
     "backup": ("cse_screen.gui.backup_dialog", "BackupDialog", ("admin",)),
 }
 
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
                 f.actionShowDashboard,
                 f.actionImport,
                 f.actionExport,
+                f.actionBoard,
                 f.actionBackup,
                 f.actionQuit,
             ]
