@@ -11,11 +11,15 @@ disk before the caller's atomic write.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from fpdf import FPDF
-from fpdf.enums import EncryptionMethod, XPos, YPos
+with warnings.catch_warnings():
+    # The documents hold no images, so the bundle leaves Pillow out; fpdf2 then warns once.
+    warnings.filterwarnings("ignore", message="Pillow could not be imported")
+    from fpdf import FPDF
+    from fpdf.enums import EncryptionMethod, XPos, YPos
 
 from cse_screen.paths import resource
 
