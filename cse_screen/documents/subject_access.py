@@ -74,14 +74,33 @@ def _events(doc: Document, events: list[dict[str, Any]]) -> None:
     doc.grid(["Date", "Event", "Note", "Recorded by"], rows, (22, 34, 80, 38))
 
 
+#: Audit detail keys whose value is a list of things, never an [old, new] pair.
+_LISTS = frozenset({"rules", "sheets", "unanswered", "unknown", "items", "indicators"})
+
+
+def _words(value: Any, key: str = "") -> str:
+    """A detail value as a reader writes it: old → new for a change, none for nothing."""
+    if value is None:
+        return "none"
+    pair = isinstance(value, list) and len(value) == 2 and key not in _LISTS
+    if pair and not any(isinstance(v, list | dict) for v in value):
+        return f"{_words(value[0])} → {_words(value[1])}"
+    if isinstance(value, list):
+        return ", ".join(_words(v) for v in value) or "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {_words(v, k)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).replace("_", " ")
+
+
 def _audit_what(entry: dict[str, Any]) -> str:
     detail = entry.get("detail") or {}
     parts = [f"{entry['entity']} {entry.get('entity_id') or ''}".strip()]
     if isinstance(detail, dict):
         for key, value in detail.items():
-            if key in ("child_id",):
-                continue
-            parts.append(f"{key}: {value}")
+            if key != "child_id":
+                parts.append(f"{key.replace('_', ' ')}: {_words(value, key)}")
     return "; ".join(parts)
 
 

@@ -125,3 +125,14 @@ def test_command_line(seeded, tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.startswith("cse-screen: error: ") and err.count("\n") == 1
     assert not refused.exists()
+
+
+def test_audit_details_read_as_words():
+    from cse_screen.documents.subject_access import _audit_what
+
+    entry = {
+        "entity": "screening",
+        "entity_id": "7",
+        "detail": {"outcome": [None, "moderate"], "rules": ["R2", "O2"], "lowered": False},
+    }
+    assert _audit_what(entry) == "screening 7; outcome: none → moderate; rules: R2, O2; lowered: no"
