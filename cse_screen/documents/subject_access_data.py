@@ -35,7 +35,7 @@ def _plain(value: Any) -> Any:
 
 
 def _screening(record: ScreeningRecord) -> dict[str, Any]:
-    data = _plain(asdict(record))
+    data: dict[str, Any] = _plain(asdict(record))
     data["answers"] = {k: {"value": a.value, "note": a.note} for k, a in record.answers.items()}
     for key in ("child_name", "child_dob", "child_ref", "instrument_hash"):
         data.pop(key, None)
