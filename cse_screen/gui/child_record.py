@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from cse_screen.core.compare import compare_answers
 from cse_screen.core.model import Questionnaire
-from cse_screen.documents.service import SUBJECT_ACCESS_ROLES
 from cse_screen.gui.a11y import mark_heading
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.event_dialog import kind_words
+from cse_screen.gui.record_documents import RecordDocuments
 from cse_screen.gui.screening_view import STATUS_WORDS, ScreeningViewDialog, questionnaire_for
 from cse_screen.gui.timeline import OutcomeTimeline
 from cse_screen.storage.records import (
@@ -120,7 +120,7 @@ def changes_html(data: RecordData) -> str:
     return "".join(parts)
 
 
-class ChildRecordPage(QScrollArea):
+class ChildRecordPage(RecordDocuments, QScrollArea):
     """The record page; ``reload()`` re-reads everything (after an edit, event or screening)."""
 
     def __init__(self, ctx: AppContext, child_id: int, parent: QWidget | None = None) -> None:
@@ -167,35 +167,6 @@ class ChildRecordPage(QScrollArea):
             button.clicked.connect(slot)
             row.addWidget(button)
             self.buttons[name] = button
-        return row
-
-    def _build_documents(self, box: QGroupBox) -> QHBoxLayout:
-        """Under the history: the selected screening as a PDF, and (leads) subject access."""
-        row = QHBoxLayout()
-        row.addStretch(1)
-        for name, text, slot, tip in (
-            (
-                "screeningPdfButton",
-                "Save as PD&F…",
-                self.save_screening_pdf,
-                "Save the selected screening (or the latest) as a PDF for the case file",
-            ),
-            (
-                "subjectAccessButton",
-                "S&ubject access export…",
-                self.subject_access,
-                "Everything held about this child, for a subject access request",
-            ),
-        ):
-            button = QPushButton(text, box)
-            button.setObjectName(name)
-            button.setToolTip(tip)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-            self.buttons[name] = button
-        store = self.ctx.store
-        leading = store is not None and store.user.role in SUBJECT_ACCESS_ROLES
-        self.buttons["subjectAccessButton"].setVisible(leading)
         return row
 
     def _build_timeline(self, body: QWidget) -> QGroupBox:
@@ -388,38 +359,6 @@ class ChildRecordPage(QScrollArea):
             return
         record = self.ctx.read(lambda store: store.screenings.get(screening_id))
         ScreeningViewDialog(record, self, app=self.ctx).open()
-
-    def chosen_screening(self) -> ScreeningSummary | None:
-        """The screening selected in the history, else the newest one."""
-        if self.data is None or not self.data.history:
-            return None
-        row = self.history.currentRow()
-        cell = self.history.item(row, 0) if row >= 0 else None
-        if cell is not None:
-            wanted = int(cell.data(Qt.ItemDataRole.UserRole))
-            return next((s for s in self.data.history if s.id == wanted), None)
-        return self.data.history[0]
-
-    def save_screening_pdf(self) -> Any:
-        from cse_screen.gui.document_dialog import ScreeningPdfDialog
-
-        chosen = self.chosen_screening()
-        if chosen is None:
-            if self.ctx.nav is not None:
-                self.ctx.nav.notify("This child has no screening to save yet.")
-            return None
-        dialog = ScreeningPdfDialog(self.ctx, chosen.id, chosen.child_ref, self)
-        dialog.open()
-        return dialog
-
-    def subject_access(self) -> Any:
-        from cse_screen.gui.document_dialog import SubjectAccessDialog
-
-        if self.data is None:
-            return None
-        dialog = SubjectAccessDialog(self.ctx, self.data.child.case_ref, self)
-        dialog.open()
-        return dialog
 
     def edit_child(self) -> None:
         from cse_screen.gui.child_dialog import ChildDialog
