@@ -32,7 +32,8 @@ NEUTRAL = "cse-screen"
 _GREY = (90, 90, 90)
 _RULE = (170, 170, 170)
 _SHADE = (235, 238, 242)
-_FACES = (("", "DejaVuSans"), ("B", "DejaVuSans-Bold"), ("I", "DejaVuSans-Oblique"))
+#: Regular and bold only: the laptop bundle has little room (notes are small and grey instead).
+_FACES = (("", "DejaVuSans"), ("B", "DejaVuSans-Bold"))
 
 
 def uk_date(day: date | datetime | None) -> str:
@@ -118,7 +119,7 @@ class Document(FPDF):
     def note(self, text: str) -> None:
         """Small grey print: what a figure covers, or why something is missing."""
         self.set_text_color(*_GREY)
-        self.para(text, "I", 8.5)
+        self.para(text, "", 8.5)
         self.set_text_color(0, 0, 0)
 
     def bullets(self, lines: Sequence[str]) -> None:
