@@ -99,12 +99,52 @@ class _Loader(yaml.SafeLoader):
         return node
 
 
+def _compose_fast(text: str) -> Node | None:
+    """libyaml's composer for a file the checked path would accept; None means "ask it".
+
+    The checked composer above is pure Python and was most of the time it takes to load the
+    shipped questionnaires, which the register needs before its first paint. libyaml composes
+    the same node tree (same resolver, same tags and line marks) many times faster. Its events
+    are scanned first for what the checks refuse (anchors, aliases, deep nesting); a file with
+    any of them, or any syntax error, goes the checked way, so every refusal and every message
+    stays exactly what it was.
+    """
+    if not getattr(yaml, "__with_libyaml__", False):
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return None
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth >= MAX_DEPTH:
+                    return None
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        node: Node | None = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return None
+    return node
+
+
 def compose(source: Source) -> MappingNode:
     """The document's root mapping, with every node's tag checked."""
+    root = _compose_fast(source.text) or _compose_checked(source)
+    if root is None:
+        source.fail(1, "the file is empty")
+    _check_tags(source, root)
+    if not isinstance(root, MappingNode):
+        source.fail_at(root, "the definition must be a mapping of keys (schema, instrument, ...)")
+    return root
+
+
+def _compose_checked(source: Source) -> Node | None:
+    """The pure-Python composer, refusing anchors, aliases and deep nesting as they appear."""
     loader: _Loader | None = None
     try:
         loader = _Loader(source.text)
-        root = loader.get_single_node()
+        root: Node | None = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark is not None else 1
@@ -115,11 +155,6 @@ def compose(source: Source) -> MappingNode:
     finally:
         if loader is not None:
             loader.dispose()
-    if root is None:
-        source.fail(1, "the file is empty")
-    _check_tags(source, root)
-    if not isinstance(root, MappingNode):
-        source.fail_at(root, "the definition must be a mapping of keys (schema, instrument, ...)")
     return root
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 #: Starts that make a spreadsheet treat text as a formula (OWASP CSV injection list).
@@ -58,6 +61,7 @@ class CellMaker:
 
     def __init__(self, ws: WriteOnlyWorksheet, outcome_colours: dict[str, str]) -> None:
         self.ws = ws
+        self.rows = _count_rows(ws)
         thin = Side(style="thin", color="8EA9DB")
         self._styles: dict[str, StyleArray] = {}
         self._define(
@@ -65,6 +69,13 @@ class CellMaker:
             font=Font(bold=True, color="FFFFFF"),
             fill=PatternFill("solid", fgColor=HEADER_FILL),
             alignment=Alignment(wrap_text=True, vertical="top"),
+            border=Border(bottom=thin),
+        )
+        self._define(
+            "header_number",
+            font=Font(bold=True, color="FFFFFF"),
+            fill=PatternFill("solid", fgColor=HEADER_FILL),
+            alignment=Alignment(wrap_text=True, vertical="top", horizontal="right"),
             border=Border(bottom=thin),
         )
         self._define("title", font=Font(bold=True, size=14, color=HEADER_FILL))
@@ -126,8 +137,22 @@ class CellMaker:
             return self.styled(value.replace(tzinfo=None), "datetime")
         return self.styled(value, "date")
 
-    def header_row(self, headings: list[str]) -> list[Cell | str | None]:
-        return [self.text(h, "header") for h in headings]
+    def header_row(
+        self, headings: list[str], numbers: Collection[int] | None = None
+    ) -> list[Cell | str | None]:
+        """Headings aligned as their columns' values are: right over numbers and dates.
+
+        ``numbers`` holds the indices of the columns of numbers (counts, shares, dates); by
+        default every column after the first, which is the shape of an aggregate table (a
+        label, then figures). Printed, a left-aligned heading over right-aligned figures reads
+        as belonging to the column beside it.
+        """
+        right = set(range(1, len(headings))) if numbers is None else set(numbers)
+        fit_headings(self.ws, self.rows.count + 1, headings)
+        return [
+            self.text(h, "header_number" if i in right else "header")
+            for i, h in enumerate(headings)
+        ]
 
     def outcome(self, outcome_id: str | None, label: str | None) -> Cell | str | None:
         """An outcome label on the outcome's own colour (plain text for an unknown outcome)."""
@@ -142,10 +167,62 @@ class CellMaker:
         return name in self._styles
 
 
+class _RowCounter:
+    """How many rows a write-only sheet has been given (openpyxl does not say)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+def _count_rows(ws: WriteOnlyWorksheet) -> _RowCounter:
+    """Count the sheet's appended rows, so a heading row can be given its height in time.
+
+    A write-only sheet writes each row as it is appended and takes its height from
+    ``row_dimensions`` at that moment; the blocks of an aggregate sheet do not number their
+    rows, so the sheet's own ``append`` counts them.
+    """
+    counter = getattr(ws, "_cse_rows", None)
+    if counter is None:
+        counter = _RowCounter()
+        append = ws.append
+
+        def counted(row: Any) -> None:
+            append(row)
+            counter.count += 1
+
+        ws.append = counted  # type: ignore[method-assign]
+        ws._cse_rows = counter  # type: ignore[attr-defined]
+    return counter
+
+
 # Characters of body text that fit in one unit of Excel column width (widths count the digit
 # "0"; running text is narrower on average).
 CHARS_PER_WIDTH_UNIT = 1.1
 LINE_HEIGHT_POINTS = 15
+
+
+#: Characters of bold heading text that fit in one unit of column width.
+HEADING_CHARS_PER_WIDTH_UNIT = 1.1
+
+
+def fit_headings(ws: WriteOnlyWorksheet, row: int, headings: list[str]) -> None:
+    """Give a heading row (not yet appended) the lines its longest wrapped heading needs.
+
+    Without it LibreOffice, and so every printed board paper, draws the second line of "No
+    current risk identified" over the first figures of the table.
+    """
+    lines = 1
+    for index, text in enumerate(headings, 1):
+        if not text:
+            continue
+        dim = ws.column_dimensions.get(get_column_letter(index))
+        width = dim.width if dim is not None and dim.width else 8.43
+        chars = max(4, int(width * HEADING_CHARS_PER_WIDTH_UNIT))
+        lines = max(lines, len(textwrap.wrap(text, chars, break_long_words=True)))
+    if lines > 1:
+        height = LINE_HEIGHT_POINTS * lines
+        current = ws.row_dimensions[row].height or 0
+        ws.row_dimensions[row].height = max(current, height)
 
 
 def fit_row(ws: WriteOnlyWorksheet, row: int, text: str | None, width: float) -> None:

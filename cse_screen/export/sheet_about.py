@@ -57,7 +57,11 @@ def write_about(
         ws.append([cm.text(label, "label"), cm.text(value) if isinstance(value, str) else value])
     ws.append([])
     ws.append([cm.text("Questionnaire versions", "section")])
-    ws.append(cm.header_row(["Questionnaire", "Title", "Version", "Screenings in this file"]))
+    ws.append(
+        cm.header_row(
+            ["Questionnaire", "Title", "Version", "Screenings in this file"], numbers=(3,)
+        )
+    )
     for info in instruments:
         n = use.get((info.id, info.version, info.content_hash), 0)
         ws.append([cm.text(info.id), cm.text(info.title), cm.text(info.version), ctx.count(n)])

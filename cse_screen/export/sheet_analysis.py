@@ -87,7 +87,13 @@ def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTall
     for col in range(helper, helper + 1 + len(outcomes)):
         ws.column_dimensions[get_column_letter(col)].hidden = True
     _heading(ws, cm, ctx, "Trends by month")
-    ws.append(cm.header_row([*heads, "Chart: month", *(f"Chart: {o.label}" for o in outcomes)]))
+    ws.append(
+        cm.header_row(
+            [*heads, "Chart: month", *(f"Chart: {o.label}" for o in outcomes)],
+            # the months are dates; the chart's month labels are words
+            numbers=[*range(len(heads)), *range(len(heads) + 1, len(heads) + 1 + len(outcomes))],
+        )
+    )
     months = trend_months(ctx, tally)
     overridden = []
     for month in months:
@@ -244,7 +250,7 @@ def _top_unknown(
     texts = {item.id: item.text for item in _all_items(instruments)}
     ranked = sorted(((c.unknown, i) for i, c in tally.items.items() if c.unknown), reverse=True)
     ws.append([cm.text("Indicators most often answered 'unknown'", "section")])
-    ws.append(cm.header_row(["Indicator", "Unknown answers", "Text"]))
+    ws.append(cm.header_row(["Indicator", "Unknown answers", "Text"], numbers=(1,)))
     for n, item_id in ranked[:15]:
         ws.append(
             [

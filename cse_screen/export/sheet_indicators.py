@@ -75,7 +75,7 @@ def write_indicators(
     ws.append([cm.text("Indicators: how often each one is present", "title")])
     note = scope_sentence(ctx) + (f" {SUPPRESSION_NOTE}" if ctx.pseudonymise else "")
     ws.append([cm.text(note, "note")])
-    ws.append(cm.header_row([*heads, "Chart: % of children"]))
+    ws.append(cm.header_row([*heads, "Chart: % of children"], numbers=range(4, len(heads) + 1)))
     items = all_items(instruments)
     children = tally.children_with()
     screened = tally.children_screened
@@ -215,7 +215,8 @@ def _rules_table(
     ws.append([cm.text("Scoring rules and floors that fired (completed screenings)", "section")])
     ws.append(
         cm.header_row(
-            ["Rule", "", "Description", "", "", "", "Screenings", "% of completed screenings"]
+            ["Rule", "", "Description", "", "", "", "Screenings", "% of completed screenings"],
+            numbers=(6, 7),
         )
     )
     row = first_row + 1

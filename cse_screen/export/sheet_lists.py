@@ -46,6 +46,28 @@ def tally_only(rows: Iterable[T], add: Any, ctx: BuildContext) -> int:
     return count
 
 
+#: List columns that hold numbers or dates: their headings sit right, over the figures.
+FIGURE_HEADINGS = frozenset(
+    {
+        "Screening ID",
+        "Date of birth",
+        "Age",
+        "Age at screening",
+        "Last screened",
+        "Next due",
+        "Days overdue",
+        "Completed screenings",
+        "Screen date",
+        "Unknown answers",
+    }
+)
+
+
+def figure_columns(heads: list[tuple[str, float]]) -> list[int]:
+    """The indices of the list columns whose values are numbers or dates."""
+    return [i for i, (head, _) in enumerate(heads) if head in FIGURE_HEADINGS]
+
+
 _CHILD_HEAD_PLAIN = [("Case reference", 16), ("Name", 24), ("Date of birth", 13), ("Age", 6)]
 _CHILD_HEAD_PSEUDO = [("Child ID", 13), ("Age band", 11)]
 _CHILD_HEAD_COMMON = [
@@ -83,7 +105,7 @@ def write_children(
         stream_rows=expected,
         title_cols="A:A" if ctx.pseudonymise else "A:B",
     )
-    ws.append(cm.header_row([h for h, _ in heads]))
+    ws.append(cm.header_row([h for h, _ in heads], numbers=figure_columns(heads)))
     today, count = ctx.meta.today, 0
     day = as_month if ctx.pseudonymise else (lambda cm, d: cm.date(d))
     for child in shuffled(rows) if ctx.pseudonymise else rows:
@@ -225,7 +247,7 @@ def write_screenings(
         # Too wide to print usefully (a column per indicator): only its headings print.
         print_area=f"A1:{get_column_letter(len(widths))}1",
     )
-    ws.append(cm.header_row([h for h, _ in heads] + items))
+    ws.append(cm.header_row([h for h, _ in heads] + items, numbers=figure_columns(heads)))
     count = 0
     for row in shuffled(rows) if ctx.pseudonymise else rows:
         tally.add(row)

@@ -122,7 +122,7 @@ def write_notes(
     cm = ctx.sheet(ws, [34, TEXT_WIDTH])
     ws.append([cm.text("Notes and definitions", "title")])
     ws.append([])
-    ws.append(cm.header_row(["Term", "Definition"]))
+    ws.append(cm.header_row(["Term", "Definition"], numbers=()))
     for row, (term, text) in enumerate(definitions(ctx, periods, kids), start=4):
         fit_row(ws, row, text, TEXT_WIDTH)
         ws.append([cm.text(term, "label"), cm.text(text, "wrap")])

@@ -63,7 +63,11 @@ def quality_block(
         _register(ctx, check)
     shown = [ctx.shown(c.key) and ctx.shown(c.base_key) for c in checks]
     raised = sum(c.raised for c, s in zip(checks, shown, strict=True) if s)
-    ws.append(cm.header_row(["Check", "Count", "Out of", "%", "Threshold", "Warning", "Base"]))
+    ws.append(
+        cm.header_row(
+            ["Check", "Count", "Out of", "%", "Threshold", "Warning", "Base"], numbers=(1, 2, 3, 4)
+        )
+    )
     for check, visible in zip(checks, shown, strict=True):
         flag = _flag(check) if visible else None
         ws.append(

@@ -7,18 +7,21 @@ The one schema history is ``migrations/``; the local file's upgrade (backup firs
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
-#: The first release of cse-screen that knows each schema revision. Every new revision goes in
-#: here (a test checks): it is written into each database it upgrades, so that a later version
-#: which finds the database too new can name the release to install, and IT can tell from
-#: ``--version`` which releases can open which databases.
+#: The first release of cse-screen that knows each schema revision, in the order of the chain
+#: (so the last is the head). Every new revision goes at the end (a test checks both): it is
+#: written into each database it upgrades, so that a later version which finds the database too
+#: new can name the release to install, and IT can tell from ``--version`` which releases can
+#: open which databases.
 FIRST_RELEASE: dict[str, str] = {
     "0001": "0.1.0",
     "0002": "0.1.0",
@@ -38,10 +41,18 @@ def release_for(revision: str | None) -> str | None:
     return FIRST_RELEASE.get(revision) if revision else None
 
 
+#: The newest revision this build ships. Opening an up-to-date database compares its stamp with
+#: this and never loads Alembic or its scripts (a tenth of a second before the first paint);
+#: a test checks it against Alembic's own head.
+SHIPPED_HEAD = list(FIRST_RELEASE)[-1]
+
+
 def alembic_config(
     connection: Connection | None = None, script_location: Path | str | None = None
 ) -> Config:
     """An Alembic configuration built in code, optionally carrying an open connection."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(script_location or MIGRATIONS_DIR))
     if connection is not None:
@@ -50,11 +61,15 @@ def alembic_config(
 
 
 def _scripts(script_location: Path | str | None) -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(script_location=script_location))
 
 
 def head_revision(script_location: Path | str | None = None) -> str | None:
     """The newest schema revision this version of the application knows."""
+    if script_location is None:
+        return SHIPPED_HEAD
     return _scripts(script_location).get_current_head()
 
 
@@ -63,8 +78,17 @@ def known_revisions(script_location: Path | str | None = None) -> set[str]:
 
 
 def stamped_revision(connection: Connection) -> str | None:
-    """The revision stamped in the database, read on a connection already in use."""
-    return MigrationContext.configure(connection).get_current_revision()
+    """The revision stamped in the database, read on a connection already in use.
+
+    Read with one query rather than through Alembic, which need not be loaded to learn that a
+    database is up to date.
+    """
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    stamps = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(stamps) > 1:
+        raise RuntimeError("the database is stamped with more than one schema revision")
+    return stamps[0] if stamps else None
 
 
 def current_revision(engine: Engine) -> str | None:

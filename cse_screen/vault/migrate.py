@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alembic import command
 from sqlalchemy import Connection, Engine
 
 from cse_screen.errors import (
@@ -149,6 +148,8 @@ def _driver(connection: Connection) -> Any:
 def _run_in_one_transaction(
     engine: Engine, db_path: Path, script_location: Path | str | None, backup: Path | None
 ) -> None:
+    from alembic import command  # only loaded when there is something to upgrade
+
     with engine.connect() as connection:
         # Must happen outside any transaction: SQLite ignores this PRAGMA inside one.
         _driver(connection).execute("PRAGMA foreign_keys = OFF")

@@ -24,7 +24,7 @@ from cse_screen import __version__
 from cse_screen.core.passwords import require_strong_password
 from cse_screen.errors import UserError, WrongPassword
 from cse_screen.storage.records import ChainReport, UserRecord
-from cse_screen.storage.services import audit, clock
+from cse_screen.storage.services import audit, child_import, clock
 from cse_screen.storage.services.context import utc_now, writes_in
 from cse_screen.storage.services.roles import require_role
 from cse_screen.storage.services.users import check_name, insert_user, user_record
@@ -231,6 +231,7 @@ class Store(SignedIn):
             warning = None if restored or copy else anchor.rollback_warning(session, db_id)
             torn = None if restored or copy or warning else continuity.torn_warning(session, db_id)
             self._check_clock(session)
+            child_import.clear_abandoned(session, self.context)
             for entry in notes:
                 action = str(entry.pop("action", "unknown"))
                 audit.append(session, self.context, action, "database", None, entry, actor="-")

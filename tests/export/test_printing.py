@@ -207,3 +207,51 @@ def test_no_printed_chart_is_split_across_pages(printed):
             labels = _chart_labels(books[name], chart)
             for label in (labels[0], labels[-1]):
                 assert " ".join(label.split()) in flat[found[0]], (name, title, label)
+
+
+def _header_cells(ws):
+    for row in ws.iter_rows():
+        for cell in row:
+            fill = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type else None
+            if cell.value and isinstance(fill, str) and fill.endswith("1F3864"):
+                yield cell
+
+
+def _kind_below(ws, cell) -> str | None:
+    """Whether a heading's block holds figures or words, read down to the block's end."""
+    figures = words = 0
+    for r in range(cell.row + 1, min(ws.max_row, cell.row + 60) + 1):
+        below = ws.cell(row=r, column=cell.column)
+        if below.fill and below.fill.fill_type and below.fill.fgColor.rgb == cell.fill.fgColor.rgb:
+            break  # the next table's heading row
+        value = below.value
+        if value is None:
+            if ws.cell(row=r, column=1).value is None:
+                break  # a blank line ends the block
+            continue
+        if isinstance(value, (int, float)) or hasattr(value, "year") or value in ("<5", "[c]"):
+            figures += 1
+        else:
+            words += 1
+    if figures == words == 0:
+        return None
+    return "figures" if figures > words else "words"
+
+
+def test_headings_sit_over_their_figures(workbooks):
+    """Right-aligned figures get right-aligned headings, words left: a printed column reads as
+    one piece instead of its heading looking like the next column's."""
+    checked, wrong = 0, []
+    for name, book in workbooks.items():
+        for ws in book.worksheets:
+            for cell in _header_cells(ws):
+                kind = _kind_below(ws, cell)
+                if kind is None:
+                    continue
+                right = cell.alignment.horizontal == "right"
+                where = f"{name}: {ws.title}!{cell.coordinate} {cell.value!r}"
+                if right != (kind == "figures"):
+                    wrong.append(where)
+                checked += 1
+    assert not wrong, "\n".join(wrong)
+    assert checked > 100

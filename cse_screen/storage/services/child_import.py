@@ -6,7 +6,7 @@ timeout, failed. Now the rows are checked in memory first, then written to ``imp
 batches that each commit (other writers get the database between them), and one last short
 transaction moves them all into ``children`` with their audit entries: an import is still added
 whole or not at all, whatever stops it (a refusal, a full disk, a kill), since staged rows are
-seen by no screen and a later import clears what a killed one left.
+seen by no screen and the next sign-in or import clears what a killed one left.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def add_children(
         for start in range(0, len(rows), BATCH):
             with ctx.transaction() as session:
                 if start == 0:
-                    _clear_abandoned(session, ctx)
+                    clear_abandoned(session, ctx)
                 # Core, not the ORM's bulk path: these rows need no objects made of them.
                 session.connection().execute(STAGING.insert(), rows[start : start + BATCH])
             if progress is not None:
@@ -165,7 +165,13 @@ def _teams(session: Session, workers: set[str]) -> dict[str, str]:
     return found
 
 
-def _clear_abandoned(session: Session, ctx: ServiceContext) -> None:
+def clear_abandoned(session: Session, ctx: ServiceContext) -> None:
+    """Remove rows staged by an import that was killed (its names are no use to anyone).
+
+    Called by the next import and at every sign-in, so a killed import's children do not sit
+    in the database for weeks waiting for another import. A row counts as abandoned only when
+    it is older than any import takes, so an import running in another program keeps its own.
+    """
     session.execute(delete(ImportStaging).where(ImportStaging.created_at < ctx.now() - ABANDONED))
 
 

@@ -112,6 +112,9 @@ def test_an_import_killed_while_staging_adds_nothing_and_the_next_one_adds_all(
     from cse_screen.storage.services import child_import
 
     monkeypatch.setattr(child_import, "ABANDONED", child_import.timedelta(0))
-    plan = import_children(admin, listing)  # a later import clears what the killed one left
+    admin.close()
+    admin = file_council.open(ADMIN)  # the next sign-in clears what the killed one left
+    assert _staged(admin) == 0
+    plan = import_children(admin, listing)
     assert len(plan.children) == ROWS
     assert _imported(admin) == ROWS and _staged(admin) == 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from cse_screen.storage.backfill import close_table, cross_team_backfill
 from cse_screen.storage.types import PublicId, UtcDateTime
 
 revision = "0004_audit_sequence"
@@ -29,19 +30,16 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("screenings", recreate="never") as batch:
         batch.add_column(sa.Column("submitted_seq", sa.Integer))
-    postgresql = op.get_bind().dialect.name == "postgresql"
-    if postgresql:  # row-level security (0006) binds the owner too; the numbering spans teams
-        op.execute("ALTER TABLE screenings NO FORCE ROW LEVEL SECURITY")
-    op.execute(
-        "UPDATE screenings SET submitted_seq = ("
-        "  SELECT count(*) FROM screenings AS earlier"
-        "  WHERE earlier.submitted_at IS NOT NULL AND ("
-        "    earlier.submitted_at < screenings.submitted_at OR ("
-        "      earlier.submitted_at = screenings.submitted_at AND earlier.id <= screenings.id)))"
-        " WHERE submitted_at IS NOT NULL"
-    )
-    if postgresql:  # in the same transaction: no moment without the team boundary
-        op.execute("ALTER TABLE screenings FORCE ROW LEVEL SECURITY")
+    with cross_team_backfill("screenings"):  # the numbering spans teams
+        op.execute(
+            "UPDATE screenings SET submitted_seq = ("
+            "  SELECT count(*) FROM screenings AS earlier"
+            "  WHERE earlier.submitted_at IS NOT NULL AND ("
+            "    earlier.submitted_at < screenings.submitted_at OR ("
+            "      earlier.submitted_at = screenings.submitted_at"
+            "      AND earlier.id <= screenings.id)))"
+            " WHERE submitted_at IS NOT NULL"
+        )
     op.create_index("ix_screenings_submitted_seq", "screenings", ["submitted_seq"])
     op.create_table(
         "import_staging",
@@ -69,9 +67,7 @@ def upgrade() -> None:
         sa.Column("audit_prev", sa.String(64), nullable=False),
         sa.Column("audit_hash", sa.String(64), nullable=False),
     )
-    if postgresql:  # children's details on their way in: on a server, no one reads them raw
-        op.execute("ALTER TABLE import_staging ENABLE ROW LEVEL SECURITY")
-        op.execute("ALTER TABLE import_staging FORCE ROW LEVEL SECURITY")
+    close_table("import_staging")  # children's details on their way in: no one reads them raw
 
 
 def downgrade() -> None:

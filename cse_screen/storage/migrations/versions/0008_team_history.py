@@ -15,6 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from cse_screen.storage.backfill import cross_team_backfill
+
 revision = "0008_team_history"
 down_revision = "0006_server_accounts"
 branch_labels = None
@@ -24,18 +26,11 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("screenings", recreate="never") as batch:
         batch.add_column(sa.Column("team", sa.String(100)))
-    postgresql = op.get_bind().dialect.name == "postgresql"
-    forced = ("children", "screenings")
-    if postgresql:  # row-level security (0006) binds the owner too; the backfill spans teams
-        for table in forced:
-            op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
-    op.execute(
-        "UPDATE screenings SET team = "
-        "(SELECT children.team FROM children WHERE children.id = screenings.child_id)"
-    )
-    if postgresql:  # in the same transaction: no moment without the team boundary
-        for table in forced:
-            op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    with cross_team_backfill("children", "screenings"):
+        op.execute(
+            "UPDATE screenings SET team = "
+            "(SELECT children.team FROM children WHERE children.id = screenings.child_id)"
+        )
 
 
 def downgrade() -> None:
