@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QTableWidget
 
-from cse_screen.documents.service import SUBJECT_ACCESS_ROLES
 from cse_screen.storage.records import ScreeningSummary
 
 
@@ -45,6 +44,8 @@ class RecordDocuments:
             button.clicked.connect(slot)
             row.addWidget(button)
             self.buttons[name] = button
+        from cse_screen.documents.service import SUBJECT_ACCESS_ROLES  # loaded when the page is
+
         store = self.ctx.store
         leading = store is not None and store.user.role in SUBJECT_ACCESS_ROLES
         self.buttons["subjectAccessButton"].setVisible(leading)
