@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "score",
     "selftest",
     "export",
+    "reports",
     "team_server",
     "sync",
 )

@@ -217,6 +217,23 @@ def protected_export(ws: Workspace) -> str:
     return "wrote a pseudonymised, password-protected export and opened it with the password"
 
 
+def screening_document(ws: Workspace) -> str:
+    """Print the scripted screening as a password-protected PDF (the fonts, the PDF library and
+    its AES-256 encryption must all be in the installation)."""
+    from cse_screen.documents.service import save_screening_pdf
+
+    assert ws.child_id is not None
+    latest = ws.store.screenings.history(ws.child_id)[0]
+    out = ws.root / "selftest-screening.pdf"
+    saved = save_screening_pdf(ws.store, latest.id, out, "Selftest-document-3141")
+    data = out.read_bytes()
+    if not data.startswith(b"%PDF") or b"/Encrypt" not in data or saved.size != len(data):
+        raise SelftestFailed("the screening PDF was not written as an encrypted PDF")
+    if CHILD_NAME.encode("utf-8") in data or CASE_REF.encode("utf-8") in data:
+        raise SelftestFailed("the password-protected screening PDF names the child in the clear")
+    return "wrote a screening as a password-protected PDF"
+
+
 def open_main_window(ws: Workspace) -> str:
     """Show the main window offscreen, as after an unlock: the register must list the child,
     and the child's record (details, outcome chart, history) must load."""
@@ -280,6 +297,7 @@ STEPS: tuple[tuple[str, Callable[[Workspace], str]], ...] = (
     ("running a scripted screening", run_screening),
     ("writing an Excel export", export_and_read),
     ("writing a protected export", protected_export),
+    ("writing a screening PDF", screening_document),
     ("opening the main window", open_main_window),
 )
 

@@ -43,7 +43,7 @@ def test_selftest_passes_and_leaves_nothing_behind(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[-1] == "selftest passed"
-    parts = ("SQLCipher 4.", "encrypted database", "'moderate'", "Excel export", "protected")
+    parts = ("SQLCipher 4.", "encrypted database", "'moderate'", "Excel export", "protected", "PDF")
     for part in (*parts, "record"):
         assert any(part in line for line in lines), (part, lines)
     assert "Traceback" not in result.stderr

@@ -35,7 +35,7 @@ def _all_items(instruments: list[InstrumentInfo]) -> list[ItemInfo]:
     return list(seen.values())
 
 
-def _months(ctx: BuildContext, tally: ScreeningTally) -> list[date]:
+def trend_months(ctx: BuildContext, tally: ScreeningTally) -> list[date]:
     seen = sorted(tally.months)
     first = ctx.options.date_from.replace(day=1) if ctx.options.date_from else None
     last = ctx.options.date_to.replace(day=1) if ctx.options.date_to else None
@@ -76,7 +76,7 @@ def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTall
     page = PageFit.for_columns(widths, HEADER_ROW_POINTS)
     chart_cm = (page.chart_width_cm, min(TREND_CHART_HEIGHT_CM, page.chart_height_cm))
     # The chart goes below the total row and a blank one, on a page of its own.
-    chart_from = 3 + len(_months(ctx, tally)) + 3
+    chart_from = 3 + len(trend_months(ctx, tally)) + 3
     cm = ctx.sheet(
         ws,
         widths + [16] + [8] * len(outcomes),
@@ -94,7 +94,7 @@ def write_trends(ws: WriteOnlyWorksheet, ctx: BuildContext, tally: ScreeningTall
             numbers=[*range(len(heads)), *range(len(heads) + 1, len(heads) + 1 + len(outcomes))],
         )
     )
-    months = _months(ctx, tally)
+    months = trend_months(ctx, tally)
     overridden = []
     for month in months:
         m = tally.months.get(month)

@@ -117,10 +117,28 @@ def _fill(
     instruments: list[InstrumentInfo],
     expected: dict[str, int],
 ) -> dict[str, int]:
-    meta, options = ctx.meta, ctx.options
     _neutral_properties(wb)
-    names = sheet_names(options)
+    names = sheet_names(ctx.options)
     ws = {name: wb.create_sheet(name) for name in names}
+    sheets = gather_aggregates(source, ctx, instruments, expected, ws)
+    if ctx.options.pseudonymise:
+        plan_disclosure(ctx, sheets)
+    _aggregates(ws, ctx, sheets)
+    ctx.step(_FINISHING_STEPS // 2)
+    return sheets.counts
+
+
+def gather_aggregates(
+    source: ExportSource,
+    ctx: BuildContext,
+    instruments: list[InstrumentInfo],
+    expected: dict[str, int],
+    ws: dict[str, Any] | None = None,
+) -> Aggregates:
+    """Stream the children and screenings once (into the list sheets of ``ws`` when it has
+    them) and tally every figure the aggregate sheets, and the board report, are made of."""
+    meta, options = ctx.meta, ctx.options
+    ws = ws or {}
     now, before = period_bounds(options.date_from, options.date_to, meta.today)
     ctx.period_text = f"{now[0]:%d/%m/%Y} to {now[1]:%d/%m/%Y}"
     as_at, before_at = min(now[1], meta.today), before[1]
@@ -154,19 +172,23 @@ def _fill(
     ranks = {o.id: o.rank for o in meta.outcomes}
     questions = answer_questions(history, source.events(*now), now[0], as_at, ranks)
     counts = {"children": n_children, "screenings": n_screenings}
-    sheets = Aggregates(kids, tally, periods, questions, instruments, counts)
-    if options.pseudonymise:
-        # Lay the aggregate sheets out once on scratch sheets (in memory, never saved) to learn
-        # every count and total, decide what may be shown, then write them for real.
-        ctx.start_pass(planning=True)
-        scratch = Workbook()
-        plan = {name: scratch.create_sheet(name) for name in AGGREGATE_SHEETS}
-        _aggregates(plan, ctx, sheets)
-        ctx.disclosure.protect()
-        ctx.start_pass(planning=False)
-    _aggregates(ws, ctx, sheets)
-    ctx.step(_FINISHING_STEPS // 2)
-    return counts
+    return Aggregates(kids, tally, periods, questions, instruments, counts)
+
+
+def plan_disclosure(ctx: BuildContext, sheets: Aggregates) -> None:
+    """Decide which counts a board file may show.
+
+    The aggregate sheets are laid out once on scratch sheets (in memory, never saved) to learn
+    every count and total, then disclosure control decides what may be shown; the sheets are
+    then written for real, and anything else that reports these figures (the board report)
+    asks the same ``ctx`` what to show.
+    """
+    ctx.start_pass(planning=True)
+    scratch = Workbook()
+    plan = {name: scratch.create_sheet(name) for name in AGGREGATE_SHEETS}
+    _aggregates(plan, ctx, sheets)
+    ctx.disclosure.protect()
+    ctx.start_pass(planning=False)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from cse_screen.core.model import Questionnaire
 from cse_screen.gui.a11y import mark_heading
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.event_dialog import kind_words
+from cse_screen.gui.record_documents import RecordDocuments
 from cse_screen.gui.screening_view import STATUS_WORDS, ScreeningViewDialog, questionnaire_for
 from cse_screen.gui.timeline import OutcomeTimeline
 from cse_screen.storage.records import (
@@ -121,7 +122,7 @@ def changes_html(data: RecordData) -> str:
     return "".join(parts)
 
 
-class ChildRecordPage(QScrollArea):
+class ChildRecordPage(RecordDocuments, QScrollArea):
     """The record page; ``reload()`` re-reads everything (after an edit, event or screening)."""
 
     def __init__(self, ctx: AppContext, child_id: int, parent: QWidget | None = None) -> None:
@@ -192,7 +193,9 @@ class ChildRecordPage(QScrollArea):
         self.history = _table(box, "historyTable", headers, stretch=2)
         self.history.cellActivated.connect(lambda row, _col: self.open_screening_row(row))
         self.history.cellDoubleClicked.connect(lambda row, _col: self.open_screening_row(row))
-        QVBoxLayout(box).addWidget(self.history)
+        inner = QVBoxLayout(box)
+        inner.addWidget(self.history)
+        inner.addLayout(self._build_documents(box))
         return box
 
     def _build_events(self, body: QWidget) -> QGroupBox:
@@ -285,6 +288,7 @@ class ChildRecordPage(QScrollArea):
         self.changes.setText(changes_html(data))
         has_draft = any(s.status in ("draft", "returned") for s in data.history)
         self.buttons["screenButton"].setText("Resu&me screening" if has_draft else "Scree&n now")
+        self.buttons["screeningPdfButton"].setEnabled(bool(data.history))
 
     def _standing(self, data: RecordData) -> str:
         """The effective outcome in the shared words (a lowering shows both outcomes)."""
@@ -360,7 +364,7 @@ class ChildRecordPage(QScrollArea):
             self.start_screening()
             return
         record = self.ctx.read(lambda store: store.screenings.get(screening_id))
-        ScreeningViewDialog(record, self).open()
+        ScreeningViewDialog(record, self, app=self.ctx).open()
 
     def edit_child(self) -> None:
         from cse_screen.gui.child_dialog import ChildDialog

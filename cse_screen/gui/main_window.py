@@ -42,7 +42,8 @@ ROOT_ROLES: dict[str, tuple[str, ...] | None] = {
     "dashboard": ("lead", "manager", "admin"),
 }
 #: The deliberate long operations: dialog (module, class) and the roles offered each. They
-#: mirror the services' own checks (export.service.EXPORT_ROLES, Store.backup, and the import's
+#: mirror the services' own checks (export.service.EXPORT_ROLES, documents.service.BOARD_ROLES,
+#: Store.backup, and the import's
 #: per-row caseload check, which lets every role import children it may hold).
 OPERATIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "import": (
@@ -53,6 +54,7 @@ OPERATIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # a return covers the council: leads and administrators (ssda903.ROLES)
     "import903": ("cse_screen.gui.ssda903_dialog", "Ssda903Dialog", ("lead", "admin")),
     "export": ("cse_screen.gui.export_dialog", "ExportDialog", ("lead", "manager", "admin")),
+    "board": ("cse_screen.gui.document_dialog", "BoardReportDialog", ("lead", "manager", "admin")),
     "backup": ("cse_screen.gui.backup_dialog", "BackupDialog", ("admin",)),
 }
 
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
                 f.actionImport,
                 f.actionImport903,
                 f.actionExport,
+                f.actionBoard,
                 f.actionBackup,
                 f.actionQuit,
             ]

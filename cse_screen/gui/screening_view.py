@@ -188,9 +188,16 @@ class ScreeningViewDialog(QDialog):
     decided = Signal(str)  # "signed_off" or "returned"
 
     def __init__(
-        self, record: ScreeningRecord, parent: QWidget | None = None, ctx: Any = None
+        self,
+        record: ScreeningRecord,
+        parent: QWidget | None = None,
+        ctx: Any = None,
+        app: Any = None,
     ) -> None:
+        """``ctx`` offers a lead's decisions; ``app`` (or ``ctx``) lets the screening be saved
+        as a PDF."""
         super().__init__(parent)
+        self._app_ctx = app
         self.setObjectName("screeningViewDialog")
         self.setWindowTitle("Screening")  # never the child's name
         self.resize(820, 660)
@@ -209,6 +216,8 @@ class ScreeningViewDialog(QDialog):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         row = QHBoxLayout()
+        self.pdf_button = self._button(row, "viewPdfButton", "Save as &PDF…", self.save_pdf)
+        self.pdf_button.setVisible(self._app() is not None)
         row.addStretch(1)
         self.sign_off_button = self._button(row, "viewSignOffButton", "Sig&n off…", self.sign_off)
         self.return_button = self._button(
@@ -228,6 +237,19 @@ class ScreeningViewDialog(QDialog):
         button.clicked.connect(slot)
         row.addWidget(button)
         return button
+
+    def _app(self) -> Any:
+        return self._app_ctx if self._app_ctx is not None else self.ctx
+
+    def save_pdf(self) -> Any:
+        from cse_screen.gui.document_dialog import ScreeningPdfDialog
+
+        app = self._app()
+        if app is None:
+            return None
+        dialog = ScreeningPdfDialog(app, self.record.id, self.record.child_ref, self)
+        dialog.open()
+        return dialog
 
     def _may_decide(self) -> bool:
         """Offer the decisions to a lead or administrator on a submitted screening (storage

@@ -1,0 +1,184 @@
+"""The entry points the command line and the desktop app call to save a document.
+
+Order matters for safety, as for the workbook: the role is checked before anything is read;
+the document (and its encryption) is built entirely in memory; only then are bytes written, to
+a private temporary file beside the destination that is renamed into place; the save is audited
+last, and a document that cannot be audited is removed again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cse_screen.errors import EXIT_AUTH, ExportFailed, PermissionDenied, UsageError, UserError
+from cse_screen.vault.atomic import atomic_writer, remove_stale_temps_in
+
+#: Who may take everything about one child out of the database (a subject access request).
+SUBJECT_ACCESS_ROLES = ("lead", "manager", "admin")
+#: Who may make the report to Cabinet or the board (the workbook's export roles).
+BOARD_ROLES = ("lead", "manager", "admin")
+
+
+class DocumentRefused(PermissionDenied):
+    """The signed-in user may not make this document (already written to the audit trail)."""
+
+    exit_code = EXIT_AUTH
+
+
+@dataclass(frozen=True)
+class SavedDocument:
+    path: Path
+    size: int
+    encrypted: bool
+    #: What the document covers, for the caller's message (no names).
+    what: str
+
+
+def check_destination(out: Path, suffix: str) -> None:
+    """Refuse a destination that cannot work before any data is read."""
+    if out.suffix.lower() != suffix:
+        raise UsageError(f"the file {out} must have a name ending in {suffix}")
+    folder = out.parent
+    if not folder.is_dir():
+        raise ExportFailed(f"cannot write {out}: the folder {folder} does not exist")
+    if out.is_dir():
+        raise ExportFailed(f"cannot write {out}: a folder of that name is in the way")
+    if not os.access(folder, os.W_OK):
+        raise ExportFailed(f"cannot write {out}: the folder {folder} is not writable")
+    remove_stale_temps_in(folder, suffix)
+
+
+def write_file(out: Path, data: bytes) -> int:
+    """Write ``data`` to ``out`` completely or not at all."""
+    try:
+        with atomic_writer(out) as handle:
+            handle.write(data)
+    except UserError as exc:  # full disk, read-only place: the vault's sentence, as ours
+        raise ExportFailed(f"cannot write {out.name}: {exc}") from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ExportFailed(f"cannot write {out}: {reason.lower()}") from None
+    return len(data)
+
+
+def _check_password(password: str | None) -> None:
+    from cse_screen.export.options import check_export_password
+
+    if password:
+        check_export_password(password)
+
+
+def _require(store: Any, roles: tuple[str, ...], action: str, entity: str) -> None:
+    from cse_screen.storage.services.roles import require_role
+
+    try:
+        require_role(store.context, roles, action, entity)
+    except PermissionDenied as exc:
+        raise DocumentRefused(exc.message) from None
+
+
+def _save(
+    store: Any,
+    out: Path,
+    data: bytes,
+    audit: tuple[str, object, dict[str, Any]],
+    what: str,
+    encrypted: bool,
+) -> SavedDocument:
+    size = write_file(out, data)
+    entity, entity_id, detail = audit
+    try:
+        store.audit.record("export", entity, entity_id, {"file": out.name, **detail})
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    return SavedDocument(out, size, encrypted, what)
+
+
+def save_screening_pdf(
+    store: Any, screening_id: int, out_path: Path | str, password: str | None = None
+) -> SavedDocument:
+    """One screening as a case-file PDF; anyone who may read the screening may print it."""
+    from cse_screen.documents.screening import screening_pdf
+
+    _check_password(password)
+    out = Path(out_path)
+    check_destination(out, ".pdf")
+    try:
+        record = store.screenings.get(screening_id)
+    except PermissionDenied as exc:
+        raise DocumentRefused(exc.message) from None
+    data = screening_pdf(record, password)
+    detail = {"document": "screening", "child_id": record.child_id, "encrypted": bool(password)}
+    return _save(
+        store,
+        out,
+        data,
+        ("screening", record.id, detail),
+        f"screening {record.id} of {record.child_ref}",
+        bool(password),
+    )
+
+
+def save_subject_access(
+    store: Any,
+    case_ref: str,
+    out_path: Path | str,
+    password: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> SavedDocument:
+    """Everything held about one child, as a PDF and JSON in one zip (leads and admins)."""
+    from cse_screen.documents.subject_access import subject_access_zip
+    from cse_screen.documents.subject_access_data import gather
+
+    _check_password(password)
+    _require(store, SUBJECT_ACCESS_ROLES, "make a subject access export", "child")
+    out = Path(out_path)
+    check_destination(out, ".zip")
+    held = gather(store, case_ref)
+    if progress is not None:
+        progress("building")
+    data = subject_access_zip(held, password)
+    counts = {k: len(v) for k, v in held.items() if isinstance(v, list)}
+    detail = {
+        "document": "subject_access",
+        "child_id": held["child"]["id"],
+        "encrypted": bool(password),
+        "rows": counts,
+    }
+    return _save(
+        store,
+        out,
+        data,
+        ("child", held["child"]["id"], detail),
+        f"everything held about {held['child']['case_ref']}",
+        bool(password),
+    )
+
+
+def save_board_report(
+    store: Any, date_from: date, date_to: date, out_path: Path | str, team: str | None = None
+) -> SavedDocument:
+    """The pseudonymised report to Cabinet or the board for a period (leads and admins)."""
+    from cse_screen.documents.board import board_pdf
+    from cse_screen.documents.board_figures import board_figures
+
+    if date_to < date_from:
+        raise UsageError(f"the start date {date_from:%Y-%m-%d} is after its end date")
+    _require(store, BOARD_ROLES, "make the board report", "board")
+    out = Path(out_path)
+    check_destination(out, ".pdf")
+    figures = board_figures(store, date_from, date_to, team)
+    data = board_pdf(figures)
+    detail = {
+        "document": "board",
+        "filters": {"from": date_from.isoformat(), "to": date_to.isoformat(), "team": team},
+        "pseudonymised": True,
+    }
+    period = f"{date_from:%d/%m/%Y} to {date_to:%d/%m/%Y}"
+    return _save(store, out, data, ("board", None, detail), f"the period {period}", False)
