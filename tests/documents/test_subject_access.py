@@ -51,6 +51,8 @@ def test_everything_about_the_child_in_both_parts(seeded, open_store, tmp_path):
         "Who has seen or changed the record",
         "Lead Oriel Quenby",
         "OFFICIAL-SENSITIVE",
+        "Foster placement with other foster carer",  # the code's label, not the code U6
+        "Female",
     ):
         assert has(text, phrase), phrase
     for other in seeded.names[2:] + seeded.refs[2:]:
