@@ -237,8 +237,6 @@ class SignatureReport:
     """What ``verify`` found about the signatures; ``ok`` unless something was forged."""
 
     signed: bool
-    #: Enrolled with a team server: the server's records vouch for the users, not a key here.
-    by_server: bool = False
     unsigned_users: tuple[str, ...] = ()
     bad_heads: tuple[int, ...] = ()
     #: The sentence naming a rewrite of history before a signed head, if any.
@@ -248,6 +246,8 @@ class SignatureReport:
     entries: int = 0
     covered: int = 0
     covered_at: str | None = None
+    #: Enrolled with a team server: the server's records vouch for the users, not a key here.
+    by_server: bool = False
 
     @property
     def ok(self) -> bool:
