@@ -95,23 +95,23 @@ def test_a_worker_changes_only_the_details_given(db, capsys, monkeypatch):
     assert code == 0, err
     assert out == "child N1: changed name, placement type, legal status\n"
     after = child(db, "N1")
-    # choices are stored as the definition's option ids, as the child form stores them
+    # care details are stored as their SSDA903 codes (core/codes.py), whatever spelling came in
     assert (after.placement_type, after.legal_status, after.name) == (
-        "foster_inhouse",
-        "s20",
+        "U6",
+        "V2",
         "Nina Norton",
     )
     assert (after.dob, after.worker, after.team) == (before.dob, before.worker, before.team)
     with open_as(db, "admin") as store, store.reading() as session:
         changes = [r for r in session.query(AuditRow).all() if r.action == "change"]
     assert len(changes) == 1 and changes[0].actor == "wendy"
-    assert "foster_inhouse" in changes[0].detail and "Norton" not in changes[0].detail
+    assert "U6" in changes[0].detail and "Norton" not in changes[0].detail
 
 
 def test_an_optional_detail_is_cleared_by_an_empty_value(db, capsys, monkeypatch):
     args = ("child", "edit", "--ref", "N2", "--gender")
     assert as_user(capsys, monkeypatch, db, "wendy", *args, "female")[0] == 0
-    assert child(db, "N2").gender == "female"
+    assert child(db, "N2").gender == "F"
     code, out, err = as_user(capsys, monkeypatch, db, "wendy", *args, "", "--json")
     assert code == 0, err
     assert json.loads(out) == {"id": child(db, "N2").public_id, "ref": "N2", "changed": ["gender"]}
@@ -159,7 +159,7 @@ def test_a_manager_changes_their_own_team_only(db, capsys, monkeypatch):
     assert code == 3 and out == "" and one_line_error(err)
     assert child(db, "N1").placement_type is None
     assert as_user(capsys, monkeypatch, db, "mary", *args, "S1")[0] == 0
-    assert child(db, "S1").placement_type == "residential_home"
+    assert child(db, "S1").placement_type == "K2"
 
 
 def test_a_child_beyond_the_caseload_is_not_found_like_an_unknown_one(db, capsys, monkeypatch):

@@ -23,7 +23,13 @@ MAX_NOTE = 10_000
 #: The screening trigger an event kind stands for when the questionnaire has no word of its own
 #: for it: a referral to the CSE team, or its confirmation that a child is being exploited, is
 #: new information about the child's risk.
-TRIGGER_OF_KIND = {"cse_referral": "new_information", "cse_confirmed": "new_information"}
+TRIGGER_OF_KIND = {
+    "cse_referral": "new_information",
+    "cse_confirmed": "new_information",
+    # Away from placement without permission (SSDA903 "AWAY"): a whereabouts episode, screened
+    # for as a missing episode is.
+    "away_from_placement": "missing_episode",
+}
 
 
 def trigger_for(kind: str) -> str | None:

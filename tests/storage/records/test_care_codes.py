@@ -84,7 +84,7 @@ def _downgraded_with_free_text(tmp_path):
         with store.engine.connect() as connection:
             connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
             with connection.begin():
-                command.downgrade(alembic_config(connection), "0004_audit_sequence")
+                command.downgrade(alembic_config(connection), "0010_sync")  # just before 0013
         with store.engine.begin() as connection:
             for ref, placement, legal, gender in (
                 ("A1", "semi independent", "S20", "Female"),

@@ -63,7 +63,8 @@ def test_an_enrolled_database_queues_each_travelling_change_frozen(
     created, edited, submitted = entries
     assert created.payload["name"] == "Poppy Wexcombe"
     assert created.payload["placement_type"] is None  # as it was when queued: frozen
-    assert edited.payload == {"id": child.public_id, "fields": {"placement_type": "foster"}}
+    # the stored code travels (core/codes.py), not the spelling that was typed
+    assert edited.payload == {"id": child.public_id, "fields": {"placement_type": "U6"}}
     assert submitted.payload["answers"]["A1"] == ["current", None]
     assert (
         submitted.payload["status"] == "submitted" and submitted.payload["child"] == child.public_id
