@@ -1,6 +1,6 @@
 """The subject access export: one readable PDF and the same content as JSON, in one zip.
 
-Why an AES-256 zip (pyzipper, WinZip AE-2) rather than an encrypted PDF beside a plain JSON
+Why an AES-256 zip (WinZip AE-2, :mod:`.aes_zip`) rather than an encrypted PDF beside a plain JSON
 file: one password must protect both parts, and the JSON is as personal as the PDF. 7-Zip and
 every current archive tool open AE-2 zips. The entry names are fixed and name no child, since a
 zip's names stay readable without its password. The zip is built in memory.
@@ -12,8 +12,7 @@ import io
 import zipfile
 from typing import Any
 
-import pyzipper
-
+from cse_screen.documents.aes_zip import aes_zip
 from cse_screen.documents.labels import shown
 from cse_screen.documents.pdf_base import Document, uk_date
 from cse_screen.documents.screening import child_rows, questionnaire_for, write_screening
@@ -149,17 +148,10 @@ def subject_access_pdf(held: dict[str, Any]) -> bytes:
 def subject_access_zip(held: dict[str, Any], password: str | None = None) -> bytes:
     """The zip file's bytes: the PDF and the JSON, AES-256 encrypted when a password is given."""
     pdf, data = subject_access_pdf(held), as_json(held)
-    sink = io.BytesIO()
     if password:
-        with pyzipper.AESZipFile(
-            sink, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES
-        ) as archive:
-            archive.setpassword(password.encode("utf-8"))
-            archive.setencryption(pyzipper.WZ_AES, nbits=256)
-            archive.writestr(PDF_NAME, pdf)
-            archive.writestr(JSON_NAME, data)
-    else:
-        with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(PDF_NAME, pdf)
-            archive.writestr(JSON_NAME, data)
+        return aes_zip([(PDF_NAME, pdf), (JSON_NAME, data)], password)
+    sink = io.BytesIO()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(PDF_NAME, pdf)
+        archive.writestr(JSON_NAME, data)
     return sink.getvalue()
