@@ -31,6 +31,7 @@ from cse_screen.storage.services.users import check_name, insert_user, user_reco
 from cse_screen.storage.signed_in import SignedIn, load_user, placeholder_user
 from cse_screen.storage.usernames import normalise_user
 from cse_screen.vault import anchor, continuity, migrate, pending, wal_check
+from cse_screen.vault import epoch as epochs
 from cse_screen.vault.context import local_context
 from cse_screen.vault.engine import database_files, open_engine
 from cse_screen.vault.integrity import check_integrity
@@ -147,6 +148,7 @@ class Store(SignedIn):
             row = insert_user(session, ctx, name, "admin", team, full_name)
             recovery = "yes" if keyslots.has_recovery else "no"
             db_id = anchor.database_id(session)
+            keyslots.record_save(session)
             detail = {"recovery_slot": recovery}
             last = audit.append(session, ctx, audit.CREATE, "database", None, detail)
             record = user_record(row)
@@ -207,8 +209,11 @@ class Store(SignedIn):
                 keyslots.set_password(name, new_password, key)
             else:
                 keyslots.add_user(name, new_password, key)
-            keyslots.save()
-            store.audit.record("recover", "user", store.user.id, {"password": "reset by recovery"})
+            with store.context.transaction() as session:
+                keyslots.save()
+                keyslots.record_save(session)
+                detail = {"password": "reset by recovery"}
+                audit.append(session, store.context, "recover", "user", store.user.id, detail)
         except BaseException:
             store.close()
             raise
@@ -225,6 +230,7 @@ class Store(SignedIn):
             for n in notes
         )
         with self.context.transaction() as session:
+            epochs.require_current(session, self.keyslots.path, self.path, self.keyslots.epoch)
             db_id = anchor.database_id(session)
             entries = audit.chain_head(session)[0]
             copy = anchor.is_copy(db_id, self.path)
@@ -348,8 +354,64 @@ class Store(SignedIn):
         with self.context.transaction() as session:
             detail = {"recovery_key": [previous, new]}
             audit.append(session, self.context, audit.CHANGE, "database", None, detail)
-            self._keyslots.enrol_recovery(public_key_pem, self._key)  # last: only commit follows
+            self._keyslots.enrol_recovery(public_key_pem, self._key)
+            self._keyslots.record_save(session)  # last: only commit follows
         return previous, new
+
+    def rekey(
+        self,
+        *,
+        reason: str = "on request",
+        recovery_public_key: bytes | str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Any:
+        """Re-encrypt the database to a new random key and reseal every slot (administrators
+        only, audited); see :mod:`cse_screen.vault.rekey`. Returns what it did."""
+        from cse_screen.vault import revoke
+
+        require_role(self.context, ("admin",), "re-key the database", "database")
+        return revoke.rekey_store(
+            self, reason=reason, recovery_public_key=recovery_public_key, progress=progress
+        )
+
+    def disable_user(
+        self,
+        name: str,
+        *,
+        recovery_public_key: bytes | str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> UserRecord:
+        """Deactivate ``name`` and re-key without their slot, in one decided step: an old copy
+        of their keyslot file (or a backup's) no longer opens the database."""
+        from cse_screen.vault import revoke
+
+        return revoke.disable_user(
+            self, name, recovery_public_key=recovery_public_key, progress=progress
+        )
+
+    def _detach(self) -> None:
+        """Let go of the file (engine, write count, open lock) for a re-key to replace it."""
+        self.engine.dispose()
+        if self._watched is not None:
+            continuity.flush(self._watched)
+        self._open_lock.release()
+
+    def _attach(self, keyslots: KeyslotFile, key: bytes) -> None:
+        """Open the file again, with ``key`` and ``keyslots`` (the new pair after a re-key,
+        the old one after a re-key that did not happen)."""
+        today = self.context.today
+        engine = tune_engine(open_engine(self.path, key))
+        SignedIn.__init__(self, local_context(engine, self.path, self.user), keyslots, key)
+        self.context.today = today
+        self._keyslots, self._key = keyslots, key
+        self._open_lock = OpenLock(self.path)
+        with self.context.reading() as session:
+            db_id, writes = anchor.database_id(session), writes_in(session)
+        seq, head = self.audit.head()
+        anchor.remember(db_id, seq, head, self.path)
+        if self._watched is not None:
+            continuity.reset(db_id, writes)
+            self.context.on_commit = lambda count: continuity.committed(db_id, count)
 
     def close(self) -> None:
         if not self._closed:

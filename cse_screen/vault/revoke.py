@@ -1,0 +1,108 @@
+"""The events that revoke: a re-key on request, and disabling a user, which re-keys without
+their slot. The command line and the app both call these, so the rule is one.
+
+The open store lets go of its file, :func:`cse_screen.vault.rekey.rekey_closed` replaces the
+pair, and the store opens the new pair (or, when the re-key did not happen, the old one again)
+so the signed-in administrator carries on either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from cse_screen.storage.records import UserRecord
+from cse_screen.storage.services.context import ServiceContext
+from cse_screen.storage.services.users import deactivate_row, require_can_deactivate, user_record
+from cse_screen.vault import engine as engines
+from cse_screen.vault.journal import Files, finish_interrupted_restore
+from cse_screen.vault.keyslots import KeyslotFile, new_database_key
+from cse_screen.vault.rekey import Change, Rekeyed, rekey_closed
+
+if TYPE_CHECKING:
+    from cse_screen.vault.store import Store
+
+Progress = Callable[[int, int], None]
+
+
+def rekey_store(
+    store: Store,
+    *,
+    without: tuple[str, ...] = (),
+    change: Change | None = None,
+    reason: str = "on request",
+    recovery_public_key: bytes | str | None = None,
+    progress: Progress | None = None,
+) -> Rekeyed:
+    """Re-key the store's database (the caller checked the role) and carry on with the result.
+
+    Everything that can be refused (slots that cannot be resealed, a wrong recovery key) is
+    refused before the file is touched.
+    """
+    old_keys, old_key = store.keyslots, store._key
+    new_key = new_database_key()
+    new_keys = old_keys.rekeyed(old_key, new_key, without, recovery_public_key)
+    engines.checkpoint(store.engine)
+    store._detach()
+    try:
+        done = rekey_closed(
+            store.path,
+            old_key,
+            new_keys,
+            new_key,
+            store.user,
+            change=change,
+            reason=reason,
+            progress=progress,
+        )
+    except BaseException:
+        _carry_on_after_failure(store, old_keys, old_key, new_keys, new_key)
+        raise
+    store._attach(new_keys, new_key)
+    return done
+
+
+def _carry_on_after_failure(
+    store: Store, old_keys: KeyslotFile, old_key: bytes, new_keys: KeyslotFile, new_key: bytes
+) -> None:
+    """Reopen whichever pair is now in place: a failure after the decision is finished now
+    (or at the next open, if the disk still refuses)."""
+    files = Files(store.path, old_keys.path)
+    try:
+        decided = files.journal.exists() and finish_interrupted_restore(files.db, files.keys)
+        if decided:
+            store._attach(new_keys, new_key)
+        else:
+            store._attach(old_keys, old_key)
+    except Exception:  # the first failure is the one to report
+        store._closed = True
+
+
+def disable_user(
+    store: Store,
+    name: str,
+    *,
+    recovery_public_key: bytes | str | None = None,
+    progress: Progress | None = None,
+) -> UserRecord:
+    """Deactivate ``name`` and re-key without their slot (administrators only)."""
+    name = require_can_deactivate(store.context, name)
+    found: list[UserRecord] = []
+
+    def deactivate(session: Session, ctx: ServiceContext) -> dict[str, Any]:
+        row = deactivate_row(session, ctx, name)
+        found.append(user_record(row))
+        return {"user_disabled": row.id}
+
+    gone = (name,) if name in store.keyslots.users() else ()
+    rekey_store(
+        store,
+        without=gone,
+        change=deactivate,
+        reason="user disabled",
+        recovery_public_key=recovery_public_key,
+        progress=progress,
+    )
+    return found[0]

@@ -1,0 +1,176 @@
+"""Re-key and the keyslot epoch: what revokes an old keyslot file, and what refuses one put back.
+
+Each test is about the encrypted file and its keyslot sidecar, so it runs on SQLCipher only.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from cse_screen.errors import DatabaseDamaged, PermissionDenied, UserError, WrongPassword
+from cse_screen.storage.models import AuditRow
+from cse_screen.vault.engine import open_engine
+from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
+from cse_screen.vault.store import Store
+
+ADMIN_PW = "the administrator's long passphrase"
+WORKER_PW = "a worker's own long passphrase"
+NEW_PW = "a brand new long passphrase 2026"
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "cse.db"
+    with Store.create(path, "ada", ADMIN_PW) as store:
+        store.users.add("wes", WORKER_PW, "worker")
+    return path
+
+
+def _copy_keys(db, name):
+    copy = db.with_name(name)
+    shutil.copy2(keyslot_path(db), copy)
+    return copy
+
+
+def _put_back(copy, db):
+    shutil.copy2(copy, keyslot_path(db))
+
+
+def _key_from(keys_file, user, password):
+    return KeyslotFile.load(keys_file).unlock(user, password)
+
+
+def test_rekey_makes_an_earlier_keyslot_file_useless_and_keeps_every_user(db):
+    before = _copy_keys(db, "before.keys")
+    old_key = _key_from(keyslot_path(db), "wes", WORKER_PW)
+    with Store.open(db, "ada", ADMIN_PW) as store:
+        done = store.rekey()
+        assert store.stats()["children"] == 0  # the store carries on with the new pair
+    assert done.slots == 2 and done.epoch == KeyslotFile.load(keyslot_path(db)).epoch
+    # the old key (from the file kept before) no longer opens the database
+    with pytest.raises(DatabaseDamaged):
+        open_engine(db, old_key)
+    # everyone remaining still signs in, with their own password
+    with Store.open(db, "wes", WORKER_PW) as store:
+        assert store.user.name == "wes"
+    # the file put back is refused: it unwraps a key the database no longer uses
+    _put_back(before, db)
+    with pytest.raises(DatabaseDamaged):
+        Store.open(db, "ada", ADMIN_PW)
+
+
+def test_rekey_is_audited_with_who_and_the_epoch_and_no_key_material(db):
+    with Store.open(db, "ada", ADMIN_PW) as store:
+        done = store.rekey()
+        key_hex = store._key.hex()
+        with store.reading() as session:
+            row = session.scalars(select(AuditRow).where(AuditRow.action == "rekey")).one()
+        assert store.verify().ok
+    assert row.actor == "ada"
+    detail = json.loads(row.detail) if isinstance(row.detail, str) else row.detail
+    assert detail["epoch"] == done.epoch and detail["slots"] == 2
+    assert key_hex not in json.dumps(detail)
+
+
+def test_only_an_administrator_may_rekey_and_nothing_changes(db):
+    keys_before = keyslot_path(db).read_bytes()
+    with Store.open(db, "wes", WORKER_PW) as store, pytest.raises(PermissionDenied):
+        store.rekey()
+    assert keyslot_path(db).read_bytes() != b""
+    assert KeyslotFile.load(keyslot_path(db)).users() == ["ada", "wes"]
+    key = _key_from(keyslot_path(db), "ada", ADMIN_PW)
+    assert key == KeyslotFile.from_bytes(keyslot_path(db), keys_before).unlock("ada", ADMIN_PW)
+
+
+def test_disable_user_removes_the_slot_and_a_leavers_old_file_no_longer_opens(db):
+    leaver_copy = _copy_keys(db, "leaver-took.keys")
+    with Store.open(db, "ada", ADMIN_PW) as store:
+        record = store.disable_user("wes")
+        assert not record.active
+        assert store.keyslots.users() == ["ada"]
+        assert store.stats()["children"] == 0  # still usable after the swap
+    assert KeyslotFile.load(keyslot_path(db)).users() == ["ada"]
+    # the leaver's slot inside their old copy still unwraps the OLD key...
+    old_key = _key_from(leaver_copy, "wes", WORKER_PW)
+    # ...which opens nothing now, whether through the app or SQLCipher directly
+    with pytest.raises(DatabaseDamaged):
+        open_engine(db, old_key)
+    _put_back(leaver_copy, db)
+    with pytest.raises(DatabaseDamaged):
+        Store.open(db, "wes", WORKER_PW)
+
+
+def test_disable_user_keeps_the_rules_of_deactivation(db):
+    with Store.open(db, "ada", ADMIN_PW) as store:
+        with pytest.raises(UserError, match="signed in with"):
+            store.disable_user("ada")
+        with pytest.raises(UserError, match="no user named"):
+            store.disable_user("nobody")
+        assert store.keyslots.users() == ["ada", "wes"]  # refused: nothing changed
+    with Store.open(db, "wes", WORKER_PW) as store, pytest.raises(PermissionDenied):
+        store.disable_user("ada")
+
+
+def test_keyslot_file_put_back_after_a_password_change_is_refused_as_rolled_back(db):
+    yesterday = _copy_keys(db, "yesterday.keys")
+    with Store.open(db, "wes", WORKER_PW) as store:
+        store.users.set_password("wes", NEW_PW)
+    _put_back(yesterday, db)
+    with pytest.raises(DatabaseDamaged, match="older than the database") as refused:
+        Store.open(db, "wes", WORKER_PW)  # the old password does not work
+    assert refused.value.exit_code == 4
+    with pytest.raises((DatabaseDamaged, WrongPassword)):
+        Store.open(db, "wes", NEW_PW)
+
+
+@pytest.mark.parametrize("event", ["add_user", "deactivate", "recovery"])
+def test_every_keyslot_change_raises_the_epoch_the_database_records(db, event, tmp_path):
+    yesterday = _copy_keys(db, "yesterday.keys")
+    with Store.open(db, "ada", ADMIN_PW) as store:
+        start = store.keyslots.epoch
+        if event == "add_user":
+            store.users.add("lee", "a lead's long passphrase", "lead")
+        elif event == "deactivate":
+            store.users.deactivate("wes")
+        else:
+            from cse_screen.vault.recovery import generate_recovery_keypair
+
+            generate_recovery_keypair(
+                tmp_path / "it.key", tmp_path / "it.pub", "it keeps this phrase in the key safe"
+            )
+            store.enrol_recovery((tmp_path / "it.pub").read_bytes())
+        assert store.keyslots.epoch == start + 1
+    _put_back(yesterday, db)
+    with pytest.raises(DatabaseDamaged, match="older than the database"):
+        Store.open(db, "ada", ADMIN_PW)
+
+
+def test_an_edited_epoch_is_damage(db):
+    data = json.loads(keyslot_path(db).read_text())
+    data["epoch"] += 5
+    keyslot_path(db).write_text(json.dumps(data))
+    with pytest.raises(DatabaseDamaged, match="epoch was altered"):
+        Store.open(db, "ada", ADMIN_PW)
+
+
+def test_a_file_one_save_ahead_brings_the_database_up(db):
+    """A kill between the keyslot file's save and the database's commit leaves the file ahead:
+    it is the newer one, so it is accepted and the database catches up."""
+    with Store.open(db, "ada", ADMIN_PW) as store:
+        keys = store.keyslots
+        keys.set_password("wes", NEW_PW, store._key)
+        keys.save()  # no record in the database: as if killed before the commit
+    with Store.open(db, "wes", NEW_PW) as store:
+        epoch = store.keyslots.epoch
+    yesterday = db.with_name("y.keys")
+    yesterday.write_bytes(keyslot_path(db).read_bytes())
+    with Store.open(db, "ada", ADMIN_PW) as store:
+        store.users.set_password("ada", "another long admin passphrase")
+        assert store.keyslots.epoch == epoch + 1
+    _put_back(yesterday, db)
+    with pytest.raises(DatabaseDamaged, match="older than the database"):
+        Store.open(db, "wes", NEW_PW)
