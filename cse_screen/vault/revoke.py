@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cse_screen.storage.models import User
 from cse_screen.storage.records import UserRecord
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.users import deactivate_row, require_can_deactivate, user_record
@@ -43,7 +45,8 @@ def rekey_store(
     """
     old_keys, old_key = store.keyslots, store._key
     new_key = new_database_key()
-    new_keys = old_keys.rekeyed(old_key, new_key, without, recovery_public_key)
+    stray = tuple(name for name in old_keys.users() if name not in _active_users(store))
+    new_keys = old_keys.rekeyed(old_key, new_key, (*without, *stray), recovery_public_key)
     engines.checkpoint(store.engine)
     store._detach()
     try:
@@ -62,6 +65,13 @@ def rekey_store(
         raise
     store._attach(new_keys, new_key)
     return done
+
+
+def _active_users(store: Store) -> set[str]:
+    """Who may keep a slot: a slot without an active user behind it (one planted in the file,
+    or left by an older version) is not resealed, so a re-key never hands the new key to it."""
+    with store.reading() as session:
+        return set(session.scalars(select(User.name).where(User.active.is_(True))))
 
 
 def _carry_on_after_failure(

@@ -174,3 +174,106 @@ def test_a_file_one_save_ahead_brings_the_database_up(db):
     _put_back(yesterday, db)
     with pytest.raises(DatabaseDamaged, match="older than the database"):
         Store.open(db, "wes", NEW_PW)
+
+
+def _as_written_before_epochs(db):
+    """Turn the pair into what 0.1 wrote: format 1 slots (the key wrapped under the password
+    itself), no epoch in the file, none recorded in the database."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from cse_screen.vault.kdf import current_params, derive_key
+    from cse_screen.vault.keyslots import PasswordSlot, key_check
+
+    key = _key_from(keyslot_path(db), "ada", ADMIN_PW)
+    slots = []
+    for user, password in (("ada", ADMIN_PW), ("wes", WORKER_PW)):
+        bare = PasswordSlot(user, current_params(), b"s" * 16, b"n" * 12, b"")
+        kek = derive_key(password, bare.salt, bare.params)
+        wrapped = AESGCM(kek).encrypt(bare.nonce, key, bare.associated_data())
+        slots.append(PasswordSlot(user, bare.params, bare.salt, bare.nonce, wrapped).to_json())
+    data = {
+        "format": "cse-screen-keyslots",
+        "version": 1,
+        "key_check": key_check(key),
+        "slots": slots,
+        "recovery": None,
+    }
+    keyslot_path(db).write_text(json.dumps(data))
+    engine = open_engine(db, key)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM meta WHERE key = 'key_epoch'")
+    engine.dispose()
+
+
+def test_a_keyslot_file_from_before_sealed_slots_opens_and_is_upgraded_at_each_sign_in(db):
+    _as_written_before_epochs(db)
+    with Store.open(db, "ada", ADMIN_PW) as store:
+        assert store.keyslots.legacy_users() == ["wes"]  # ada's slot was resealed at sign-in
+        with pytest.raises(UserError, match="keyslots of wes were made by an older version"):
+            store.rekey()
+    assert json.loads(keyslot_path(db).read_text())["version"] == 2
+    with Store.open(db, "wes", WORKER_PW) as store:
+        assert store.keyslots.legacy_users() == []
+    with Store.open(db, "ada", ADMIN_PW) as store:
+        store.rekey()
+    with Store.open(db, "wes", WORKER_PW):
+        pass
+
+
+PASSPHRASE = "it keeps this phrase in the key safe"
+
+
+@pytest.fixture(scope="module")
+def it_pair(tmp_path_factory):
+    from cse_screen.vault.recovery import generate_recovery_keypair
+
+    folder = tmp_path_factory.mktemp("it")
+    generate_recovery_keypair(folder / "it.key", folder / "it.pub", PASSPHRASE)
+    return (folder / "it.key").read_bytes(), (folder / "it.pub").read_bytes()
+
+
+def test_rekey_rewraps_the_recovery_slot_so_it_still_recovers(db, it_pair):
+    private, public = it_pair
+    with Store.open(db, "ada", ADMIN_PW) as store:
+        store.enrol_recovery(public)
+        store.rekey()
+    with Store.recover(db, "wes", private, PASSPHRASE, NEW_PW) as store:
+        assert store.user.name == "wes"
+    with Store.open(db, "wes", NEW_PW):
+        pass
+
+
+def test_a_recovery_slot_from_before_kept_public_keys_needs_it_given_once(db, it_pair, tmp_path):
+    private, public = it_pair
+    with Store.open(db, "ada", ADMIN_PW) as store:
+        store.enrol_recovery(public)
+    data = json.loads(keyslot_path(db).read_text())
+    del data["recovery"]["public_key"]  # as 0.1 wrote it (not covered by the epoch's mac)
+    keyslot_path(db).write_text(json.dumps(data))
+    with Store.open(db, "ada", ADMIN_PW) as store:
+        with pytest.raises(UserError, match="--recovery-public-key"):
+            store.rekey()
+        from cse_screen.vault.recovery import generate_recovery_keypair
+
+        generate_recovery_keypair(tmp_path / "other.key", tmp_path / "other.pub", PASSPHRASE)
+        with pytest.raises(UserError, match="not the one enrolled"):
+            store.rekey(recovery_public_key=(tmp_path / "other.pub").read_bytes())
+        store.rekey(recovery_public_key=public)
+    assert "public_key" in json.loads(keyslot_path(db).read_text())["recovery"]
+    with Store.recover(db, "ada", private, PASSPHRASE, NEW_PW):
+        pass
+
+
+def test_a_slot_planted_in_the_file_without_an_active_user_is_not_handed_the_new_key(db):
+    """A key holder can add a slot of their own to the file (they have the key); a re-key
+    reseals only the slots of active users, so the planted one is dropped."""
+    planted = KeyslotFile.load(keyslot_path(db))
+    key = planted.unlock("wes", WORKER_PW)
+    planted.add_user("mallory", "a planted long passphrase 9", key)
+    planted.save()
+    with Store.open(db, "ada", ADMIN_PW) as store:
+        store.disable_user("wes")
+    keys = KeyslotFile.load(keyslot_path(db))
+    assert keys.users() == ["ada"]
+    with pytest.raises(WrongPassword):
+        keys.unlock("mallory", "a planted long passphrase 9")
