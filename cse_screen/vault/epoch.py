@@ -65,10 +65,10 @@ def record(session: Session, epoch: int) -> None:
 def rolled_back(keys_path: Path, db_path: Path, file_epoch: int, db_epoch: int) -> DatabaseDamaged:
     """The refusal of a keyslot file older than its database."""
     return DatabaseDamaged(
-        f"the keyslot file {keys_path} is older than the database {db_path} (keyslot epoch "
-        f"{file_epoch}, the database has seen {db_epoch}): an earlier copy was put back, so "
-        "passwords or users since changed or removed would work again; it was refused. Put "
-        "back the current keyslot file, or restore a backup of both files"
+        f"the keyslot file {keys_path} is older than the database {db_path}: an earlier copy "
+        "was put back, and with it passwords since changed and users since removed would work "
+        "again, so it was refused. Put back the current keyslot file, or have IT restore a "
+        f"backup of both files (keyslot epoch {file_epoch}, the database's {db_epoch})"
     )
 
 

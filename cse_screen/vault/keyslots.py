@@ -499,6 +499,10 @@ class KeyslotFile:
             raise
         return fp
 
+    def belongs_to(self, key: bytes) -> bool:
+        """Whether ``key`` is the key this file's slots hold."""
+        return isinstance(key, bytes) and hmac.compare_digest(key_check(key), self._check)
+
     def _require_key(self, key: bytes) -> None:
         if not isinstance(key, bytes) or not hmac.compare_digest(key_check(key), self._check):
             raise ValueError("the key given is not this database's key")
@@ -538,11 +542,12 @@ class KeyslotFile:
             key_check(new_key),
             {u: slot.resealed(new_key) for u, slot in kept.items()},
             self._rewrapped_recovery(new_key, recovery_public_key),
-            self._loaded_digest,
+            None,
             self.epoch + 1,
         )
         made._key = new_key
         made._epoch_mac = epochs.epoch_mac(new_key, made.epoch, made._check)
+        made._loaded_digest = hashlib.sha256(made.to_bytes()).hexdigest()  # as it will be written
         return made
 
     def _rewrapped_recovery(

@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cse_screen.errors import DatabaseInUse
+from cse_screen.errors import Cancelled, DatabaseInUse
 from cse_screen.storage.records import UserRecord
 from cse_screen.storage.services import audit
 from cse_screen.storage.services.context import ServiceContext
@@ -77,6 +77,7 @@ def rekey_closed(
     change: Change | None = None,
     reason: str = "on request",
     progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> Rekeyed:
     """Run the procedure on a database no engine has open (the caller disposed its own).
 
@@ -84,7 +85,15 @@ def rekey_closed(
     Refuses with DatabaseInUse while any other store has the database open.
     """
     files = Files(db_path, new_keys.path)
-    tell = progress or (lambda _done, _total: None)
+    told = progress or (lambda _done, _total: None)
+
+    decided = [False]
+
+    def tell(done: int, total: int) -> None:
+        told(done, total)
+        if cancel is not None and not decided[0] and cancel():
+            raise Cancelled("the re-key was cancelled; nothing was changed")
+
     try:
         with exclusive(db_path):
             _discard(files)
@@ -98,8 +107,9 @@ def rekey_closed(
             tell(3, len(STEPS))
             _reached("committed")
             atomic_write_bytes(files.new_keys, new_keys.to_bytes())
-            tell(4, len(STEPS))
             _reached("keys_written")
+            tell(4, len(STEPS))  # the last moment a cancel is still honoured
+            decided[0] = True
             journal = {"keep_previous": False, "rekey_epoch": done.epoch}
             atomic_write_bytes(files.journal, json.dumps(journal).encode("utf-8"))
             _reached("decided")

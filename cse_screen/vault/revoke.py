@@ -19,7 +19,6 @@ from cse_screen.storage.records import UserRecord
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.users import deactivate_row, require_can_deactivate, user_record
 from cse_screen.vault import engine as engines
-from cse_screen.vault.journal import Files, finish_interrupted_restore
 from cse_screen.vault.keyslots import KeyslotFile, new_database_key
 from cse_screen.vault.rekey import Change, Rekeyed, rekey_closed
 
@@ -37,6 +36,7 @@ def rekey_store(
     reason: str = "on request",
     recovery_public_key: bytes | str | None = None,
     progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> Rekeyed:
     """Re-key the store's database (the caller checked the role) and carry on with the result.
 
@@ -59,6 +59,7 @@ def rekey_store(
             change=change,
             reason=reason,
             progress=progress,
+            cancel=cancel,
         )
     except BaseException:
         _carry_on_after_failure(store, old_keys, old_key, new_keys, new_key)
@@ -79,10 +80,9 @@ def _carry_on_after_failure(
 ) -> None:
     """Reopen whichever pair is now in place: a failure after the decision is finished now
     (or at the next open, if the disk still refuses)."""
-    files = Files(store.path, old_keys.path)
     try:
-        decided = files.journal.exists() and finish_interrupted_restore(files.db, files.keys)
-        if decided:
+        in_place = KeyslotFile.load(old_keys.path)  # finishes a decided re-key first
+        if in_place.belongs_to(new_key):
             store._attach(new_keys, new_key)
         else:
             store._attach(old_keys, old_key)
@@ -96,6 +96,7 @@ def disable_user(
     *,
     recovery_public_key: bytes | str | None = None,
     progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> UserRecord:
     """Deactivate ``name`` and re-key without their slot (administrators only)."""
     name = require_can_deactivate(store.context, name)
@@ -114,5 +115,6 @@ def disable_user(
         reason="user disabled",
         recovery_public_key=recovery_public_key,
         progress=progress,
+        cancel=cancel,
     )
     return found[0]

@@ -364,6 +364,7 @@ class Store(SignedIn):
         reason: str = "on request",
         recovery_public_key: bytes | str | None = None,
         progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
     ) -> Any:
         """Re-encrypt the database to a new random key and reseal every slot (administrators
         only, audited); see :mod:`cse_screen.vault.rekey`. Returns what it did."""
@@ -371,7 +372,11 @@ class Store(SignedIn):
 
         require_role(self.context, ("admin",), "re-key the database", "database")
         return revoke.rekey_store(
-            self, reason=reason, recovery_public_key=recovery_public_key, progress=progress
+            self,
+            reason=reason,
+            recovery_public_key=recovery_public_key,
+            progress=progress,
+            cancel=cancel,
         )
 
     def disable_user(
@@ -380,13 +385,14 @@ class Store(SignedIn):
         *,
         recovery_public_key: bytes | str | None = None,
         progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
     ) -> UserRecord:
         """Deactivate ``name`` and re-key without their slot, in one decided step: an old copy
         of their keyslot file (or a backup's) no longer opens the database."""
         from cse_screen.vault import revoke
 
         return revoke.disable_user(
-            self, name, recovery_public_key=recovery_public_key, progress=progress
+            self, name, recovery_public_key=recovery_public_key, progress=progress, cancel=cancel
         )
 
     def _detach(self) -> None:
