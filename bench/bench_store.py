@@ -30,6 +30,7 @@ from cse_screen.storage.models import Answer
 from cse_screen.storage.records import RegisterQuery, UserRecord
 from cse_screen.storage.services import register
 from cse_screen.storage.services.latest import outcome_rank
+from cse_screen.storage.types import new_public_id
 from cse_screen.vault import migrate
 from cse_screen.vault.context import local_context
 from cse_screen.vault.engine import key_pragma, open_engine
@@ -99,6 +100,7 @@ def _children_rows(count: int, rnd: random.Random) -> Iterator[tuple[Any, ...]]:
         name = f"Child {n} {rnd.choice('ABCDEFGH')}surname"
         yield (
             n,
+            new_public_id(),
             f"B{n:07d}",
             name,
             f"{name.casefold()}\x1fb{n:07d}",
@@ -116,8 +118,9 @@ def _children_rows(count: int, rnd: random.Random) -> Iterator[tuple[Any, ...]]:
 def fill_children(engine: Engine, count: int, seed: int = 1) -> None:
     rnd = random.Random(seed)
     sql = (
-        "INSERT INTO children (id, case_ref, name, name_key, dob, worker, team, latest_outcome,"
-        " outcome_rank, next_due, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+        "INSERT INTO children (id, public_id, case_ref, name, name_key, dob, worker, team,"
+        " latest_outcome, outcome_rank, next_due, created_at, updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
     )
     rows = list(_children_rows(count, rnd))
     with engine.begin() as connection:
@@ -127,10 +130,10 @@ def fill_children(engine: Engine, count: int, seed: int = 1) -> None:
 
 def fill_screenings(engine: Engine, children: int, per_child: int) -> None:
     sql = (
-        "INSERT INTO screenings (id, child_id, instrument_id, instrument_version, "
+        "INSERT INTO screenings (id, public_id, child_id, instrument_id, instrument_version, "
         "instrument_hash, status, screen_date, trigger, context, computed_outcome, "
         "final_outcome, needs_signoff, next_due, created_by, created_at, updated_at) "
-        "VALUES (?,?,'lac-cse-screen','1.0.0','h','signed_off',?,'scheduled_review','{}',"
+        "VALUES (?,?,?,'lac-cse-screen','1.0.0','h','signed_off',?,'scheduled_review','{}',"
         "?,?,0,?,'w','2026-01-01 00:00:00','2026-01-01 00:00:00')"
     )
     sid = 0
@@ -141,7 +144,7 @@ def fill_screenings(engine: Engine, children: int, per_child: int) -> None:
                 sid += 1
                 day = (TODAY - dt.timedelta(days=70 * (per_child - k))).isoformat()
                 outcome = OUTCOMES[(child + k) % len(OUTCOMES)]
-                batch.append((sid, child, day, outcome, outcome, day))
+                batch.append((sid, new_public_id(), child, day, outcome, outcome, day))
             if len(batch) >= 50_000:
                 connection.exec_driver_sql(sql, batch)
                 batch = []
