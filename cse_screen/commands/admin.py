@@ -50,7 +50,8 @@ def _user_disable(args: argparse.Namespace) -> int:
 def _rekey(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         done = store.rekey(recovery_public_key=_recovery_public_key(args))
-    recovery = " and the recovery slot" if done.recovery else ""
+        fp = store.keyslots.recovery_fingerprint
+    recovery = f" and the recovery slot (IT key fingerprint {fp})" if fp else ""
     print(
         f"re-encrypted the database to a new key and resealed {done.slots} keyslot(s){recovery} "
         f"(keyslot epoch {done.epoch}); backups made before now still hold the old key"
