@@ -44,7 +44,9 @@ class Files:
         self.journal = with_suffix(self.db, JOURNAL_SUFFIX)
 
     def leftovers(self) -> list[Path]:
-        return [self.new_db, self.new_keys]
+        """What an undecided attempt may leave: the new pair and the new database's own WAL
+        and shared-memory files (a stale WAL beside a later copy would be replayed into it)."""
+        return [*_sqlite_family(self.new_db), self.new_keys]
 
     def aside(self) -> list[Path]:
         return [self.aside_keys, *_sqlite_family(self.aside_db)]

@@ -46,6 +46,8 @@ from cse_screen.vault.oslock import exclusive
 REKEY = "rekey"
 #: The procedure's named points, in order; fault tests stop a child process at each.
 STEPS = ("copied", "reencrypted", "committed", "keys_written", "decided", "swapped")
+#: A point inside the copy's transaction, with its WAL open (also tested).
+INNER_STEPS = ("committing",)
 _CHUNK = 1024 * 1024
 
 #: What asked for the re-key, applied to the re-keyed copy inside its transaction; returns
@@ -130,9 +132,8 @@ def rekey_closed(
 
 
 def _discard(files: Files) -> None:
-    """Leftovers of an undecided attempt, the copy's own WAL included: a stale WAL beside a
-    fresh copy would be replayed into it."""
-    for path in (*engines.database_files(files.new_db), files.new_keys):
+    """Leftovers of an undecided attempt, the copy's own WAL included."""
+    for path in files.leftovers():
         unlink(path)
 
 
@@ -183,6 +184,7 @@ def _commit(
             recovery = new_keys.has_recovery
             detail.update(epoch=new_keys.epoch, slots=slots, recovery_slot=recovery)
             audit.append(session, ctx, REKEY, "database", None, detail)
+            _reached("committing")
         engines.checkpoint(engine)
     finally:
         engine.dispose()

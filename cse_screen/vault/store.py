@@ -27,7 +27,7 @@ from cse_screen.storage.records import ChainReport, UserRecord
 from cse_screen.storage.services import audit, clock
 from cse_screen.storage.services.context import utc_now, writes_in
 from cse_screen.storage.services.roles import require_role
-from cse_screen.storage.services.users import check_name, insert_user, user_record
+from cse_screen.storage.services.users import UsersService, check_name, insert_user, user_record
 from cse_screen.storage.signed_in import SignedIn, load_user, placeholder_user
 from cse_screen.storage.usernames import normalise_user
 from cse_screen.vault import anchor, continuity, migrate, pending, wal_check
@@ -405,10 +405,10 @@ class Store(SignedIn):
     def _attach(self, keyslots: KeyslotFile, key: bytes) -> None:
         """Open the file again, with ``key`` and ``keyslots`` (the new pair after a re-key,
         the old one after a re-key that did not happen)."""
-        today = self.context.today
         engine = tune_engine(open_engine(self.path, key))
-        SignedIn.__init__(self, local_context(engine, self.path, self.user), keyslots, key)
-        self.context.today = today
+        self.context.rebind(engine)  # the services (and whoever holds them) follow
+        self.engine = engine
+        self.users = UsersService(self.context, keyslots, key)
         self._keyslots, self._key = keyslots, key
         self._open_lock = OpenLock(self.path)
         with self.context.reading() as session:

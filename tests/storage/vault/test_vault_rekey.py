@@ -279,3 +279,25 @@ def test_a_slot_planted_in_the_file_without_an_active_user_is_not_handed_the_new
     assert keys.users() == ["ada"]
     with pytest.raises(WrongPassword):
         keys.unlock("mallory", "a planted long passphrase 9")
+
+
+def test_services_taken_before_the_rekey_follow_it(db):
+    """The app holds on to services (the register, the drafts); after a re-key they must read
+    the re-encrypted file, not the old key's engine."""
+    with Store.open(db, "ada", ADMIN_PW) as store:
+        children, audit_log = store.children, store.audit
+        store.rekey()
+        assert children.register().total == 0
+        assert audit_log.verify().ok
+        assert store.stats()["children"] == 0
+
+
+def test_a_rekey_is_refused_while_another_store_has_the_database_open(db):
+    before = keyslot_path(db).read_bytes()
+    with Store.open(db, "wes", WORKER_PW), Store.open(db, "ada", ADMIN_PW) as admin:
+        with pytest.raises(UserError, match="close it everywhere, then re-key again"):
+            admin.rekey()
+        assert admin.stats()["children"] == 0  # the administrator carries on, old pair
+        assert admin.verify().ok
+    assert keyslot_path(db).read_bytes() == before
+    assert sorted(p.name for p in db.parent.iterdir()) == ["cse.db", "cse.db.keys"]

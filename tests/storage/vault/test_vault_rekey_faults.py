@@ -13,7 +13,7 @@ import signal
 import pytest
 
 from cse_screen.vault.keyslots import keyslot_path
-from cse_screen.vault.rekey import STEPS
+from cse_screen.vault.rekey import INNER_STEPS, STEPS
 from cse_screen.vault.store import Store
 
 PASSWORD = "the administrator's long passphrase"
@@ -23,7 +23,7 @@ KILL = "import os, signal\ndef die(*_a, **_k):\n    os.kill(os.getpid(), signal.
 POINTS = {
     step: f"from cse_screen.vault import rekey\nrekey._reached = lambda s: die() if s == {step!r} "
     "else None\n"
-    for step in STEPS
+    for step in (*STEPS, *INNER_STEPS)
 }
 for _name, (_source, _target) in {
     "rename_db": ("cse.db.restore-new", "cse.db"),
