@@ -395,6 +395,17 @@ class Store(SignedIn):
             self, name, recovery_public_key=recovery_public_key, progress=progress, cancel=cancel
         )
 
+    def require_current(self, keyslots: KeyslotFile) -> None:
+        """Refuse a keyslot file read again from disk (the lock screen's check) that is older
+        than this database or holds another key: a copy put back while the app was locked
+        must not let an old password back in."""
+        if not keyslots.belongs_to(self._key):
+            raise epochs.rolled_back(keyslots.path, self.path, keyslots.epoch, self._keyslots.epoch)
+        with self.context.reading() as session:
+            recorded = epochs.recorded(session)
+        if keyslots.epoch < recorded:
+            raise epochs.rolled_back(keyslots.path, self.path, keyslots.epoch, recorded)
+
     def _detach(self) -> None:
         """Let go of the file (engine, write count, open lock) for a re-key to replace it."""
         self.engine.dispose()
