@@ -31,13 +31,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cse_screen.errors import Cancelled, DatabaseInUse
+from cse_screen.errors import Cancelled, DatabaseInUse, StorageFull
 from cse_screen.storage.records import UserRecord
 from cse_screen.storage.services import audit
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.vault import engine as engines
 from cse_screen.vault import epoch as epochs
-from cse_screen.vault.atomic import atomic_write_bytes, fsync_dir, fsync_file
+from cse_screen.vault.atomic import (
+    atomic_write_bytes,
+    fsync_dir,
+    fsync_file,
+    is_disk_full,
+    write_error,
+)
 from cse_screen.vault.context import local_context
 from cse_screen.vault.journal import Files, roll_forward, unlink
 from cse_screen.vault.keyslots import KeyslotFile
@@ -118,6 +124,19 @@ def rekey_closed(
             roll_forward(files, keep_previous=False)
             tell(5, len(STEPS))
             _reached("swapped")
+    except OSError as exc:
+        if files.journal.exists():
+            raise  # decided: the next open finishes it
+        _discard(files)
+        if is_disk_full(exc):
+            raise StorageFull(
+                f"there is not enough disk space in {db_path.parent} for the re-key's copy of "
+                "the database (it needs about the database's size free); nothing was changed"
+            ) from None
+        refused = write_error(exc, db_path.parent)
+        if refused is None:
+            raise
+        raise refused from None
     except DatabaseInUse:
         raise DatabaseInUse(
             f"the database {db_path} is open in cse-screen elsewhere (the app or a command); "

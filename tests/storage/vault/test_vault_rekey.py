@@ -301,3 +301,27 @@ def test_a_rekey_is_refused_while_another_store_has_the_database_open(db):
         assert admin.verify().ok
     assert keyslot_path(db).read_bytes() == before
     assert sorted(p.name for p in db.parent.iterdir()) == ["cse.db", "cse.db.keys"]
+
+
+def test_a_full_disk_during_the_rekey_changes_nothing_and_says_so(db, tiny_fs):
+    import os
+
+    size = db.stat().st_size
+    folder = tiny_fs(4 * size + 2**20)
+    moved = folder / "cse.db"
+    shutil.copy2(db, moved)
+    shutil.copy2(keyslot_path(db), keyslot_path(moved))
+    before = keyslot_path(moved).read_bytes()
+    with Store.open(moved, "ada", ADMIN_PW) as store:
+        stats = os.statvfs(folder)
+        free = stats.f_bavail * stats.f_frsize
+        (folder / "filler").write_bytes(b"\0" * max(0, free - size // 2))
+        with pytest.raises(UserError, match="not enough disk space") as refused:
+            store.rekey()
+        assert "Traceback" not in str(refused.value)
+        (folder / "filler").unlink()
+        assert store.verify().ok  # carries on with the old pair
+    assert keyslot_path(moved).read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["cse.db", "cse.db.keys"]
+    with Store.open(moved, "wes", WORKER_PW):
+        pass
