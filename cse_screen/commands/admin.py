@@ -42,7 +42,8 @@ def _user_disable(args: argparse.Namespace) -> int:
         epoch = store.keyslots.epoch
     print(
         f"disabled '{record.name}' and re-encrypted the database to a new key (keyslot epoch "
-        f"{epoch}); copies of the keyslot file or backups made before now no longer open it"
+        f"{epoch}); copies of the keyslot file made before now no longer open it, but backups "
+        "made before now still hold the old key"
     )
     return 0
 
