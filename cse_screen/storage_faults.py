@@ -147,7 +147,8 @@ def locked_sentence(path: Path) -> DatabaseInUse:
 def damaged_sentence(path: Path) -> DatabaseDamaged:
     return DatabaseDamaged(
         f"the database file {path} cannot be read: it is damaged, or it does not belong to the "
-        "keyslot file next to it; ask IT to look at it before anything is restored, since "
+        "keyslot file next to it (a copy of that file from before the database was last "
+        "re-keyed is one); ask IT to look at it before anything is restored, since "
         "restoring a backup loses everything entered after that backup was made"
     )
 

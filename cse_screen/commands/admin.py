@@ -1,4 +1,4 @@
-"""User administration: enrol users, re-sign checked records and change passwords."""
+"""User administration: enrol, re-sign and disable users, change passwords, re-key the database."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from cse_screen.commands.common import add_user_options, new_password
-from cse_screen.commands.store import open_store
+from cse_screen.commands.store import open_store, read_file
 from cse_screen.storage.records import ROLES
 
 
@@ -40,6 +40,44 @@ def _user_resign(args: argparse.Namespace) -> int:
     return 0
 
 
+def _recovery_public_key(args: argparse.Namespace) -> bytes | None:
+    found = getattr(args, "recovery_public_key", None)
+    return read_file(found, "recovery public key") if found else None
+
+
+def _user_disable(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        record = store.disable_user(args.target, recovery_public_key=_recovery_public_key(args))
+        epoch = store.keyslots.epoch
+    print(
+        f"disabled '{record.name}' and re-encrypted the database to a new key (keyslot epoch "
+        f"{epoch}); copies of the keyslot file made before now no longer open it, but backups "
+        "made before now still hold the old key"
+    )
+    return 0
+
+
+def _rekey(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        done = store.rekey(recovery_public_key=_recovery_public_key(args))
+        fp = store.keyslots.recovery_fingerprint
+    recovery = f" and the recovery slot (IT key fingerprint {fp})" if fp else ""
+    print(
+        f"re-encrypted the database to a new key and resealed {done.slots} keyslot(s){recovery} "
+        f"(keyslot epoch {done.epoch}); backups made before now still hold the old key"
+    )
+    return 0
+
+
+def _add_recovery_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--recovery-public-key",
+        type=Path,
+        help="IT's recovery public key (PEM), needed once for a recovery slot enrolled before "
+        "0.2.0 so it can be rewrapped to the new key",
+    )
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     user = subparsers.add_parser("user", help="manage users (administrators)")
     inner = user.add_subparsers(dest="user_command", metavar="COMMAND", required=True)
@@ -63,6 +101,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_user_options(resign)
     resign.add_argument("--target", required=True, help="the user whose record you checked")
     resign.set_defaults(func=_user_resign)
+    disable = inner.add_parser(
+        "disable", help="deactivate a user and re-key the database without their keyslot"
+    )
+    add_user_options(disable)
+    disable.add_argument("--target", required=True, help="the user to disable")
+    _add_recovery_option(disable)
+    disable.set_defaults(func=_user_disable)
+
+    rekey = subparsers.add_parser(
+        "rekey", help="re-encrypt the database to a new key, resealing every keyslot (admins)"
+    )
+    add_user_options(rekey)
+    _add_recovery_option(rekey)
+    rekey.set_defaults(func=_rekey)
 
     passwd = subparsers.add_parser("passwd", help="change your password")
     add_user_options(passwd)

@@ -62,7 +62,7 @@ def tell(store: Store) -> None:
 def _init(args: argparse.Namespace) -> int:
     path = db_path(args)
     name = user_name(args)
-    pub = _read_file(args.recovery_key, "recovery public key") if args.recovery_key else None
+    pub = read_file(args.recovery_key, "recovery public key") if args.recovery_key else None
     secret_text = secret(
         "CSE_SCREEN_PASSWORD", args.password_file, "New password: ", "password", confirm=True
     )
@@ -74,7 +74,7 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_file(path: Path, what: str) -> bytes:
+def read_file(path: Path, what: str) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -155,7 +155,7 @@ def _restore_credential(args: argparse.Namespace) -> Credential:
     """IT's recovery key (and its passphrase, as the recovery commands take it), or a password
     of any user in the backup (of --user's only, when given), from env, file or prompt."""
     if args.recovery_key is not None:
-        pem = _read_file(args.recovery_key, "recovery private key")
+        pem = read_file(args.recovery_key, "recovery private key")
         return RecoveryCredential(pem, _passphrase(args, confirm=False))
     secret_text = secret(
         "CSE_SCREEN_PASSWORD",
@@ -212,7 +212,7 @@ def _keygen(args: argparse.Namespace) -> int:
 
 
 def _recover(args: argparse.Namespace) -> int:
-    pem = _read_file(args.private_key, "recovery private key")
+    pem = read_file(args.private_key, "recovery private key")
     phrase = _passphrase(args, confirm=False)
     with Store.recover(db_path(args), user_name(args), pem, phrase, new_password(args)) as store:
         tell(store)
@@ -244,7 +244,7 @@ def _upgrade_key(args: argparse.Namespace) -> int:
 def _enrol(args: argparse.Namespace) -> int:
     from cse_screen.vault.recovery import load_public_key
 
-    pem = _read_file(args.recovery_key, "recovery public key")
+    pem = read_file(args.recovery_key, "recovery public key")
     try:  # refuse a wrong file before unlocking, naming it
         load_public_key(pem, f"the file {args.recovery_key}")
     except UserError as exc:

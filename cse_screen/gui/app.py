@@ -62,8 +62,9 @@ def create_store(db_path: Path) -> Callable[[str, str, str, bytes | None], objec
     return create
 
 
-def verify_password(db_path: Path) -> Callable[[str, str], object]:
-    """The lock screen's check: the keyslots as they are on disk now (a changed password counts)."""
+def verify_password(db_path: Path, store: Any = None) -> Callable[[str, str], object]:
+    """The lock screen's check: the keyslots as they are on disk now (a changed password counts;
+    a file older than the open database, put back meanwhile, is refused by the store)."""
 
     def attempt(user: str, password: str) -> object:
         from cse_screen.errors import WrongPassword
@@ -71,11 +72,14 @@ def verify_password(db_path: Path) -> Callable[[str, str], object]:
         from cse_screen.vault import pending
         from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
 
+        keyslots = KeyslotFile.load(keyslot_path(db_path))
         try:
-            KeyslotFile.load(keyslot_path(db_path)).unlock(user, password)
+            keyslots.unlock(user, password)
         except WrongPassword:
             pending.note(db_path, audit.LOGIN_FAILED)  # audited like a failed sign-in
             raise
+        if store is not None:
+            store.require_current(keyslots)
         return None
 
     return attempt
@@ -192,7 +196,7 @@ class Shell(QObject):
             ctx.runner,
             ctx.db_path,
             store.user.name,
-            verify_password(ctx.db_path),
+            verify_password(ctx.db_path, store),
             ctx.settings.idle_lock_minutes,
             parent=self,
         )

@@ -297,8 +297,9 @@ class UsersPage(QWidget):
         box.setWindowTitle("Deactivate user")
         box.setIcon(QMessageBox.Icon.Question)
         box.setText(
-            f"Deactivate {user.name}? They can no longer sign in; their work stays. "
-            "You can reactivate them later with a new password."
+            f"Deactivate {user.name}? They can no longer sign in; their work stays. The "
+            "database is re-encrypted to a new key, which takes a moment. You can reactivate "
+            "them later with a new password."
         )
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.No)
@@ -311,9 +312,16 @@ class UsersPage(QWidget):
         box.open()
 
     def _deactivate(self, user: UserRecord) -> None:
-        name = user.name
-        self.ctx.run(
-            lambda store, _op: store.users.deactivate(name),
-            on_success=lambda saved: self._changed(saved, "deactivated"),
-            parent=self,
+        """Deactivate and re-key (the one rule, in the vault), with its progress shown; your
+        own account goes straight to it, to be refused with the sentence why."""
+        from cse_screen.gui.deactivate_dialog import DeactivateDialog
+
+        if user.name == self.ctx.require_store().user.name:
+            self.ctx.run(lambda store, _op: store.disable_user(user.name), parent=self)
+            return
+        dialog = DeactivateDialog(
+            self.ctx, user, lambda saved: self._changed(saved, "deactivated"), self
         )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        dialog.deactivate()

@@ -48,3 +48,6 @@ class CredentialKeyring:
 
     def save(self) -> None:
         """Nothing to do: every change is already in the caller's transaction."""
+
+    def record_save(self, session: Session) -> None:
+        """Nothing to record: the credentials are rows of the same database."""

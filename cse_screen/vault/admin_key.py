@@ -38,6 +38,11 @@ class VaultSigner:
     def sign(self, message: bytes) -> bytes:
         return self._key.sign(message)
 
+    def moved_to(self, keyslots: KeyslotFile) -> VaultSigner:
+        """The same key over another keyslot file (the re-keyed one), so grants made after a
+        re-key are saved into the file in use, not the one it replaced."""
+        return VaultSigner(self._key, keyslots)
+
     def admin_changed(self, name: str, admin: bool) -> None:
         """Wrap the key for a new administrator, drop it for a former one, and save."""
         if admin:

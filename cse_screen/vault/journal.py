@@ -44,9 +44,8 @@ class Files:
         self.journal = with_suffix(self.db, JOURNAL_SUFFIX)
 
     def leftovers(self) -> list[Path]:
-        """What an undecided restore may leave: the new files, and the WAL and shared memory
-        the check of the extracted database opens beside it (a stale WAL must never be
-        applied to the next restore's file)."""
+        """What an undecided restore or re-key may leave: the new pair, and the new database's
+        WAL and shared memory (a stale WAL must never be replayed into a later attempt's file)."""
         return [*_sqlite_family(self.new_db), self.new_keys]
 
     def aside(self) -> list[Path]:

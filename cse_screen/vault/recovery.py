@@ -63,6 +63,14 @@ def fingerprint(public_key: rsa.RSAPublicKey) -> str:
     return hashlib.sha256(der).hexdigest()
 
 
+def public_pem(public_key: rsa.RSAPublicKey) -> str:
+    """The public key as PEM text, kept in the recovery slot so a re-key can rewrap it."""
+    pem = public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return pem.decode("ascii")
+
+
 def wrap_key(public_key: rsa.RSAPublicKey, key: bytes) -> bytes:
     return public_key.encrypt(key, _oaep())
 

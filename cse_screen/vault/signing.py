@@ -235,6 +235,18 @@ class SigningSection:
             self.opened[user] = private
         self.boxes[user] = Box.seal(user, kek, private)
 
+    def without(self, users: set[str] | frozenset[str]) -> SigningSection:
+        """A copy for a re-keyed file: the same signing key, boxes and grants (and the boxes
+        this session opened), less those of ``users``."""
+        return SigningSection(
+            self.public,
+            {u: b for u, b in self.boxes.items() if u not in users},
+            {u: g for u, g in self.grants.items() if u not in users},
+            self.recovery,
+            {u: k for u, k in self.opened.items() if u not in users},
+            self.changed,
+        )
+
     def removed(self, user: str) -> None:
         self.boxes.pop(user, None)
         self.grants.pop(user, None)

@@ -29,10 +29,11 @@ from cse_screen.storage.services import audit, child_import, clock, signatures
 from cse_screen.storage.services.care_codes import UncodedField, uncoded_fields
 from cse_screen.storage.services.context import utc_now, writes_in
 from cse_screen.storage.services.roles import require_role
-from cse_screen.storage.services.users import check_name, insert_user, user_record
+from cse_screen.storage.services.users import UsersService, check_name, insert_user, user_record
 from cse_screen.storage.signed_in import SignedIn, load_user, placeholder_user
 from cse_screen.storage.usernames import normalise_user
 from cse_screen.vault import admin_key, anchor, backup_mac, continuity, migrate, pending, wal_check
+from cse_screen.vault import epoch as epochs
 from cse_screen.vault.backup_unlock import Credential
 from cse_screen.vault.context import local_context
 from cse_screen.vault.engine import database_files, open_engine
@@ -160,6 +161,7 @@ class Store(SignedIn):
             row = insert_user(session, ctx, name, "admin", team, full_name)
             recovery = "yes" if keyslots.has_recovery else "no"
             db_id = anchor.database_id(session)
+            keyslots.record_save(session)
             detail = {"recovery_slot": recovery}
             last = audit.append(session, ctx, audit.CREATE, "database", None, detail)
             signatures.sign_head(session, ctx, signatures.SESSION)
@@ -181,8 +183,15 @@ class Store(SignedIn):
         except WrongPassword:
             pending.note(db_path, audit.LOGIN_FAILED)
             raise
-        _rehash_if_weak(keyslots, user, password, key)
-        return cls.open_with_key(db_path, keyslots, key, user)
+        store = cls.open_with_key(db_path, keyslots, key, user)
+        # Only now: a save before the rollback check would lift an older copy to the
+        # database's epoch, and the next attempt would pass.
+        try:
+            _rehash_if_weak(store, user, password, key)
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     @classmethod
     def open_with_key(
@@ -199,6 +208,7 @@ class Store(SignedIn):
             record = _load_user(engine, db_path, normalise_user(user))
             store = cls(db_path, engine, keyslots, key, record)
             store.upgraded = upgraded
+            store._require_not_rolled_back()  # before sign-in's own saves raise the epoch
             admin_key.start_session(store.context, keyslots, record, recovered)
             store._audit_login()
             signatures.sign_head_now(store.context, signatures.SESSION)
@@ -232,8 +242,11 @@ class Store(SignedIn):
                 keyslots.add_user(name, new_password, key)
             if store.context.signer is not None and store.user.role == "admin":
                 store.context.signer.admin_changed(name, True)  # the new slot needs the key
-            keyslots.save()
-            store.audit.record("recover", "user", store.user.id, {"password": "reset by recovery"})
+            with store.context.transaction() as session:
+                keyslots.save()
+                keyslots.record_save(session)
+                detail = {"password": "reset by recovery"}
+                audit.append(session, store.context, "recover", "user", store.user.id, detail)
         except BaseException:
             store.close()
             raise
@@ -253,6 +266,7 @@ class Store(SignedIn):
             for n in notes
         )
         with self.context.transaction() as session:
+            epochs.require_current(session, self.keyslots.path, self.path, self.keyslots.epoch)
             db_id = anchor.database_id(session)
             entries = audit.chain_head(session)[0]
             copy = anchor.is_copy(db_id, self.path)
@@ -387,11 +401,94 @@ class Store(SignedIn):
             if signer is not None:  # IT's new key can sign for a recovered administrator
                 signer.wrap_for_recovery(load_public_key(public_key_pem))
             try:
-                self._keyslots.enrol_recovery(public_key_pem, self._key)  # last: commit follows
+                self._keyslots.enrol_recovery(public_key_pem, self._key)
             except BaseException:
                 self._keyslots.signing.recovery = earlier
                 raise
+            self._keyslots.record_save(session)  # last: only commit follows
         return previous, new
+
+    def rekey(
+        self,
+        *,
+        reason: str = "on request",
+        recovery_public_key: bytes | str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> Any:
+        """Re-encrypt the database to a new random key and reseal every slot (administrators
+        only, audited); see :mod:`cse_screen.vault.rekey`. Returns what it did."""
+        from cse_screen.vault import revoke
+
+        require_role(self.context, ("admin",), "re-key the database", "database")
+        return revoke.rekey_store(
+            self,
+            reason=reason,
+            recovery_public_key=recovery_public_key,
+            progress=progress,
+            cancel=cancel,
+        )
+
+    def disable_user(
+        self,
+        name: str,
+        *,
+        recovery_public_key: bytes | str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> UserRecord:
+        """Deactivate ``name`` and re-key without their slot, in one decided step: an old copy
+        of their keyslot file (or a backup's) no longer opens the database."""
+        from cse_screen.vault import revoke
+
+        return revoke.disable_user(
+            self, name, recovery_public_key=recovery_public_key, progress=progress, cancel=cancel
+        )
+
+    def require_current(self, keyslots: KeyslotFile) -> None:
+        """Refuse a keyslot file read again from disk (the lock screen's check) that is older
+        than this database or holds another key: a copy put back while the app was locked
+        must not let an old password back in."""
+        if not keyslots.belongs_to(self._key):
+            raise epochs.rolled_back(keyslots.path, self.path, keyslots.epoch, self._keyslots.epoch)
+        with self.context.reading() as session:
+            recorded = epochs.recorded(session)
+        if keyslots.epoch < recorded:
+            raise epochs.rolled_back(keyslots.path, self.path, keyslots.epoch, recorded)
+
+    def _require_not_rolled_back(self) -> None:
+        """Refuse a keyslot file that was older than this database when it was read."""
+        keyslots = self.keyslots
+        with self.context.reading() as session:
+            recorded = epochs.recorded(session)
+        if keyslots.loaded_epoch < recorded:
+            raise epochs.rolled_back(keyslots.path, self.path, keyslots.loaded_epoch, recorded)
+
+    def _detach(self) -> None:
+        """Let go of the file (engine, write count, open lock) for a re-key to replace it."""
+        self.engine.dispose()
+        if self._watched is not None:
+            continuity.flush(self._watched)
+        self._open_lock.release()
+
+    def _attach(self, keyslots: KeyslotFile, key: bytes) -> None:
+        """Open the file again, with ``key`` and ``keyslots`` (the new pair after a re-key,
+        the old one after a re-key that did not happen)."""
+        engine = tune_engine(open_engine(self.path, key))
+        self.context.rebind(engine)  # the services (and whoever holds them) follow
+        if self.context.signer is not None:  # grants from now on go into the file in use
+            self.context.signer = self.context.signer.moved_to(keyslots)
+        self.engine = engine
+        self.users = UsersService(self.context, keyslots, key)
+        self._keyslots, self._key = keyslots, key
+        self._open_lock = OpenLock(self.path)
+        with self.context.reading() as session:
+            db_id, writes = anchor.database_id(session), writes_in(session)
+        seq, head = self.audit.head()
+        anchor.remember(db_id, seq, head, self.path)
+        if self._watched is not None:
+            continuity.reset(db_id, writes)
+            self.context.on_commit = lambda count: continuity.committed(db_id, count)
 
     def close(self) -> None:
         if not self._closed:
@@ -442,14 +539,18 @@ def restore(
     )
 
 
-def _rehash_if_weak(keyslots: KeyslotFile, user: str, password: str, key: bytes) -> None:
-    """A slot made with cheaper parameters than today's is resealed at today's cost while the
-    password is at hand (best effort: a read-only folder keeps the old slot working)."""
+def _rehash_if_weak(store: Store, user: str, password: str, key: bytes) -> None:
+    """A slot made with cheaper parameters than today's (or before sealed slots) is resealed
+    at today's cost while the password is at hand, and the database records the new epoch
+    (best effort: a read-only folder keeps the old slot working)."""
+    keyslots = store.keyslots
     if not keyslots.needs_rehash(user):
         return
     keyslots.rehash(user, password, key)
     with contextlib.suppress(OSError, UserError):
         keyslots.save()
+        with store.context.transaction() as session:
+            keyslots.record_save(session)
 
 
 def _load_user(engine: Any, db_path: Path, name: str) -> UserRecord:

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QLineEdit, QMessageBox
 from screens_fixtures import PASSWORD, admin_ctx, known, known_template, make_context, open_store
 
-from cse_screen.errors import PermissionDenied, ValidationFailed, WrongPassword
+from cse_screen.errors import DatabaseDamaged, PermissionDenied, ValidationFailed, WrongPassword
 from cse_screen.vault.store import Store
 
 __all__ = ["admin_ctx", "known", "known_template"]
@@ -158,14 +158,31 @@ def test_self_deactivation_is_refused_with_a_sentence(qtbot, page, admin_ctx, kn
 
 
 def test_deactivate_then_reactivate_with_a_new_password(qtbot, page, admin_ctx, known):
+    import shutil
+
+    from cse_screen.vault.keyslots import keyslot_path
+
+    took = known.db.with_name("sam-took.keys")
+    shutil.copy2(keyslot_path(known.db), took)
     assert page.select_user("sam")
     qtbot.mouseClick(page.buttons["deactivateButton"], Qt.MouseButton.LeftButton)
     box = page.findChild(QMessageBox, "confirmDeactivateBox")
-    assert box is not None and "sam" in box.text()
+    assert box is not None and "sam" in box.text() and "re-encrypted" in box.text()
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not page.model.user_at(page.model.row_of("sam")).active, timeout=5000)
+    dialog = page.findChild(QDialog, "deactivateDialog")
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: not page.model.user_at(page.model.row_of("sam")).active, timeout=10000)
+    status = dialog.findChild(QLabel, "statusLabel")
+    assert "re-encrypted to a new key" in status.text()
+    assert "Backups made before now" in status.text()
+    dialog.close()
     with pytest.raises(WrongPassword):
         Store.open(known.db, "sam", PASSWORD)
+    shutil.copy2(keyslot_path(known.db), known.db.with_name("current.keys"))
+    shutil.copy2(took, keyslot_path(known.db))  # sam's own copy, from before: opens nothing
+    with pytest.raises(DatabaseDamaged):
+        Store.open(known.db, "sam", PASSWORD)
+    shutil.copy2(known.db.with_name("current.keys"), keyslot_path(known.db))
     assert page.selected_user().name == "sam"
     assert not page.buttons["deactivateButton"].isEnabled()
     dialog = open_dialog(qtbot, page, "reactivateButton", "passwordDialog")

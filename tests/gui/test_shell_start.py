@@ -152,6 +152,27 @@ def test_a_missing_keyslot_file_is_reported_as_damage_not_a_wrong_password(
     shell.shutdown()
 
 
+def test_a_keyslot_file_put_back_after_a_password_change_is_refused_plainly(
+    qtbot, demo_db: Path, demo, tmp_path: Path
+) -> None:
+    keys = demo_db.with_name(demo_db.name + ".keys")
+    yesterday = tmp_path / "yesterday.keys"
+    yesterday.write_bytes(keys.read_bytes())
+    with Store.open(demo_db, demo.user, demo.password) as store:
+        store.users.set_password(demo.user, "a different long passphrase 77")
+    keys.write_bytes(yesterday.read_bytes())
+    shell, form = _unlock_shell(qtbot, demo_db)
+    _type(qtbot, form, "userEdit", demo.user)
+    _type(qtbot, form, "passwordEdit", demo.password)  # the old password, in the old file
+    _click(qtbot, form, "unlockButton")
+    qtbot.waitUntil(lambda: "cannot be opened" in _message(form), timeout=10000)
+    assert "is older than the database" in _message(form)
+    assert "an earlier copy was put back" in _message(form)
+    assert form.findChild(QLabel, "messageLabel").property("tone") == "damage"
+    assert shell.main is None
+    shell.shutdown()
+
+
 def test_the_next_start_remembers_the_user_name_so_only_the_password_is_asked(
     qtbot, demo_db: Path, demo
 ) -> None:

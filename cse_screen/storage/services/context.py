@@ -138,6 +138,12 @@ class ServiceContext:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._local = threading.local()
 
+    def rebind(self, engine: Engine) -> None:
+        """Point this context, and so every service holding it, at a new engine on the same
+        database (after a re-key the file opens under a new key)."""
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+
     @property
     def in_session(self) -> bool:
         """Whether this thread is inside one of this context's sessions."""

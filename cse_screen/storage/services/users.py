@@ -38,6 +38,11 @@ class Keyring(Protocol):
 
     def save(self) -> None: ...
 
+    def record_save(self, session: Session) -> None:
+        """Note in the caller's transaction what the database must remember of the save just
+        made (the vault records the keyslot file's new epoch, so an older copy is refused)."""
+        ...
+
 
 def user_record(row: User) -> UserRecord:
     return UserRecord(
@@ -143,6 +148,7 @@ class UsersService:
             except BaseException:
                 self._keyslots.remove_user(name)
                 raise
+            self._keyslots.record_save(session)
             return user_record(row)
 
     def set_password(self, name: str, new_password: str) -> None:
@@ -156,6 +162,7 @@ class UsersService:
             if name != self._ctx.user.name and row.role == "admin" and self._ctx.signer:
                 self._ctx.signer.admin_changed(name, True)  # their new slot needs the key again
             self._keyslots.save()
+            self._keyslots.record_save(session)
             audit.append(session, self._ctx, audit.CHANGE, "user", row.id, {"password": "changed"})
 
     def update(
@@ -188,23 +195,20 @@ class UsersService:
             return user_record(row)
 
     def deactivate(self, name: str) -> UserRecord:
-        """Stop a user signing in (their keyslot is removed; their history stays)."""
-        roles.require_role(self._ctx, ("admin",), "deactivate users", "user")
-        name = normalise_user(name)
-        if name == self._ctx.user.name:
-            raise ValidationFailed("you cannot deactivate the account you are signed in with")
+        """Stop a user signing in (their keyslot is removed; their history stays).
+
+        On a laptop this alone does not revoke anything the user already holds (an old copy
+        of the keyslot file still opens the same key): the vault's ``Store.disable_user`` runs
+        the same rule inside a re-key, and the command line and the app call that."""
+        name = require_can_deactivate(self._ctx, name)
         with self._ctx.transaction() as session:
-            row = self._row(session, name)
-            if row.role == "admin" and row.active:
-                _require_another_admin(session, row, "deactivate")
-            row.active = False
+            row = deactivate_row(session, self._ctx, name)
             if name in self._keyslots.users():
                 self._keyslots.remove_user(name)
                 self._keyslots.save()
-            audit.append(
-                session, self._ctx, audit.CHANGE, "user", row.id, {"active": [True, False]}
-            )
-            signed_change(session, self._ctx, row, False)
+                self._keyslots.record_save(session)
+            # Removing the slot dropped its box and any grant with it: no second save.
+            signed_change(session, self._ctx, row, None)
             return user_record(row)
 
     def reactivate(self, name: str, password: str) -> UserRecord:
@@ -236,6 +240,7 @@ class UsersService:
             except BaseException:
                 self._keyslots.remove_user(name)
                 raise
+            self._keyslots.record_save(session)
             return user_record(row)
 
     def resign(self, name: str) -> UserRecord:
@@ -291,6 +296,29 @@ class UsersService:
         if row is None:
             raise NotFound(f"there is no user named '{name}'")
         return row
+
+
+def require_can_deactivate(ctx: ServiceContext, name: str) -> str:
+    """The checks made before any transaction (a refusal is audited in its own): only an
+    administrator deactivates, and never the account signed in. Returns the normalised name."""
+    roles.require_role(ctx, ("admin",), "deactivate users", "user")
+    name = normalise_user(name)
+    if name == ctx.user.name:
+        raise ValidationFailed("you cannot deactivate the account you are signed in with")
+    return name
+
+
+def deactivate_row(session: Session, ctx: ServiceContext, name: str) -> User:
+    """The database half of deactivating ``name`` inside the caller's transaction: never the
+    last active administrator; the flag and its audit entry (the caller handles the keyslot,
+    after :func:`require_can_deactivate`)."""
+    row = UsersService._row(session, normalise_user(name))
+    if row.role == "admin" and row.active:
+        _require_another_admin(session, row, "deactivate")
+    if row.active:
+        row.active = False
+        audit.append(session, ctx, audit.CHANGE, "user", row.id, {"active": [True, False]})
+    return row
 
 
 def _require_another_admin(session: Session, row: User, action: str) -> None:

@@ -137,6 +137,9 @@ class AccountPasswords:
     def save(self) -> None:
         """Nothing to write: the hashes above stand for rows the server keeps."""
 
+    def record_save(self, session: object) -> None:
+        """Nothing to record: on a server the credentials are rows of the same database."""
+
 
 @dataclass
 class ServerCouncil(Council):

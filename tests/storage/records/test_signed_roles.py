@@ -229,6 +229,7 @@ def test_an_administrator_without_the_key_cannot_sign_a_change(file_council: Fil
     with Store.open(path, ADMIN, PASSWORD) as admin:
         admin.users.update("lena", role="admin")
     slots = KeyslotFile.load(keyslot_path(path))
+    slots.unlock(ADMIN, PASSWORD)  # a save is bound to the key (the epoch)
     slots.signing.revoke("lena")  # as if her grant had not reached her slot yet
     slots.save()
     with Store.open(path, "lena", PASSWORD) as lena, pytest.raises(PermissionDenied, match="key"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cse_screen.vault import keyslots as keyslots_module
+from cse_screen.vault import slots as slots_module  # where the slots derive their keys
 from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
 from cse_screen.vault.recovery import generate_recovery_keypair
 from cse_screen.vault.signing import public_bytes
@@ -24,9 +24,9 @@ def test_unlock_derives_one_key_and_the_signing_key_needs_no_second(
     Store.create(tmp_path / "cse.db", "ada", PASSWORD).close()
     slots = KeyslotFile.load(keyslot_path(tmp_path / "cse.db"))
     calls: list[int] = []
-    real = keyslots_module.derive_key
+    real = slots_module.derive_key
     monkeypatch.setattr(
-        keyslots_module,
+        slots_module,
         "derive_key",
         lambda *a: calls.append(1) or real(*a),  # type: ignore[func-returns-value]
     )
