@@ -148,7 +148,8 @@ def test_exclusions_never_remove_what_the_app_imports(spec: dict) -> None:
         ("PySide6/Qt/plugins/platforms/libqoffscreen.so", False),
         ("PySide6/plugins/platforms/qwindows.dll", False),
         ("PySide6/Qt/lib/libQt6Widgets.so.6", False),
-        ("PySide6/Qt/plugins/iconengines/libqsvgicon.so", False),
+        ("PySide6/Qt/plugins/iconengines/libqsvgicon.so", True),  # the icons are PNGs
+        ("PySide6/Qt/plugins/imageformats/libqsvg.so", True),
         ("cse_screen/resources/icons/cse-screen-32.png", False),
         ("PySide6/Qt/plugins/platforms/libqwayland-egl.so", True),
         ("PySide6/Qt/plugins/platforms/libqeglfs.so", True),
