@@ -9,13 +9,19 @@ last, and a document that cannot be audited is removed again.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cse_screen.errors import EXIT_AUTH, ExportFailed, PermissionDenied, UsageError, UserError
+from cse_screen.errors import (
+    EXIT_AUTH,
+    Cancelled,
+    ExportFailed,
+    PermissionDenied,
+    UsageError,
+    UserError,
+)
 from cse_screen.vault.atomic import atomic_writer, remove_stale_temps_in
 
 #: Who may take everything about one child out of the database (a subject access request).
@@ -28,6 +34,38 @@ class DocumentRefused(PermissionDenied):
     """The signed-in user may not make this document (already written to the audit trail)."""
 
     exit_code = EXIT_AUTH
+
+
+class Steps:
+    """Progress and Cancel between a document's stages (read, build, write).
+
+    A document is built whole in memory before a byte is written, so the only safe places to
+    stop are between stages: a Cancel pressed while the PDF is being laid out takes effect when
+    that stage ends, and nothing is written. Once writing starts the document is finished and
+    audited, because a half-made act is worse than a late Cancel. ``control`` is the GUI's
+    operation control (``progress(done, total)`` and ``cancelled()``); the command line passes
+    none.
+    """
+
+    TOTAL = 3
+
+    def __init__(self, control: Any | None) -> None:
+        self._control = control
+        self._done = 0
+
+    def next(self) -> None:
+        """One stage done: report it, then stop here if the user asked to."""
+        self._done += 1
+        if self._control is None:
+            return
+        self._control.progress(self._done, self.TOTAL)
+        if self._control.cancelled():
+            raise Cancelled("the document was cancelled; no file was written")
+
+    def written(self) -> None:
+        """The last stage: the file is in place and audited, past any Cancel."""
+        if self._control is not None:
+            self._control.progress(self.TOTAL, self.TOTAL)
 
 
 @dataclass(frozen=True)
@@ -89,6 +127,7 @@ def _save(
     audit: tuple[str, object, dict[str, Any]],
     what: str,
     encrypted: bool,
+    steps: Steps,
 ) -> SavedDocument:
     size = write_file(out, data)
     entity, entity_id, detail = audit
@@ -97,11 +136,16 @@ def _save(
     except BaseException:
         out.unlink(missing_ok=True)
         raise
+    steps.written()
     return SavedDocument(out, size, encrypted, what)
 
 
 def save_screening_pdf(
-    store: Any, screening_id: int, out_path: Path | str, password: str | None = None
+    store: Any,
+    screening_id: int,
+    out_path: Path | str,
+    password: str | None = None,
+    control: Any | None = None,
 ) -> SavedDocument:
     """One screening as a case-file PDF; anyone who may read the screening may print it."""
     from cse_screen.documents.screening import screening_pdf
@@ -113,7 +157,10 @@ def save_screening_pdf(
         record = store.screenings.get(screening_id)
     except PermissionDenied as exc:
         raise DocumentRefused(exc.message) from None
+    steps = Steps(control)
+    steps.next()
     data = screening_pdf(record, password)
+    steps.next()
     detail = {"document": "screening", "child_id": record.child_id, "encrypted": bool(password)}
     return _save(
         store,
@@ -122,6 +169,7 @@ def save_screening_pdf(
         ("screening", record.id, detail),
         f"screening {record.id} of {record.child_ref}",
         bool(password),
+        steps,
     )
 
 
@@ -130,7 +178,7 @@ def save_subject_access(
     case_ref: str,
     out_path: Path | str,
     password: str | None = None,
-    progress: Callable[[str], None] | None = None,
+    control: Any | None = None,
 ) -> SavedDocument:
     """Everything held about one child, as a PDF and JSON in one zip (leads and admins)."""
     from cse_screen.documents.subject_access import subject_access_zip
@@ -140,10 +188,11 @@ def save_subject_access(
     _require(store, SUBJECT_ACCESS_ROLES, "make a subject access export", "child")
     out = Path(out_path)
     check_destination(out, ".zip")
+    steps = Steps(control)
     held = gather(store, case_ref)
-    if progress is not None:
-        progress("building")
+    steps.next()
     data = subject_access_zip(held, password)
+    steps.next()
     counts = {k: len(v) for k, v in held.items() if isinstance(v, list)}
     detail = {
         "document": "subject_access",
@@ -158,11 +207,17 @@ def save_subject_access(
         ("child", held["child"]["id"], detail),
         f"everything held about {held['child']['case_ref']}",
         bool(password),
+        steps,
     )
 
 
 def save_board_report(
-    store: Any, date_from: date, date_to: date, out_path: Path | str, team: str | None = None
+    store: Any,
+    date_from: date,
+    date_to: date,
+    out_path: Path | str,
+    team: str | None = None,
+    control: Any | None = None,
 ) -> SavedDocument:
     """The pseudonymised report to Cabinet or the board for a period (leads and admins)."""
     from cse_screen.documents.board import board_pdf
@@ -173,12 +228,15 @@ def save_board_report(
     _require(store, BOARD_ROLES, "make the board report", "board")
     out = Path(out_path)
     check_destination(out, ".pdf")
+    steps = Steps(control)
     figures = board_figures(store, date_from, date_to, team)
+    steps.next()
     data = board_pdf(figures)
+    steps.next()
     detail = {
         "document": "board",
         "filters": {"from": date_from.isoformat(), "to": date_to.isoformat(), "team": team},
         "pseudonymised": True,
     }
     period = f"{date_from:%d/%m/%Y} to {date_to:%d/%m/%Y}"
-    return _save(store, out, data, ("board", None, detail), f"the period {period}", False)
+    return _save(store, out, data, ("board", None, detail), f"the period {period}", False, steps)

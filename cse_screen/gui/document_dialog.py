@@ -237,10 +237,10 @@ class ScreeningPdfDialog(DocumentDialog):
     def work(self, out: Path, password: str | None) -> Any:
         sid = self.screening_id
 
-        def run(store: Any, _control: Any) -> Any:
+        def run(store: Any, control: Any) -> Any:
             from cse_screen.documents.service import save_screening_pdf
 
-            return save_screening_pdf(store, sid, out, password)
+            return save_screening_pdf(store, sid, out, password, control)
 
         return run
 
@@ -268,10 +268,10 @@ class SubjectAccessDialog(DocumentDialog):
     def work(self, out: Path, password: str | None) -> Any:
         ref = self.case_ref
 
-        def run(store: Any, _control: Any) -> Any:
+        def run(store: Any, control: Any) -> Any:
             from cse_screen.documents.service import save_subject_access
 
-            return save_subject_access(store, ref, out, password)
+            return save_subject_access(store, ref, out, password, control)
 
         return run
 
@@ -326,9 +326,9 @@ class BoardReportDialog(DocumentDialog):
         start, end = _pydate(self.from_edit.date()), _pydate(self.to_edit.date())
         team = self.team_combo.currentData()
 
-        def run(store: Any, _control: Any) -> Any:
+        def run(store: Any, control: Any) -> Any:
             from cse_screen.documents.service import save_board_report
 
-            return save_board_report(store, start, end, out, team)
+            return save_board_report(store, start, end, out, team, control)
 
         return run

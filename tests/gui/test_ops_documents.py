@@ -165,3 +165,36 @@ def test_the_board_report_sits_beside_the_export(qtbot, ctx_for, out_dir, monkey
     data = (out_dir / "cabinet.pdf").read_bytes()
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "report to Cabinet" in text and "Amy Able" not in text and "LAC0001" not in text
+
+
+def test_cancel_stops_the_document_and_writes_nothing(qtbot, ctx_for, out_dir, monkeypatch):
+    """Cancel pressed while the figures are read: the run stops at the next stage, says so, and
+    leaves no file (the figures are held back until Cancel is pressed, so the test is not a race)."""
+    import threading
+
+    from cse_screen.documents import board_figures
+
+    pressed = threading.Event()
+    real = board_figures.board_figures
+
+    def held(*args, **kwargs):
+        pressed.wait(20)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(board_figures, "board_figures", held)
+    dialog = BoardReportDialog(ctx_for("lee"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_destination(out_dir / "cabinet.pdf")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "saveDocumentButton"), Qt.MouseButton.LeftButton)
+    assert dialog.running
+    cancel = dialog.findChild(QPushButton, "cancelButton")
+    assert cancel.text() == "Cancel"
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    pressed.set()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=30000)
+    status = dialog.findChild(QLabel, "statusLabel").text()
+    _shot(dialog, "board-report-cancelled")
+    assert "cancelled" in status.lower(), status
+    assert list(out_dir.iterdir()) == []
+    assert dialog.isVisible()  # it stays to say how it ended
