@@ -169,7 +169,7 @@ def test_the_board_report_sits_beside_the_export(qtbot, ctx_for, out_dir, monkey
 
 def test_cancel_stops_the_document_and_writes_nothing(qtbot, ctx_for, out_dir, monkeypatch):
     """Cancel pressed while the figures are read: the run stops at the next stage, says so, and
-    leaves no file (the figures are held back until Cancel is pressed, so the test is not a race)."""
+    leaves no file (the figures are held back until Cancel is pressed: the test is no race)."""
     import threading
 
     from cse_screen.documents import board_figures
