@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -256,7 +257,9 @@ class _Cells:
         return upper
 
 
+@functools.cache
 def _list(kind: str) -> frozenset[str]:
+    """A code list's codes, built once: every row of a return checks several of them."""
     return frozenset(c.code for c in codes.codes(kind))
 
 

@@ -337,14 +337,20 @@ def _plain(value: Any) -> Any:
 
 
 def change_details(
-    ctx: ServiceContext, session: Session, row: Child, changes: dict[str, Any]
+    ctx: ServiceContext,
+    session: Session,
+    row: Child,
+    changes: dict[str, Any],
+    q: Questionnaire | None = None,
 ) -> dict[str, Any]:
     """Apply changes to one child's details in an open transaction: checked as a form's are,
     allocation refused outside the user's caseload or team, and the fields changed returned
     as the audit entry records them (identifying ones by name only). Every change to a child's
-    details goes through here: a person's edit and the SSDA903 import alike."""
+    details goes through here: a person's edit and the SSDA903 import alike. ``q``: the
+    definition whose choices the details are checked against, when the caller changes many
+    children and has looked it up once."""
     current = {name: getattr(row, name) for name in EDITABLE_FIELDS}
-    merged = validate(ChildInput(**{**current, **changes}), ctx.today(), stored=current)
+    merged = validate(ChildInput(**{**current, **changes}), ctx.today(), q=q, stored=current)
     moved_team = merged.team != current["team"]
     allowed = roles.can_change_child(ctx.user, merged.worker, merged.team) and (
         not moved_team or roles.can_allocate(ctx.user, merged.worker, merged.team)

@@ -27,7 +27,8 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from cse_screen.core import ssda903
+from cse_screen.core import registry, ssda903
+from cse_screen.core.model import Questionnaire
 from cse_screen.errors import Cancelled, ChildDetailsInvalid, ImportFailed
 from cse_screen.storage.models import Child, Event
 from cse_screen.storage.services import audit, roles
@@ -137,6 +138,7 @@ def _apply(
     for period in found.missing:
         missing_by_child.setdefault(period.child, []).append(period)
     matched = sorted(in_return & mine.keys())
+    q = registry.get_questionnaire()  # once: every changed child's details are checked on it
     new_events: list[dict[str, object]] = []
     touched: list[Child] = []
     for done, ref in enumerate(matched, start=1):
@@ -147,7 +149,7 @@ def _apply(
         if dry_run:
             changed = bool(_detail_changes(row, facts))
         else:
-            changed = _details(ctx, session, row, facts, found)
+            changed = _details(ctx, session, row, facts, found, q)
             _ended_since(session, row, periods, stored)
         care = _care(row, facts, result, dry_run)
         result.children_updated += changed
@@ -210,12 +212,13 @@ def _details(
     row: Child,
     facts: ssda903.ChildFacts,
     found: ssda903.Return903,
+    q: Questionnaire,
 ) -> bool:
     changes = _detail_changes(row, facts)
     if not changes:
         return False
     try:
-        return bool(change_details(ctx, session, row, changes))
+        return bool(change_details(ctx, session, row, changes, q))
     except ChildDetailsInvalid as refused:
         header = next((name for name, table in found.files if table == "Header"), "the return")
         where = f"in {header}, row {facts.header_row}" if facts.header_row else f"in {header}"
