@@ -90,6 +90,9 @@ class CellMaker:
         self._define("quoted", quotePrefix=True)
         self._define("flag", font=Font(bold=True, color="C00000"))
         self._define("wrap", alignment=Alignment(wrap_text=True, vertical="top"))
+        # in a list, at the bottom like the row's unstyled cells, so a wrapped label and a
+        # one-line name beside it end on the same line
+        self._define("wrap_list", alignment=Alignment(wrap_text=True))
         self._define(
             "suppressed",
             font=Font(italic=True, color="595959"),
@@ -238,3 +241,28 @@ def fit_row(ws: WriteOnlyWorksheet, row: int, text: str | None, width: float) ->
     lines = math.ceil(len(text) / (width * CHARS_PER_WIDTH_UNIT))
     if lines > 1:
         ws.row_dimensions[row].height = LINE_HEIGHT_POINTS * lines
+
+
+def wrapped_lines(text: str | None, width: float) -> int:
+    """How many lines ``text`` takes wrapped at word breaks in a column of ``width``."""
+    if not text:
+        return 1
+    chars = max(4, int(width * CHARS_PER_WIDTH_UNIT))
+    if len(text) <= chars:
+        return 1
+    return max(1, len(textwrap.wrap(text, chars, break_long_words=True)))
+
+
+def fit_list_row(ws: WriteOnlyWorksheet, row: int, lines: int) -> None:
+    """Give one row of a long list (not yet appended) the height of its tallest wrapped cell.
+
+    Call :func:`forget_row` once it is appended: a list of 100,000 children would otherwise
+    keep a row-height record for each, though the row is already written.
+    """
+    if lines > 1:
+        ws.row_dimensions[row].height = LINE_HEIGHT_POINTS * lines
+
+
+def forget_row(ws: WriteOnlyWorksheet, row: int) -> None:
+    """Drop an appended row's height record (a write-only sheet wrote it with the row)."""
+    ws.row_dimensions.pop(row, None)

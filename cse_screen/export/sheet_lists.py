@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cse_screen.core import codes
+from cse_screen.export.cells import fit_list_row, forget_row, wrapped_lines
 from cse_screen.export.context import BuildContext, set_filter
 from cse_screen.export.privacy import age_band, age_on
 from cse_screen.export.rows import ChildRow, InstrumentInfo, ScreeningRow
@@ -75,12 +76,12 @@ _CHILD_HEAD_COMMON = [
     ("Gender", 10),
     ("Ethnicity", 16),
     ("Disability", 12),
-    ("Placement type", 16),
-    ("Legal status", 14),
+    ("Placement type", 24),
+    ("Legal status", 20),
     ("Team", 16),
     ("Worker", 16),
     ("Last screened", 13),
-    ("Latest outcome", 17),
+    ("Latest outcome", 24),
     ("Next due", 12),
     ("Overdue", 9),
     ("Days overdue", 9),
@@ -109,6 +110,7 @@ def write_children(
     ws.append(cm.header_row([h for h, _ in heads], numbers=figure_columns(heads)))
     today, count = ctx.meta.today, 0
     day = as_month if ctx.pseudonymise else (lambda cm, d: cm.date(d))
+    wide = dict(heads)
     for child in shuffled(rows) if ctx.pseudonymise else rows:
         tally.add(child)
         overdue = tally.is_overdue(child)
@@ -123,14 +125,24 @@ def write_children(
                 age_on(child.dob, today),
             ]
             worker = child.worker
+        # the code lists' labels are long ("Foster placement with other foster carer, long
+        # term"): wrapped in their columns, with the row as tall as its tallest, they print
+        # whole instead of cut off at the next column
+        labels = {
+            "Ethnicity": codes.label("ethnicity", child.ethnicity) or None,
+            "Placement type": codes.label("placement_type", child.placement_type) or None,
+            "Legal status": codes.label("legal_status", child.legal_status) or None,
+        }
+        row = count + 2
+        fit_list_row(ws, row, max(wrapped_lines(t, wide[h]) for h, t in labels.items()))
         ws.append(
             [
                 *who,
                 cm.text(codes.label("gender", child.gender) or None),
-                cm.text(codes.label("ethnicity", child.ethnicity) or None),
+                cm.text(labels["Ethnicity"], "wrap_list"),
                 cm.text(child.disability),
-                cm.text(codes.label("placement_type", child.placement_type) or None),
-                cm.text(codes.label("legal_status", child.legal_status) or None),
+                cm.text(labels["Placement type"], "wrap_list"),
+                cm.text(labels["Legal status"], "wrap_list"),
                 cm.text(child.team),
                 cm.text(worker),
                 day(cm, child.last_screened),
@@ -144,6 +156,7 @@ def write_children(
                 "Yes" if child.has_draft else None,
             ]
         )
+        forget_row(ws, row)
         count += 1
         ctx.step()
     set_filter(ws, 1, len(heads), count + 1)
