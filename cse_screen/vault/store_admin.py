@@ -15,6 +15,7 @@ from cse_screen.storage.records import ChainReport, UserRecord
 from cse_screen.storage.services import audit, signatures
 from cse_screen.storage.services.care_codes import UncodedField, uncoded_fields
 from cse_screen.storage.services.roles import require_role
+from cse_screen.sync.audit_upload import ServerCopy, server_copy
 from cse_screen.vault import anchor
 from cse_screen.vault.integrity import check_integrity
 from cse_screen.vault.recovery import fingerprint, load_public_key
@@ -36,11 +37,14 @@ class VerifyReport:
     signatures: signatures.SignatureReport | None = None
     #: care details that are not codes (not damage: kept from before the code lists)
     uncoded: tuple[UncodedField, ...] = ()
+    #: On an enrolled laptop: how much of the chain the team server holds.
+    server_copy: ServerCopy | None = None
 
     @property
     def ok(self) -> bool:
         signed_ok = self.signatures is None or self.signatures.ok
-        return not self.integrity_problems and self.chain.ok and signed_ok
+        held_ok = self.server_copy is None or self.server_copy.matches
+        return not self.integrity_problems and self.chain.ok and signed_ok and held_ok
 
 
 class StoreAdministration:
@@ -71,13 +75,16 @@ class StoreAdministration:
 
     # --- whole-database operations ----------------------------------------------------------
     def verify(self) -> VerifyReport:
-        """Cipher pages, SQLite structure and the audit chain; any user may run it."""
+        """Cipher pages, SQLite structure, the audit chain and its signatures, and (on an enrolled
+        laptop) whether the entry the team server last acknowledged is unchanged; any user may
+        run it."""
         problems = tuple(check_integrity(self.engine))
         chain = self.audit.verify()
         with self.context.reading() as session:
             signed = signatures.check(session)
+            held = server_copy(session)
         uncoded = tuple(uncoded_fields(self.context)) if not problems else ()
-        return VerifyReport(problems, chain, signatures=signed, uncoded=uncoded)
+        return VerifyReport(problems, chain, signatures=signed, uncoded=uncoded, server_copy=held)
 
     def backup(
         self,
