@@ -116,6 +116,8 @@ def _verify(args: argparse.Namespace) -> int:
             f"cse-screen: damage: audit entry {chain.first_bad_seq}: {chain.problem}\n"
         )
     forged = report.signatures.problems() if report.signatures else []
+    held = report.server_copy.problem() if report.server_copy else None
+    forged = [*forged, held] if held else forged
     for problem in forged:
         sys.stderr.write(f"cse-screen: tampering: {problem}\n")
     if not report.ok:
@@ -139,6 +141,8 @@ def _verify(args: argparse.Namespace) -> int:
     )
     if report.signatures is not None:
         print(report.signatures.coverage())
+    if report.server_copy is not None:
+        print(report.server_copy.sentence())
     for uncoded in report.uncoded:
         print(f"note: {uncoded.sentence()}")
     return 0

@@ -113,8 +113,11 @@ def _verify(args: argparse.Namespace) -> int:
     admin, database = _server()
     url = _url(args)
     with admin.connected(url) as engine:
-        report = admin.verify(engine, _account(args, engine))
+        account = _account(args, engine)
+        report = admin.verify(engine, account)
+        laptops, held = admin.verify_devices(engine, account)
     print(f"ok: {database.redacted(url)}: the audit trail ({report.entries} entries) is intact")
+    print(f"ok: the audit trails of {laptops} laptop(s) ({held} entries) held here are intact")
     return 0
 
 
@@ -183,6 +186,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     stats.add_argument("--json", action="store_true", required=True, help="print one JSON object")
     stats.add_argument("--team", help="count one team only")
     stats.set_defaults(func=_stats)
-    verify = commands.add_parser("verify", help="check the server's audit chain")
+    verify = commands.add_parser(
+        "verify", help="check the server's audit chain and every laptop's chain it holds"
+    )
     _common(verify)
     verify.set_defaults(func=_verify)

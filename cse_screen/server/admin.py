@@ -25,7 +25,7 @@ from cse_screen.server import accounts
 from cse_screen.server.database import open_engine, unreachable
 from cse_screen.server.keyring import CredentialKeyring
 from cse_screen.server.transaction import SYSTEM, Unit, unit_of_work
-from cse_screen.storage.models import AuditRow, Credential, User
+from cse_screen.storage.models import AuditRow, Credential, DeviceAuditRow, User
 from cse_screen.storage.records import ChainReport, UserRecord
 from cse_screen.storage.revisions import alembic_config, head_revision, stamped_revision
 from cse_screen.storage.services import audit, stats
@@ -136,3 +136,36 @@ def verify(engine: Engine, user: UserRecord) -> ChainReport:
             f"the server's audit trail is broken at entry {report.first_bad_seq} ({report.problem})"
         )
     return report
+
+
+def verify_devices(engine: Engine, user: UserRecord) -> tuple[int, int]:
+    """Walk every laptop's audit chain the server holds; (laptops, entries), or exit 4 naming
+    the first laptop whose chain does not hold.
+
+    Read across teams (as the statistics are): the check reports numbers and positions only,
+    never an entry's content."""
+    laptops = entries = 0
+    with (
+        unit_of_work(engine, user, counting=True) as unit,
+        Session(bind=unit.connection) as session,
+    ):
+        devices = list(
+            session.scalars(
+                select(DeviceAuditRow.device).distinct().order_by(DeviceAuditRow.device)
+            )
+        )
+        for device in devices:
+            rows = session.scalars(
+                select(DeviceAuditRow)
+                .where(DeviceAuditRow.device == device)
+                .order_by(DeviceAuditRow.seq)
+                .execution_options(yield_per=2000)
+            )
+            report = audit.walk_chain(iter(rows))  # type: ignore[arg-type]  # same columns
+            if not report.ok:
+                raise DatabaseDamaged(
+                    f"the audit trail the server holds for laptop {device} is broken at entry "
+                    f"{report.first_bad_seq} ({report.problem})"
+                )
+            laptops, entries = laptops + 1, entries + report.entries
+    return laptops, entries

@@ -24,6 +24,7 @@ from cse_screen import __version__
 from cse_screen.server import (
     faults,
     routes_account,
+    routes_audit_upload,
     routes_children,
     routes_screenings,
     routes_sync,
@@ -63,7 +64,8 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.engine = engine
     faults.install(app)
-    for module in (routes_account, routes_children, routes_screenings, routes_sync):
+    routes = (routes_account, routes_children, routes_screenings, routes_sync, routes_audit_upload)
+    for module in routes:
         app.include_router(module.router, prefix=API)
 
     @app.get("/health")

@@ -410,3 +410,27 @@ class SyncState(Base):
     epoch: Mapped[str | None] = mapped_column(String(64))
     cursor: Mapped[int] = mapped_column(BigInteger, default=0)
     last_sync: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: How far the server holds this laptop's audit chain (entries 1..N, and N's hash).
+    audit_acked: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    audit_acked_hash: Mapped[str | None] = mapped_column(String(64))
+    audit_acked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class DeviceAuditRow(Base):
+    """An enrolled laptop's audit entry as the team server holds it (append-only, chained per
+    device exactly as on the laptop; see ``POST /sync/audit``)."""
+
+    __tablename__ = "device_audit"
+
+    device: Mapped[str] = mapped_column(PublicId, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    team: Mapped[str | None] = mapped_column(String(100))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)

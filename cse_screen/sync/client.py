@@ -41,6 +41,17 @@ class AccessRefused(UserError):
         return self.code == "token_expired"
 
 
+class ServerRefused(UserError):
+    """The server answered a request with a refusal (4xx): its code and details are kept for
+    the step that asked, which may know what to do about it."""
+
+    def __init__(self, message: str, status: int, error: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = str(error.get("code", ""))
+        self.error = error
+
+
 class CertificateRefused(ServerUnreachable):
     """The server's certificate did not match the one pinned (exit 5, nothing changed)."""
 
@@ -179,9 +190,11 @@ class Client:
                 f"the team server at {self.server.url} failed (HTTP {answer.status_code}); "
                 "nothing was lost, sync again later"
             )
-        raise UserError(
+        raise ServerRefused(
             f"the team server at {self.server.url} refused {method} {path} "
-            f"(HTTP {answer.status_code}, {code or 'error'}): {message}"
+            f"(HTTP {answer.status_code}, {code or 'error'}): {message}",
+            answer.status_code,
+            error,
         )
 
 

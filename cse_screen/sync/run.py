@@ -20,7 +20,7 @@ from sqlalchemy import select
 from cse_screen.storage.models import OutboxEntry, SyncState
 from cse_screen.storage.services import audit
 from cse_screen.storage.services.context import ServiceContext
-from cse_screen.sync import replica, state
+from cse_screen.sync import audit_upload, replica, state
 from cse_screen.sync.client import AccessRefused, Client, Resync, Server, certificate_fingerprint
 
 PUSH_BATCH = 100
@@ -170,8 +170,9 @@ def _store_page(ctx: ServiceContext, page: dict[str, Any], outcome: Outcome) -> 
 def sync(
     ctx: ServiceContext, password: str, progress: Callable[[str], None] | None = None
 ) -> Outcome:
-    """Push then pull; the server refusing the user or device (exit 3) or not answering
-    (exit 5) leaves every local record and the outbox as they were."""
+    """Push, send the audit trail, then pull; the server refusing the user or device (exit 3)
+    or not answering (exit 5) leaves every local record and the outbox as they were, and a
+    trail the server finds rewritten (exit 4) stops the sync before the pull."""
     row = state.required(ctx)
     if row.server_user != ctx.user.name:
         raise AccessRefused(
@@ -184,6 +185,9 @@ def sync(
         if progress:
             progress("pushing")
         _push(ctx, client, outcome)
+        if progress:
+            progress("sending the audit trail")
+        audit_upload.upload(ctx, client)  # a trail rewritten here is refused: exit 4, no pull
         if progress:
             progress("pulling")
         _pull(ctx, client, outcome)

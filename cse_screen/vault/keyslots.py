@@ -40,6 +40,7 @@ from cse_screen.vault import recovery
 from cse_screen.vault.atomic import atomic_write_bytes, remove_stale_temps
 from cse_screen.vault.journal import finish_interrupted_restore
 from cse_screen.vault.kdf import current_params
+from cse_screen.vault.keyslot_rekey import KeyslotRekeying
 from cse_screen.vault.signing import SigningSection
 from cse_screen.vault.slots import (  # noqa: F401 (re-exported: the format's names)
     _AD_LABEL,
@@ -69,7 +70,7 @@ from cse_screen.vault.slots import (  # noqa: F401 (re-exported: the format's na
 )
 
 
-class KeyslotFile:
+class KeyslotFile(KeyslotRekeying):
     """The sidecar file in memory. Nothing reaches the disk until :meth:`save`."""
 
     def __init__(
@@ -306,75 +307,6 @@ class KeyslotFile:
         if not isinstance(key, bytes) or not hmac.compare_digest(key_check(key), self._check):
             raise ValueError("the key given is not this database's key")
         self._key = key
-
-    # -- re-keying -----------------------------------------------------------------------
-
-    def rekeyed(
-        self,
-        old_key: bytes,
-        new_key: bytes,
-        without: tuple[str, ...] = (),
-        recovery_public_key: bytes | str | None = None,
-    ) -> KeyslotFile:
-        """This file for ``new_key``, one epoch on: every slot but ``without`` resealed (no
-        password needed) and the recovery slot rewrapped. Nothing is written.
-
-        The signing section comes along (the signing key does not change with the database
-        key, and a slot's box is sealed under its password, which a re-key leaves alone), less
-        the boxes and grants of ``without``: a leaver loses the signing key with the slot.
-
-        Refuses, naming them, when remaining slots predate sealed slots, and when the recovery
-        slot predates kept public keys and IT's public key was not given: dropping either
-        silently would lock someone out of the data.
-        """
-        self._require_key(old_key)
-        gone = {normalise_user(name) for name in without}
-        kept = {u: slot for u, slot in self._slots.items() if u not in gone}
-        legacy = sorted(u for u, slot in kept.items() if slot.legacy)
-        if legacy:
-            raise UserError(
-                "the keyslots of " + ", ".join(legacy) + " were made by an older version and "
-                "can be resealed only after each of them signs in once; nothing was changed"
-            )
-        if not kept and self._recovery is None:
-            raise UserError(
-                "the last user's keyslot cannot be removed: nobody could unlock the data"
-            )
-        made = KeyslotFile(
-            self.path,
-            key_check(new_key),
-            {u: slot.resealed(new_key) for u, slot in kept.items()},
-            self._rewrapped_recovery(new_key, recovery_public_key),
-            None,
-            self.signing.without(gone),
-            self.epoch + 1,
-        )
-        made._key = new_key
-        made._epoch_mac = epochs.epoch_mac(new_key, made.epoch, made._check)
-        made._loaded_digest = hashlib.sha256(made.to_bytes()).hexdigest()  # as it will be written
-        return made
-
-    def _rewrapped_recovery(
-        self, new_key: bytes, public_key_pem: bytes | str | None
-    ) -> RecoverySlot | None:
-        if self._recovery is None:
-            return None
-        pem = self._recovery.public_pem if public_key_pem is None else public_key_pem
-        if pem is None:
-            raise UserError(
-                "this database's recovery slot was enrolled before its public key was kept "
-                "with it; give IT's recovery public key (--recovery-public-key FILE) so it can be "
-                "rewrapped; nothing was changed"
-            )
-        public_key = recovery.load_public_key(pem)
-        if recovery.fingerprint(public_key) != self._recovery.fingerprint:
-            raise UserError(
-                "the recovery public key given is not the one enrolled on this database; "
-                "nothing was changed"
-            )
-        wrapped = recovery.wrap_key(public_key, new_key)
-        found = recovery.public_pem(public_key)
-        return RecoverySlot(self._recovery.fingerprint, wrapped, public_pem=found)
 
     # -- saving --------------------------------------------------------------------------
 

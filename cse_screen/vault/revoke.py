@@ -9,7 +9,9 @@ so the signed-in administrator carries on either way.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,8 +31,27 @@ from cse_screen.vault import engine as engines
 from cse_screen.vault.keyslots import KeyslotFile, new_database_key
 from cse_screen.vault.rekey import Change, Rekeyed, rekey_closed
 
-if TYPE_CHECKING:
-    from cse_screen.vault.store import Store
+
+class Store(Protocol):
+    """What a re-key needs of the open store (:class:`cse_screen.vault.store.Store`): named
+    here, not imported, so the store and the events it offers do not import each other."""
+
+    path: Path
+    engine: Any
+    context: ServiceContext
+    user: UserRecord
+    _key: bytes
+    _closed: bool
+
+    @property
+    def keyslots(self) -> KeyslotFile: ...
+
+    def reading(self) -> AbstractContextManager[Session]: ...
+
+    def _detach(self) -> None: ...
+
+    def _attach(self, keyslots: KeyslotFile, key: bytes) -> None: ...
+
 
 Progress = Callable[[int, int], None]
 

@@ -12,76 +12,46 @@ it (see :mod:`cse_screen.vault.pending`) and audited by the next successful open
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
-from cse_screen import __version__
 from cse_screen.core.passwords import require_strong_password
 from cse_screen.errors import UserError, WrongPassword
-from cse_screen.storage.records import ChainReport, UserRecord
-from cse_screen.storage.services import audit, child_import, clock, signatures
-from cse_screen.storage.services.care_codes import UncodedField, uncoded_fields
+from cse_screen.storage.records import UserRecord
+from cse_screen.storage.services import audit, signatures
 from cse_screen.storage.services.context import utc_now, writes_in
-from cse_screen.storage.services.roles import require_role
 from cse_screen.storage.services.users import UsersService, check_name, insert_user, user_record
-from cse_screen.storage.signed_in import SignedIn, load_user, placeholder_user
+from cse_screen.storage.signed_in import SignedIn
 from cse_screen.storage.usernames import normalise_user
-from cse_screen.vault import admin_key, anchor, backup_mac, continuity, migrate, pending, wal_check
+from cse_screen.vault import admin_key, anchor, continuity, migrate, pending, wal_check
 from cse_screen.vault import epoch as epochs
 from cse_screen.vault.backup_unlock import Credential
 from cse_screen.vault.context import local_context
 from cse_screen.vault.engine import database_files, open_engine
-from cse_screen.vault.integrity import check_integrity
 from cse_screen.vault.keyslots import KeyslotFile, keyslot_path
 from cse_screen.vault.oslock import OpenLock
-from cse_screen.vault.recovery import fingerprint, load_public_key
+from cse_screen.vault.recovery import load_public_key
+from cse_screen.vault.sign_in import ROLLBACK, UPGRADE, SignIn, load_user_record, rehash_if_weak
+from cse_screen.vault.store_admin import ANCHOR_RESET, StoreAdministration, VerifyReport
+from cse_screen.vault.tuning import CACHE_KIB, tune_engine
+
+#: Names callers import from here; they live in the modules the store is made of.
+__all__ = [
+    "ANCHOR_RESET",
+    "CACHE_KIB",
+    "ROLLBACK",
+    "UPGRADE",
+    "Store",
+    "VerifyReport",
+    "restore",
+    "tune_engine",
+]
 
 
-@dataclass(frozen=True)
-class VerifyReport:
-    """What ``verify`` found: page/SQLite problems and the audit chain's state."""
-
-    integrity_problems: tuple[str, ...]
-    chain: ChainReport
-    signatures: signatures.SignatureReport | None = None
-    #: care details that are not codes (not damage: kept from before the code lists)
-    uncoded: tuple[UncodedField, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        signed_ok = self.signatures is None or self.signatures.ok
-        return not self.integrity_problems and self.chain.ok and signed_ok
-
-
-#: Page cache per connection (KiB). SQLCipher decrypts and checks every page it reads from disk;
-#: a cache that holds the register's working set keeps repeat queries from paying that again
-#: (measured: register over 10,000 children 11 ms with the 2 MB default, 7 ms with this).
-CACHE_KIB = 32_768
-
-
-def tune_engine(engine: Engine) -> Engine:
-    """Add the records layer's connection settings to the vault's engine."""
-
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-
-    event.listen(engine, "connect", on_connect)
-    engine.pool.dispose()  # the connection opened to check the key predates the listener
-    return engine
-
-
-ROLLBACK = "rollback_suspected"
-UPGRADE = "upgrade"
-ANCHOR_RESET = "anchor_reset"
-
-
-class Store(SignedIn):
+class Store(SignIn, StoreAdministration, SignedIn):
     """An unlocked database and the services of the signed-in user."""
 
     def __init__(
@@ -187,7 +157,7 @@ class Store(SignedIn):
         # Only now: a save before the rollback check would lift an older copy to the
         # database's epoch, and the next attempt would pass.
         try:
-            _rehash_if_weak(store, user, password, key)
+            rehash_if_weak(store, user, password, key)
         except BaseException:
             store.close()
             raise
@@ -205,7 +175,7 @@ class Store(SignedIn):
         engine = tune_engine(open_engine(db_path, key))
         try:
             upgraded = migrate.upgrade_reporting(engine, db_path)
-            record = _load_user(engine, db_path, normalise_user(user))
+            record = load_user_record(engine, db_path, normalise_user(user))
             store = cls(db_path, engine, keyslots, key, record)
             store.upgraded = upgraded
             store._require_not_rolled_back()  # before sign-in's own saves raise the epoch
@@ -252,198 +222,10 @@ class Store(SignedIn):
             raise
         return store
 
-    def _audit_login(self) -> None:
-        """Write the pending notes, an upgrade and the login; warn if the database went back in
-        time, and tell a copy that it is one."""
-        notes = pending.read_notes(self.path)
-        # A restore excuses going back in time only if it put this very keyslot file here and
-        # its note carries a MAC under this database's key: a note typed into the side file,
-        # even with the right keyslot hash, cannot switch the rollback check off.
-        restored = any(
-            n.get("action") == audit.RESTORE
-            and n.get("keys_sha256") == self.keyslots.digest
-            and backup_mac.note_is_genuine(self._key, n)
-            for n in notes
-        )
-        with self.context.transaction() as session:
-            epochs.require_current(session, self.keyslots.path, self.path, self.keyslots.epoch)
-            db_id = anchor.database_id(session)
-            entries = audit.chain_head(session)[0]
-            copy = anchor.is_copy(db_id, self.path)
-            warning = None if restored or copy else anchor.rollback_warning(session, db_id)
-            torn = None if restored or copy or warning else continuity.torn_warning(session, db_id)
-            self._check_clock(session)
-            child_import.clear_abandoned(session, self.context)
-            for entry in notes:
-                action = str(entry.pop("action", "unknown"))
-                entry.pop("mac", None)  # checked above; the trail's own chain covers the entry
-                audit.append(session, self.context, action, "database", None, entry, actor="-")
-            if self.upgraded is not None:
-                detail = self.upgraded.audit_detail(__version__)
-                audit.append(session, self.context, UPGRADE, "database", None, detail)
-            if warning:
-                detail = {"entries_found": entries}
-                audit.append(session, self.context, ROLLBACK, "database", None, detail)
-            last = audit.append(session, self.context, audit.LOGIN, "user", self.user.id)
-        if notes:
-            pending.clear(self.path)
-        self.notices = self._notices(copy)
-        if warning:
-            self.warnings = (warning,)
-        elif not copy:
-            anchor.remember(db_id, last.seq, last.hash, self.path)
-        if not copy:
-            self._watch_writes(db_id, torn, restored)
-
-    def _watch_writes(self, db_id: str, torn: str | None, restored: bool) -> None:
-        """Record every commit's write count from now on, unless this copy is torn (then keep
-        warning, and never let its later writes make it look whole)."""
-        if torn is not None:
-            self.warnings = (*self.warnings, torn)
-            continuity.mark_torn(db_id)
-            return
-        with self.context.reading() as session:
-            writes = writes_in(session)
-        if restored:
-            continuity.reset(db_id, writes)
-        else:
-            continuity.remember(db_id, writes)
-        self.context.on_commit = lambda count: continuity.committed(db_id, count)
-        self._watched = db_id
-
-    def _check_clock(self, session: Any) -> None:
-        """Before this sign-in's entries raise the mark: is the clock behind work saved?"""
-        seen, now = clock.latest_seen(session), self.context.now()
-        if seen is not None and clock.behind(now, seen):
-            self.clock_warning = clock.behind_warning(now, seen)
-            self.context.today = clock.at_least(self.context.today, seen.date())
-
-    def _notices(self, copy: bool) -> tuple[str, ...]:
-        found = []
-        if self.upgraded is not None:
-            found.append(self.upgraded.sentence(self.path, __version__))
-        if copy:
-            found.append(anchor.copy_notice(self.path))
-        return tuple(found)
-
-    def reset_anchor(self) -> None:
-        """Make this database, at this path and as it is now, the one later opens are checked
-        against (administrators only, audited).
-
-        For a false alarm IT has looked into (a copy now in use, a database moved on purpose):
-        from the next open the rollback check works again, from this point on.
-        """
-        require_role(self.context, ("admin",), "reset the rollback check", "database")
-        with self.context.transaction() as session:
-            db_id = anchor.database_id(session)
-            detail = {"warning_cleared": bool(self.warnings)}
-            last = audit.append(session, self.context, ANCHOR_RESET, "database", None, detail)
-        anchor.remember(db_id, last.seq, last.hash, self.path)
-        self.warnings = ()
-
     # --- the signed-in user -----------------------------------------------------------------
     @property
     def keyslots(self) -> KeyslotFile:
         return self._keyslots
-
-    # --- whole-database operations ----------------------------------------------------------
-    def verify(self) -> VerifyReport:
-        """Cipher pages, SQLite structure and the audit chain; any user may run it."""
-        problems = tuple(check_integrity(self.engine))
-        chain = self.audit.verify()
-        with self.context.reading() as session:
-            signed = signatures.check(session)
-        uncoded = tuple(uncoded_fields(self.context)) if not problems else ()
-        return VerifyReport(problems, chain, signatures=signed, uncoded=uncoded)
-
-    def backup(
-        self,
-        out: Path | str,
-        progress: Callable[[int, int], None] | None = None,
-        cancel: Callable[[], bool] | None = None,
-    ) -> Path:
-        """An encrypted backup of the database and its keyslots (administrators only)."""
-        from cse_screen.vault import backup as backup_module
-
-        require_role(self.context, ("admin",), "make backups", "database")
-        out = Path(out)
-        backup_module.write_backup(self.engine, self.path, out, progress=progress, cancel=cancel)
-        seq, head = self.audit.head()
-        self.audit.record(
-            audit.BACKUP,
-            "database",
-            None,
-            {
-                "file": out.name,
-                "audit_entries": seq,
-                "audit_head": head,
-            },
-        )
-        signatures.sign_head_now(self.context, signatures.BACKUP)
-        return out
-
-    def enrol_recovery(self, public_key_pem: bytes | str) -> tuple[str | None, str]:
-        """Enrol IT's recovery key on this database, or replace it (administrators only).
-
-        Databases created before IT had a key pair, or whose key pair IT rotates, need this:
-        without it a forgotten password loses the records. Returns the previous and the new
-        key's fingerprints. The audit entry is written first and the keyslot file saved last
-        in the same transaction, so a refused key or a failed save leaves no trace and the
-        earlier slot in place.
-        """
-        require_role(self.context, ("admin",), "enrol the IT recovery key", "database")
-        previous = self._keyslots.recovery_fingerprint
-        new = fingerprint(load_public_key(public_key_pem))
-        with self.context.transaction() as session:
-            detail = {"recovery_key": [previous, new]}
-            audit.append(session, self.context, audit.CHANGE, "database", None, detail)
-            signer, earlier = self.context.signer, self._keyslots.signing.recovery
-            if signer is not None:  # IT's new key can sign for a recovered administrator
-                signer.wrap_for_recovery(load_public_key(public_key_pem))
-            try:
-                self._keyslots.enrol_recovery(public_key_pem, self._key)
-            except BaseException:
-                self._keyslots.signing.recovery = earlier
-                raise
-            self._keyslots.record_save(session)  # last: only commit follows
-        return previous, new
-
-    def rekey(
-        self,
-        *,
-        reason: str = "on request",
-        recovery_public_key: bytes | str | None = None,
-        progress: Callable[[int, int], None] | None = None,
-        cancel: Callable[[], bool] | None = None,
-    ) -> Any:
-        """Re-encrypt the database to a new random key and reseal every slot (administrators
-        only, audited); see :mod:`cse_screen.vault.rekey`. Returns what it did."""
-        from cse_screen.vault import revoke
-
-        require_role(self.context, ("admin",), "re-key the database", "database")
-        return revoke.rekey_store(
-            self,
-            reason=reason,
-            recovery_public_key=recovery_public_key,
-            progress=progress,
-            cancel=cancel,
-        )
-
-    def disable_user(
-        self,
-        name: str,
-        *,
-        recovery_public_key: bytes | str | None = None,
-        progress: Callable[[int, int], None] | None = None,
-        cancel: Callable[[], bool] | None = None,
-    ) -> UserRecord:
-        """Deactivate ``name`` and re-key without their slot, in one decided step: an old copy
-        of their keyslot file (or a backup's) no longer opens the database."""
-        from cse_screen.vault import revoke
-
-        return revoke.disable_user(
-            self, name, recovery_public_key=recovery_public_key, progress=progress, cancel=cancel
-        )
 
     def require_current(self, keyslots: KeyslotFile) -> None:
         """Refuse a keyslot file read again from disk (the lock screen's check) that is older
@@ -537,21 +319,3 @@ def restore(
         audit=True,
         allow_unauthenticated=allow_unauthenticated,
     )
-
-
-def _rehash_if_weak(store: Store, user: str, password: str, key: bytes) -> None:
-    """A slot made with cheaper parameters than today's (or before sealed slots) is resealed
-    at today's cost while the password is at hand, and the database records the new epoch
-    (best effort: a read-only folder keeps the old slot working)."""
-    keyslots = store.keyslots
-    if not keyslots.needs_rehash(user):
-        return
-    keyslots.rehash(user, password, key)
-    with contextlib.suppress(OSError, UserError):
-        keyslots.save()
-        with store.context.transaction() as session:
-            keyslots.record_save(session)
-
-
-def _load_user(engine: Any, db_path: Path, name: str) -> UserRecord:
-    return load_user(local_context(engine, db_path, placeholder_user(name)), name)

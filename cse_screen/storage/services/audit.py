@@ -130,6 +130,12 @@ def _body(
     }
 
 
+def entry_body(row: Any) -> dict[str, Any]:
+    """The hashed body of an entry-shaped row (a laptop's, or one a laptop sent the server);
+    ValueError when its detail is not JSON."""
+    return _body(row.seq, row.at, row.actor, row.action, row.entity, row.entity_id, row.detail)
+
+
 def append(
     session: Session,
     ctx: ServiceContext,

@@ -168,6 +168,9 @@ def test_the_application_role_sees_no_other_team(
         "UPDATE audit SET actor = 'x'",
         "DELETE FROM audit",
         "TRUNCATE audit",
+        "UPDATE device_audit SET actor = 'x'",
+        "DELETE FROM device_audit",
+        "TRUNCATE device_audit",
         "DROP TABLE events",
     ],
 )
