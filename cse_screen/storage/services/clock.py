@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from cse_screen.storage.models import AuditRow, Meta, Screening
@@ -41,6 +41,12 @@ def note_seen(session: Session, now: datetime) -> None:
     """Raise the mark to ``now`` (never lower it), inside the caller's transaction."""
     if now.tzinfo is not None:  # the mark is naive UTC, whatever clock the opener gave
         now = now.astimezone(UTC).replace(tzinfo=None)
+    stamp = {"now": now.isoformat(), "key": LATEST_SEEN_KEY}
+    if session.connection().execute(_RAISE_SEEN, stamp).rowcount:
+        cached = session.identity_map.get(Session.identity_key(Meta, LATEST_SEEN_KEY))
+        if cached is not None:  # read earlier in this session: read it again if asked
+            session.expire(cached)
+        return
     row = session.get(Meta, LATEST_SEEN_KEY)
     if row is None:
         session.add(Meta(key=LATEST_SEEN_KEY, value=now.isoformat()))
@@ -67,9 +73,48 @@ def at_least(today: Callable[[], date], floor: date) -> Callable[[], date]:
     return lambda: max(today(), floor)
 
 
-def next_submission(session: Session) -> int:
-    """The number of the next submission: one more than any before it (indexed, so cheap)."""
-    return int(session.scalar(select(func.max(Screening.submitted_seq))) or 0) + 1
+#: The last submission number handed out, for the whole database (see :func:`next_submission`).
+SUBMISSIONS_KEY = "submissions"
+
+#: One round trip: the counter, raised past the child's own numbers, plus one.
+_TAKE_NUMBER = text(
+    "UPDATE meta SET value = CAST(1 + CASE"
+    " WHEN CAST(value AS INTEGER) >= (SELECT COALESCE(MAX(submitted_seq), 0) FROM screenings"
+    " WHERE child_id = :child) THEN CAST(value AS INTEGER)"
+    " ELSE (SELECT COALESCE(MAX(submitted_seq), 0) FROM screenings WHERE child_id = :child)"
+    " END AS VARCHAR(20)) WHERE key = :key RETURNING value"
+)
+#: Raise the mark in one statement when it is behind (the usual case: time goes on).
+_RAISE_SEEN = text("UPDATE meta SET value = :now WHERE key = :key AND value < :now")
+
+
+def next_submission(session: Session, child_id: int | None = None) -> int:
+    """Take the number of the next submission (inside the caller's write transaction).
+
+    The numbers count every submission in the database, whoever can read it: on the team
+    server a maximum over the screenings the caller may see (row-level security hides other
+    teams') would hand two teams the same number, so a council-wide list in order of
+    submission would be ambiguous, and a team with few screenings would scan every other
+    team's to find its own. The counter lives in ``meta`` (no child's data, so no row-level
+    security) and is raised past the child's own screenings too: a laptop holds numbers the
+    server gave (pulled with the records), and the child's next screening must still come
+    after every one of its earlier ones, which is what decides its latest.
+    """
+    # On the session's connection: no autoflush, so what the caller still holds back (the
+    # hands of a screening recorded whole) reaches the database with its next flush, in one
+    # statement with the rest.
+    taken = (
+        session.connection()
+        .execute(_TAKE_NUMBER, {"child": child_id, "key": SUBMISSIONS_KEY})
+        .scalar_one_or_none()
+    )
+    if taken is not None:
+        return int(taken)
+    # A database from before the counter: start it after every number it can see.
+    number = int(session.scalar(select(func.max(Screening.submitted_seq))) or 0) + 1
+    session.add(Meta(key=SUBMISSIONS_KEY, value=str(number)))
+    session.flush()
+    return number
 
 
 def newest_entry_time(ctx: ServiceContext) -> datetime | None:

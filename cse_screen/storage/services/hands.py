@@ -29,11 +29,28 @@ PART_WORDS = {
 ORDER = (SUBMITTED, JUDGED, EDITED, STARTED)
 
 
+#: Where a session keeps what it has noted already, and the screenings it created (whose
+#: hands are all noted in it), so a screening recorded whole does not ask the database, for
+#: each part, whether it was noted before.
+NOTED = "hands_noted"
+CREATED = "hands_created"
+
+
+def created(session: Session, screening_id: int) -> None:
+    """The screening was made in this session: it has no hands but those noted here."""
+    session.info.setdefault(CREATED, set()).add(screening_id)
+
+
 def note(session: Session, screening_id: int, user_name: str, part: str) -> None:
     """Record that ``user_name`` played ``part`` in the screening (once; inside the caller's
     transaction, so it commits with the change it describes)."""
     key = (screening_id, user_name, part)
-    if session.get(ScreeningHand, key) is None:
+    noted: set[tuple[int, str, str]] = session.info.setdefault(NOTED, set())
+    if key in noted:
+        return
+    noted.add(key)
+    new = screening_id in session.info.get(CREATED, ())
+    if new or session.get(ScreeningHand, key) is None:
         session.add(ScreeningHand(screening_id=screening_id, user_name=user_name, part=part))
 
 
@@ -55,3 +72,5 @@ def people(session: Session, screening_id: int) -> set[str]:
 def forget(session: Session, screening_id: int) -> None:
     """Drop the record with its discarded draft."""
     session.execute(delete(ScreeningHand).where(ScreeningHand.screening_id == screening_id))
+    noted = session.info.get(NOTED, set())
+    noted -= {key for key in noted if key[0] == screening_id}

@@ -74,15 +74,21 @@ def submit(
     child: Child,
     final_outcome: str | None,
     reason: str | None,
+    answers: dict[str, str] | None = None,
 ) -> None:
+    """Submit ``row``; ``answers`` are its stored answers when the caller has just written
+    them all (a screening recorded whole), so they are not read back."""
     q = questionnaire_of(row)
-    answers = _answers(session, row.id)
+    if answers is None:
+        answers = _answers(session, row.id)
     context = scoring_context(row, child)
     _require_complete(q, answers, context, row.id)
     _require_mapped_details(q, row, child)
     result = scoring.score(q, answers, context)
     decided = judgement.apply_judgement(q, result.outcome, final_outcome or result.outcome, reason)
     now = ctx.now()
+    # Numbered before the row changes, so its changes reach the database in one UPDATE.
+    number = clock.next_submission(session, row.child_id)
     row.status = "submitted"
     row.team = child.team  # the team it was made in, whatever the child's team becomes
     row.result = result.to_dict()
@@ -94,7 +100,7 @@ def submit(
     in_force = judgement.outcome_in_force(q, result.outcome, decided.final_outcome, False)
     row.next_due = dates.next_due(q, in_force, row.screen_date)
     row.submitted_at = now
-    row.submitted_seq = clock.next_submission(session)
+    row.submitted_seq = number
     row.updated_at = now
     hands.note(session, row.id, ctx.user.name, hands.SUBMITTED)
     if decided.final_outcome != decided.computed_outcome:

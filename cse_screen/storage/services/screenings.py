@@ -49,12 +49,19 @@ MAX_NOTE = 10_000
 
 
 def record(
-    session: Session, row: Screening, child_ref: str, child: Child | None = None
+    session: Session,
+    row: Screening,
+    child_ref: str,
+    child: Child | None = None,
+    answers: dict[str, AnswerRecord] | None = None,
 ) -> ScreeningRecord:
-    answers = {
-        a.item_id: AnswerRecord(a.value, a.note)
-        for a in session.scalars(select(Answer).where(Answer.screening_id == row.id))
-    }
+    """The screening as the services hand it out; ``answers`` when the caller holds them
+    (just written), else read."""
+    if answers is None:
+        answers = {
+            a.item_id: AnswerRecord(a.value, a.note)
+            for a in session.scalars(select(Answer).where(Answer.screening_id == row.id))
+        }
     return ScreeningRecord(
         id=row.id,
         public_id=row.public_id,
@@ -152,15 +159,20 @@ class ScreeningsService:
             if whole.context:
                 row.context = {k: _jsonable(v) for k, v in whole.context.items()}
                 hands.note(session, row.id, self._ctx.user.name, hands.EDITED)
-            if whole.answers:  # one statement for them all, not a round trip per answer
+            answers = dict(whole.answers)
+            if answers:
+                # One executemany of a statement compiled once (a multi-row VALUES is compiled
+                # anew for every screening, which cost more than the database's work).
                 rows = [
-                    {"screening_id": row.id, "item_id": k, "value": v}
-                    for k, v in whole.answers.items()
+                    {"screening_id": row.id, "item_id": k, "value": v} for k, v in answers.items()
                 ]
-                session.execute(insert(Answer).values(rows))
+                session.connection().execute(insert(Answer.__table__), rows)
             if whole.submit:
-                lifecycle.submit(session, self._ctx, row, child, whole.final_outcome, whole.reason)
-            return record(session, row, child.case_ref, child)
+                lifecycle.submit(
+                    session, self._ctx, row, child, whole.final_outcome, whole.reason, answers
+                )
+            written = {k: AnswerRecord(v, None) for k, v in answers.items()}
+            return record(session, row, child.case_ref, child, written)
 
     def _check_start(self, trigger: str | None, screen_date: date | None) -> date:
         if trigger is not None and trigger not in TRIGGERS:
@@ -205,6 +217,7 @@ class ScreeningsService:
         )
         session.add(row)
         session.flush()
+        hands.created(session, row.id)
         hands.note(session, row.id, self._ctx.user.name, hands.STARTED)
         detail = {"child_id": child.id, "instrument": questionnaire.label, "trigger": row.trigger}
         audit.append(session, self._ctx, audit.CREATE, "screening", row.id, detail)

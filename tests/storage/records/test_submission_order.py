@@ -45,3 +45,21 @@ def test_submissions_are_numbered_in_order_and_break_a_tie_of_dates(council, q) 
 
         refresh_child(session, session.get(Child, council.ids[ref]))
     assert store.children.get(council.ids[ref]).latest_outcome == "significant"
+
+
+def test_two_teams_never_share_a_submission_number(council, q) -> None:
+    """On the team server each lead sees only their team's screenings; the numbers still
+    count every submission, so a council-wide list in order of submission is never tied."""
+    north = council.screen("lena", "N1", q, _absent(q))
+    south = council.screen("sam", "S1", q, _absent(q))
+    again = council.screen("lena", "N2", q, _absent(q))
+    store = council.open()
+    with store.context.sessions() as session:
+        seqs = dict(
+            session.execute(
+                select(Screening.id, Screening.submitted_seq).where(
+                    Screening.id.in_([north, south, again])
+                )
+            ).all()
+        )
+    assert seqs[north] < seqs[south] < seqs[again]
