@@ -162,6 +162,7 @@ class Shell(QObject):
         self.main: MainWindow | None = None
         self.lock: LockController | None = None
         self._sync_password: str | None = None
+        self.enrol_dialog: QWidget | None = None
         app.aboutToQuit.connect(self.shutdown)
 
     def start(self) -> QWidget:
@@ -180,6 +181,7 @@ class Shell(QObject):
         else:
             setup = SetupWidget(self.ctx.runner, db, create_store(db))
             setup.created.connect(self.store_ready)
+            setup.joinRequested.connect(self.open_enrolment)
             widget = setup
         widget.setWindowTitle("cse-screen")
         widget.resize(760, 600 if isinstance(widget, SetupWidget) else 480)
@@ -199,6 +201,17 @@ class Shell(QObject):
             return store
 
         return opened
+
+    def open_enrolment(self) -> QWidget:
+        """The enrolment dialog over the first-run screen; it makes the database and opens it."""
+        from cse_screen.gui.enrol_dialog import EnrolDialog
+
+        dialog = EnrolDialog(self.ctx.runner, self.ctx.db_path, self.start_window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.enrolled.connect(self.store_ready)
+        dialog.open()
+        self.enrol_dialog = dialog
+        return dialog
 
     def store_ready(self, store: Any) -> None:
         ctx = self.ctx

@@ -103,7 +103,7 @@ class SyncController(QObject):
         self.ctx = ctx
         self._window = window
         self._status_bar = status_bar
-        self._first_delay_ms = first_delay_ms
+        self.first_delay_ms = first_delay_ms
         self.widget: SyncStatus | None = None
         self.view = SyncView()
         self.enrolled = False
@@ -154,9 +154,10 @@ class SyncController(QObject):
         self._status_bar.addPermanentWidget(widget)
         self.widget = widget
         self._show()
+        self.refresh()  # the counts at once; the first sync follows once the register is up
         self.action.setEnabled(True)
         self.timer.start()
-        QTimer.singleShot(self._first_delay_ms, self.sync_in_background)
+        QTimer.singleShot(self.first_delay_ms, self.sync_in_background)
 
     def connectNotify(self, signal: QMetaMethod) -> None:
         """A conflicts handler connected late makes the count clickable at once."""
