@@ -14,19 +14,6 @@ from typing import Any
 
 from cse_screen.commands.common import add_user_options, db_path, password, user_name
 from cse_screen.commands.store import open_store, tell
-from cse_screen.errors import UserError
-
-
-def _read_pem(path: Path) -> str:
-    try:
-        text = path.read_text(encoding="ascii")
-    except FileNotFoundError:
-        raise UserError(f"the CA certificate file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError):
-        raise UserError(f"the CA certificate file {path} cannot be read as PEM text") from None
-    if "-----BEGIN CERTIFICATE-----" not in text:
-        raise UserError(f"the CA certificate file {path} holds no PEM certificate")
-    return text
 
 
 def _print(outcome: Any, as_json: bool) -> None:
@@ -42,14 +29,15 @@ def _print(outcome: Any, as_json: bool) -> None:
 
 def _enrol(args: argparse.Namespace) -> int:
     from cse_screen.sync import run
-    from cse_screen.sync.client import Server, certificate_fingerprint, server_url
+    from cse_screen.sync.client import server_url
+    from cse_screen.sync.desktop import checked_server, read_ca_file
     from cse_screen.vault.store import Store
 
-    url = server_url(args.server)
-    ca_pem = _read_pem(args.ca_cert) if args.ca_cert else ""
+    server_url(args.server)  # a plain http:// address is refused before any file is read
+    ca_pem = read_ca_file(args.ca_cert) if args.ca_cert else ""
     recovery = args.recovery_key.read_bytes() if args.recovery_key else None
-    fingerprint = certificate_fingerprint(Server(url, ca_pem))  # exit 5 before anything
-    server = Server(url, ca_pem, fingerprint)
+    server = checked_server(args.server, ca_pem)  # exit 2 or 5 before anything
+    url = server.url
     name, secret = user_name(args), password(args)
     signed_in = run.sign_in(server, name, secret)  # exit 3 before anything is created
     path = db_path(args)

@@ -161,6 +161,8 @@ class Shell(QObject):
         self.start_window: QWidget | None = None
         self.main: MainWindow | None = None
         self.lock: LockController | None = None
+        self._sync_password: str | None = None
+        self.enrol_dialog: QWidget | None = None
         app.aboutToQuit.connect(self.shutdown)
 
     def start(self) -> QWidget:
@@ -168,7 +170,10 @@ class Shell(QObject):
         widget: QWidget
         if database_exists(db):
             unlock = UnlockWidget(
-                self.ctx.runner, db, open_store(db), user=self.ctx.settings.last_user
+                self.ctx.runner,
+                db,
+                self._keeping_password(open_store(db)),
+                user=self.ctx.settings.last_user,
             )
             unlock.unlocked.connect(self.store_ready)
             self.ctx.runner.run(warm_imports, db=False, on_failure=lambda _exc: None)
@@ -176,12 +181,37 @@ class Shell(QObject):
         else:
             setup = SetupWidget(self.ctx.runner, db, create_store(db))
             setup.created.connect(self.store_ready)
+            setup.joinRequested.connect(self.open_enrolment)
             widget = setup
         widget.setWindowTitle("cse-screen")
         widget.resize(760, 600 if isinstance(widget, SetupWidget) else 480)
         widget.show()
         self.start_window = widget
         return widget
+
+    def _keeping_password(
+        self, attempt: Callable[[str, str], object]
+    ) -> Callable[[str, str], object]:
+        """The unlock's attempt, keeping the password for the first sync only: should the
+        day's sign-in to the team server have run out, it signs in again without asking."""
+
+        def opened(user: str, password: str) -> object:
+            store = attempt(user, password)
+            self._sync_password = password
+            return store
+
+        return opened
+
+    def open_enrolment(self) -> QWidget:
+        """The enrolment dialog over the first-run screen; it makes the database and opens it."""
+        from cse_screen.gui.enrol_dialog import EnrolDialog
+
+        dialog = EnrolDialog(self.ctx.runner, self.ctx.db_path, self.start_window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.enrolled.connect(self.store_ready)
+        dialog.open()
+        self.enrol_dialog = dialog
+        return dialog
 
     def store_ready(self, store: Any) -> None:
         ctx = self.ctx
@@ -205,6 +235,8 @@ class Shell(QObject):
         self.main.form.actionQuickHide.triggered.connect(self.lock.quick_hide)
         self.main.resize(1200, 760)
         self.main.show()
+        password, self._sync_password = self._sync_password, None
+        self.main.sync.start(password)
         if self.start_window is not None:
             self.start_window.close()
             self.start_window.deleteLater()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QPushButton, QWidget
 from cse_screen.gui.a11y import announce
 from cse_screen.gui.context import AppContext
 from cse_screen.gui.forms.ui_main_window import Ui_MainWindow
+from cse_screen.gui.sync_control import SyncController
 
 ROOT_PAGES: dict[str, tuple[str, str]] = {
     "register": ("cse_screen.gui.register", "RegisterPage"),
@@ -122,6 +123,8 @@ class MainWindow(QMainWindow):
         f.lockButton.clicked.connect(f.actionLock.trigger)
         # A reader that visits the status bar hears its message, not just "Status messages".
         f.statusBar.messageChanged.connect(f.statusBar.setAccessibleDescription)
+        # Shows itself only on a database enrolled with a team server (the shell starts it).
+        self.sync = SyncController(ctx, self, f.statusBar)
         self._show_user()
         self._build_roots()
         self._build_operations()
@@ -277,4 +280,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # Pages hide as they close, which is when the wizard writes any note still being typed.
         self._close_stack()
+        self.sync.stop()
         event.accept()

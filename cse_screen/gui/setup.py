@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from cse_screen.core.passwords import password_strength
 from cse_screen.errors import UserError
@@ -30,9 +30,12 @@ Create = Callable[[str, str, str, bytes | None], object]
 
 
 class SetupWidget(QWidget):
-    """The first-run form; emits ``created(store)`` once the database exists."""
+    """The first-run form; emits ``created(store)`` once the database exists, or
+    ``joinRequested`` when the user's team works with a team server (enrolment makes the
+    database instead)."""
 
     created = Signal(object)
+    joinRequested = Signal()
 
     def __init__(
         self, runner: Runner, db_path: Path, create: Create, parent: QWidget | None = None
@@ -54,8 +57,28 @@ class SetupWidget(QWidget):
         self.form.recoveryClearButton.clicked.connect(lambda: self.set_recovery_file(None))
         self.form.createButton.clicked.connect(self.submit)
         self.form.confirmEdit.returnPressed.connect(self.submit)
+        self._add_join_row()
         self._update_strength()
         self.form.fullNameEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _add_join_row(self) -> None:
+        """A laptop for a team with a server is set up by joining it, not by this form."""
+        row = QHBoxLayout()
+        hint = QLabel("Does your team use a team server?", self.form.setupPanel)
+        hint.setObjectName("joinHintLabel")
+        self.joinButton = QPushButton("&Join a team server…", self.form.setupPanel)
+        self.joinButton.setObjectName("joinButton")
+        self.joinButton.setAccessibleName("Join a team server")
+        self.joinButton.setAccessibleDescription(
+            "Set up this laptop with your team server account instead"
+        )
+        self.joinButton.setAutoDefault(False)
+        self.joinButton.clicked.connect(self.joinRequested)
+        row.addWidget(hint)
+        row.addStretch(1)
+        row.addWidget(self.joinButton)
+        self.form.panelLayout.addLayout(row)
+        QWidget.setTabOrder(self.form.createButton, self.joinButton)
 
     def _names(self) -> tuple[str, ...]:
         return (self.form.userEdit.text(), self.form.fullNameEdit.text())
@@ -141,6 +164,7 @@ class SetupWidget(QWidget):
             f.recoveryBrowseButton,
             f.recoveryClearButton,
             f.createButton,
+            self.joinButton,
         ):
             w.setEnabled(not busy)
         f.busyBar.setVisible(busy)

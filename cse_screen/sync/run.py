@@ -125,8 +125,15 @@ def _record_push(ctx: ServiceContext, results: list[dict[str, Any]], outcome: Ou
                 outcome.refused += 1
 
 
-def _pull(ctx: ServiceContext, client: Client, outcome: Outcome) -> None:
+#: Told after each pulled page is stored: (pages so far, records received so far).
+PageFn = Callable[[int, int], None]
+
+
+def _pull(
+    ctx: ServiceContext, client: Client, outcome: Outcome, on_page: PageFn | None = None
+) -> None:
     resynced = False
+    pages = 0
     while True:
         row = state.required(ctx)
         params = {"after": row.cursor, "limit": PULL_PAGE, "epoch": row.epoch or ""}
@@ -139,6 +146,9 @@ def _pull(ctx: ServiceContext, client: Client, outcome: Outcome) -> None:
             _restart(ctx, again.epoch)
             continue
         _store_page(ctx, page, outcome)
+        pages += 1
+        if on_page:
+            on_page(pages, outcome.pulled)
         if not page.get("more"):
             return
 
@@ -168,11 +178,15 @@ def _store_page(ctx: ServiceContext, page: dict[str, Any], outcome: Outcome) -> 
 
 
 def sync(
-    ctx: ServiceContext, password: str, progress: Callable[[str], None] | None = None
+    ctx: ServiceContext,
+    password: str,
+    progress: Callable[[str], None] | None = None,
+    on_page: PageFn | None = None,
 ) -> Outcome:
     """Push, send the audit trail, then pull; the server refusing the user or device (exit 3)
     or not answering (exit 5) leaves every local record and the outbox as they were, and a
-    trail the server finds rewritten (exit 4) stops the sync before the pull."""
+    trail the server finds rewritten (exit 4) stops the sync before the pull. ``on_page`` hears
+    of each pulled page (the app shows a first pull's progress with it)."""
     row = state.required(ctx)
     if row.server_user != ctx.user.name:
         raise AccessRefused(
@@ -190,7 +204,7 @@ def sync(
         audit_upload.upload(ctx, client)  # a trail rewritten here is refused: exit 4, no pull
         if progress:
             progress("pulling")
-        _pull(ctx, client, outcome)
+        _pull(ctx, client, outcome, on_page)
     with ctx.transaction() as session:
         done = session.get(SyncState, 1)
         assert done is not None
