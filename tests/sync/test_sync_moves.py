@@ -108,3 +108,46 @@ def _a_draft_holds_the_child_until_it_is_discarded(fleet: Fleet) -> None:
     assert gone["removed"] == 1 and "kept" not in gone
     assert _refs(fleet, "wes") == []
     assert _counts(fleet, "wes") == {"children": 0, "screenings": 0, "answers": 0, "events": 0}
+
+
+def test_a_resync_removes_what_the_server_no_longer_has_and_keeps_the_outbox(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cursor the server does not know: everything is read again, a child the server no
+    longer has for this user is removed, and the unpushed screening still goes."""
+    import datetime as dt
+
+    from cse_screen.storage.models import SyncState
+
+    monkeypatch.setenv("CSE_SCREEN_KDF", "test")
+    fleet.enrol("sue")
+    fleet.screen("sue", "S1")
+    with (
+        Store.open(fleet.db("sue"), "sue", PASSWORD) as store,
+        store.context.transaction() as session,
+    ):
+        session.add(  # as the server held it before it was restored from an older backup
+            Child(
+                case_ref="S-LOST",
+                name="Test Child",
+                name_key="s-lost test child",
+                dob=dt.date(2012, 3, 4),
+                worker="sue",
+                team="South",
+                created_at=dt.datetime(2026, 1, 1),
+                updated_at=dt.datetime(2026, 1, 1),
+            )
+        )
+        row = session.get(SyncState, 1)
+        assert row is not None
+        row.cursor += 1_000_000
+    done = fleet.sync("sue")
+    assert done["pushed"] == 1 and done["removed"] == 1 and done["waiting"] == 0
+    assert _refs(fleet, "sue") == ["S1"]
+    with fleet.server.as_user("sue") as http:
+        on_server = http.get("/api/v1/stats").json()
+    sue = fleet.stats("sue")
+    assert sue["children"] == on_server["children"] == 1
+    assert sue["screenings"] == on_server["screenings"]
+    assert fleet.sync("sue") == {"pushed": 0, "pulled": 0, "conflicts": 0, "waiting": 0}
+    assert fleet.run("sue", "verify").code == 0
