@@ -151,3 +151,38 @@ def test_a_resync_removes_what_the_server_no_longer_has_and_keeps_the_outbox(
     assert sue["screenings"] == on_server["screenings"]
     assert fleet.sync("sue") == {"pushed": 0, "pulled": 0, "conflicts": 0, "waiting": 0}
     assert fleet.run("sue", "verify").code == 0
+
+
+def test_a_revoked_devices_sync_is_refused_and_its_work_stays(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    from cse_screen.errors import EXIT_AUTH
+    from cse_screen.server.database import database_url, open_engine
+
+    monkeypatch.setenv("CSE_SCREEN_KDF", "test")
+    fleet.enrol("sam")
+    fleet.add_child("sam", "S9", "Test Child")
+    before = fleet.stats("sam")
+    engine = open_engine(database_url(fleet.server.url), pool_size=1)
+    try:
+        with engine.begin() as db:
+            revoked = db.execute(
+                text(
+                    "UPDATE devices SET revoked_at = :now WHERE user_id = "
+                    "(SELECT id FROM users WHERE name = 'sam')"
+                ),
+                {"now": dt.datetime(2026, 12, 1)},
+            )
+            assert revoked.rowcount >= 1
+    finally:
+        engine.dispose()
+    refused = fleet.run("sam", "sync", "--json")
+    assert refused.code == EXIT_AUTH, refused.err
+    assert fleet.server.base in refused.err and "Traceback" not in refused.err
+    assert fleet.stats("sam") == before
+    assert fleet.run("sam", "sync", "status", "--json").json()["waiting"] == 1
+    assert fleet.run("sam", "verify").code == 0
