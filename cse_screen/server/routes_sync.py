@@ -13,6 +13,10 @@ checks decide what is visible; the cursor moves past what is not). The answer ca
 server's epoch (the id of this sequence); a cursor beyond the server's head, or from another
 epoch, is answered 410 ``resync``: the server was restored or replaced, and the laptop must
 read everything again.
+
+**Scope** (``POST /sync/scope``) ends each pull: the laptop checks the public ids it holds per
+table against what the caller may see (see :mod:`cse_screen.server.sync_scope`), and removes
+what it should no longer hold.
 """
 
 from __future__ import annotations
@@ -25,14 +29,16 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field, ValidationError
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from cse_screen.errors import UserError
 from cse_screen.server import schemas
 from cse_screen.server.deps import Work
 from cse_screen.server.faults import reply
 from cse_screen.server.sync_apply import APPLY
+from cse_screen.server.sync_scope import ScopeBody, scope
 from cse_screen.server.transaction import Unit
-from cse_screen.storage.models import AppliedChange, ChangeLog, Meta
+from cse_screen.storage.models import AppliedChange, ChangeLog, Child, Event, Meta, Screening
 from cse_screen.storage.services import roles, snapshots
 from cse_screen.storage.services.audit import canonical
 
@@ -124,27 +130,44 @@ def head(unit: Unit) -> int:
     return int(found or 0)
 
 
+def _history(session: Session, child: Child) -> list[tuple[str, str]]:
+    """A moved child's screenings (never drafts) and events, oldest first: records the new
+    worker's laptop has not seen, though their own changes are behind its cursor."""
+    screenings = select(Screening.public_id).where(
+        Screening.child_id == child.id, Screening.status != "draft"
+    )
+    events = select(Event.public_id).where(Event.child_id == child.id)
+    return [
+        ("screening", str(pid)) for pid in session.scalars(screenings.order_by(Screening.id))
+    ] + [("event", str(pid)) for pid in session.scalars(events.order_by(Event.id))]
+
+
 def _visible(unit: Unit, rows: list[ChangeLog]) -> list[dict[str, Any]]:
     """Each record named in ``rows`` that the caller may see, once, as it stands now, in the
-    order of its first change (a child comes before its screenings)."""
-    out: list[dict[str, Any]] = []
-    seen: set[tuple[str, str]] = set()
+    order of its first change (a child comes before its screenings). A child's move (its
+    worker or team changed) brings its whole history with it, placed after the child even
+    where the page named a screening of it first."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
     with unit.session() as session:
         for row in rows:
-            key = (row.entity, str(row.public_id))
-            if key in seen:
-                continue
-            seen.add(key)
-            found = snapshots.of(session, row.entity, str(row.public_id))
-            if found is None:
-                continue
-            data, child = found
-            if not roles.can_see_child(unit.user, child.worker, child.team):
-                continue
-            if row.entity == "screening" and data["status"] == "draft":
-                continue
-            out.append({"seq": row.seq, "entity": row.entity, "data": data})
-    return out
+            named = [(row.entity, str(row.public_id))]
+            moved = row.entity == "child" and bool((row.payload or {}).get("moved"))
+            for key in named:
+                if key in out and not moved:
+                    continue
+                found = snapshots.of(session, *key)
+                if found is None:
+                    continue
+                data, child = found
+                if not roles.can_see_child(unit.user, child.worker, child.team):
+                    continue
+                if key[0] == "screening" and data["status"] == "draft":
+                    continue
+                out.pop(key, None)
+                out[key] = {"seq": row.seq, "entity": key[0], "data": data}
+                if moved and key[0] == "child":
+                    named += _history(session, child)
+    return list(out.values())
 
 
 @router.get("/sync/pull", response_model=None)
@@ -177,3 +200,9 @@ def pull(
         "more": len(rows) == limit,
         "changes": _visible(unit, rows),
     }
+
+
+@router.post("/sync/scope")
+def check_scope(unit: Work, body: ScopeBody) -> dict[str, Any]:
+    """The public ids this caller may see, per table, for the laptop to check its copy by."""
+    return scope(unit, body)

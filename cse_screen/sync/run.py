@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from cse_screen.storage.models import OutboxEntry, SyncState
-from cse_screen.storage.services import audit
+from cse_screen.storage.models import Child, Event, OutboxEntry, Screening, SyncState
+from cse_screen.storage.services import audit, changes
 from cse_screen.storage.services.context import ServiceContext
-from cse_screen.sync import audit_upload, replica, state
+from cse_screen.sync import audit_upload, replica, scope, state
 from cse_screen.sync.client import AccessRefused, Client, Resync, Server, certificate_fingerprint
 
 PUSH_BATCH = 100
@@ -35,14 +36,23 @@ class Outcome:
     conflicts: int = 0
     waiting: int = 0
     refused: int = 0
+    #: Records removed because the server no longer shows them to this user.
+    removed: int = 0
+    #: Children the server no longer shows this user, kept for a draft or an unpushed change.
+    kept: list[dict[str, str]] = field(default_factory=list)
 
-    def as_json(self) -> dict[str, int]:
-        return {
+    def as_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {
             "pushed": self.pushed,
             "pulled": self.pulled,
             "conflicts": self.conflicts,
             "waiting": self.waiting,
         }
+        if self.removed:
+            found["removed"] = self.removed
+        if self.kept:
+            found["kept"] = self.kept
+        return found
 
 
 def device_label() -> str:
@@ -60,8 +70,29 @@ def enrol(ctx: ServiceContext, server: Server, signed_in: dict[str, Any]) -> Non
     """Write the enrolment (server, pinned certificate, token, the account's role)."""
     with ctx.transaction() as session:
         state.enrol(session, server, ctx.user.name, signed_in, ctx.now())
-        detail = {"server": server.url, "device": signed_in["device"]}
+        queued = _queue_existing(session, ctx)
+        detail = {"server": server.url, "device": signed_in["device"], "queued": queued}
         audit.append(session, ctx, "enrol", "sync", None, detail)
+
+
+def _queue_existing(session: Session, ctx: ServiceContext) -> int:
+    """A database that held records before it was enrolled sends them at its first sync: its
+    children, their events and their decided screenings go into the outbox as if just made.
+    Until the server accepts them they are held, so the check after the pull never removes
+    them as records the server does not have."""
+    queued = 0
+    for entity, model, action in (
+        ("child", Child, audit.CREATE),
+        ("event", Event, audit.CREATE),
+        ("screening", Screening, audit.SUBMIT),
+    ):
+        stmt = select(model.id).order_by(model.id)
+        if model is Screening:
+            stmt = stmt.where(Screening.status.not_in(("draft",)))
+        for row_id in list(session.scalars(stmt)):
+            changes.queue_change(session, ctx, action, entity, row_id, {})
+            queued += 1
+    return queued
 
 
 def _session_client(ctx: ServiceContext, row: SyncState, password: str) -> Client:
@@ -130,9 +161,13 @@ PageFn = Callable[[int, int], None]
 
 
 def _pull(
-    ctx: ServiceContext, client: Client, outcome: Outcome, on_page: PageFn | None = None
-) -> None:
-    resynced = False
+    ctx: ServiceContext,
+    client: Client,
+    outcome: Outcome,
+    resynced: bool = False,
+    on_page: PageFn | None = None,
+) -> bool:
+    """Every page after the cursor; True if the server asked for (and got) a full read."""
     pages = 0
     while True:
         row = state.required(ctx)
@@ -143,23 +178,44 @@ def _pull(
             if resynced:
                 raise
             resynced = True
-            _restart(ctx, again.epoch)
+            _restart(ctx, again.epoch, "the server did not know this laptop's cursor")
             continue
         _store_page(ctx, page, outcome)
         pages += 1
         if on_page:
             on_page(pages, outcome.pulled)
         if not page.get("more"):
-            return
+            return resynced
 
 
-def _restart(ctx: ServiceContext, epoch: str) -> None:
+def _pull_verified(
+    ctx: ServiceContext, client: Client, outcome: Outcome, on_page: PageFn | None = None
+) -> None:
+    """Pull, then check the copy against the server's: a drifted copy is read again in full
+    once; what the server no longer shows this user is removed only once nothing is missing."""
+    resynced = _pull(ctx, client, outcome, on_page=on_page)
+    found = scope.compare(ctx, client)
+    if found.missing():
+        if resynced:
+            raise scope.mismatch(client.server.url, found.missing())
+        row = state.required(ctx)
+        _restart(ctx, row.epoch or "", "this laptop lacked records the server shows it")
+        _pull(ctx, client, outcome, resynced=True, on_page=on_page)
+        found = scope.compare(ctx, client)
+        if found.missing():
+            raise scope.mismatch(client.server.url, found.missing())
+    removal = scope.remove_extras(ctx, found)
+    outcome.removed += removal.removed
+    outcome.kept = removal.kept
+
+
+def _restart(ctx: ServiceContext, epoch: str, why: str) -> None:
     """Read everything again from the start of the server's sequence; the outbox stays (its
     changes still go, and records with waiting changes are not overwritten)."""
     with ctx.transaction() as session:
         row = session.get(SyncState, 1)
         assert row is not None
-        detail = {"from_cursor": row.cursor, "epoch": epoch}
+        detail = {"from_cursor": row.cursor, "epoch": epoch, "why": why}
         row.cursor, row.epoch = 0, epoch or None
         audit.append(session, ctx, "resync", "sync", None, detail)
 
@@ -204,7 +260,7 @@ def sync(
         audit_upload.upload(ctx, client)  # a trail rewritten here is refused: exit 4, no pull
         if progress:
             progress("pulling")
-        _pull(ctx, client, outcome, on_page)
+        _pull_verified(ctx, client, outcome, on_page)
     with ctx.transaction() as session:
         done = session.get(SyncState, 1)
         assert done is not None

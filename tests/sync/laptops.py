@@ -131,7 +131,7 @@ def _words(argv: tuple[str, ...]) -> int:
         if arg.startswith("-"):
             break
         count += 1
-    return min(count, 2 if argv and argv[0] in ("sync", "child") else 1)
+    return min(count, 2 if argv and argv[0] in ("sync", "child", "event", "review") else 1)
 
 
 def restart(server: TeamServer) -> None:

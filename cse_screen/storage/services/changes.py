@@ -38,6 +38,8 @@ TRAVELS = {
     ("screening", "sign_off"): "screening.sign_off",
     ("screening", "return"): "screening.return",
 }
+#: Child fields whose change moves the child to another worker's or team's laptop.
+MOVES = {"worker", "team"}
 MODELS: dict[str, type[Child] | type[Screening] | type[Event]] = {
     "child": Child,
     "screening": Screening,
@@ -83,13 +85,16 @@ def log_change(
     if (entity, action) not in TRAVELS or entity_id is None:
         return
     row = _row(session, entity, entity_id)
+    payload: dict[str, Any] = {"by": ctx.user.name}
+    if entity == "child" and MOVES & set(dict(detail.get("fields") or {})):
+        payload["moved"] = True  # a pull sends the child's history with it (a new laptop)
     session.add(
         ChangeLog(
             entity=entity,
             action=action,
             public_id=row.public_id,
             team=_team(session, row),
-            payload={"by": ctx.user.name},
+            payload=payload,
             at=ctx.now(),
         )
     )

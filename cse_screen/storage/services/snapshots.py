@@ -7,6 +7,8 @@ the copy they belong to.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -107,3 +109,14 @@ def of(session: Session, entity: str, public_id: str) -> tuple[dict[str, Any], C
     if isinstance(row, Screening):
         return screening(session, row), owner
     return event(session, row), owner
+
+
+#: The tables a laptop's copy is checked against the server's, by the public ids they hold.
+SCOPE_TABLES = ("child", "screening", "event")
+
+
+def id_digest(ids: Iterable[str]) -> str:
+    """One hash of a set of public ids, the same on both sides whatever order they are read
+    in: a laptop and its server compare a whole table's ids without sending them."""
+    text = "\n".join(sorted(set(ids)))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
