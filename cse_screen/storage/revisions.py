@@ -34,6 +34,7 @@ FIRST_RELEASE: dict[str, str] = {
     "0012_signatures": "0.2.0",
     "0010_sync": "0.2.0",
     "0013_care_codes": "0.2.0",
+    "0014_instrument_versions": "0.2.0",
 }
 #: The ``meta`` key holding the oldest release that can open the database.
 REQUIRES_KEY = "requires_version"
