@@ -8,11 +8,12 @@ so a later change to the instrument never silently re-scores a child's history.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from cse_screen.core.candidate import merge_scales
 from cse_screen.core.loader import load_questionnaire, load_text
-from cse_screen.core.model import Questionnaire
+from cse_screen.core.model import Outcome, Questionnaire
 from cse_screen.errors import NotFound, QuestionnaireInvalid
 
 DEFAULT_ID = "lac-cse-screen"
@@ -23,6 +24,8 @@ _cache: dict[Path, tuple[tuple[int, int], Questionnaire]] = {}
 #: screening scored with that hash finds exactly the definition it was scored with.
 _offered: dict[tuple[str, str, str], str] = {}
 _parsed: dict[tuple[str, str, str], Questionnaire] = {}
+#: Bumped whenever the offered set changes, so a cached scale knows to be read again.
+_generation = [0]
 
 
 def default_folder() -> Path:
@@ -104,10 +107,32 @@ def outcome_scale(id: str = DEFAULT_ID, folder: Path | str | None = None) -> tup
     return merge_scales(q.outcome_ids for q in versions)
 
 
+def outcome_details(id: str = DEFAULT_ID, folder: Path | str | None = None) -> tuple[Outcome, ...]:
+    """Every outcome of :func:`outcome_scale`, in its order, each as the newest active version
+    (else the newest version) that has it defines it: label, colour, actions and interval."""
+    versions = [q for q in list_questionnaires(folder) if q.id == id]
+    versions += offered_versions(id, frozenset(q.content_hash for q in versions))
+    versions.sort(key=lambda q: (q.status == "active", version_key(q.version)), reverse=True)
+    found: dict[str, Outcome] = {}
+    for q in versions:
+        for outcome in q.outcomes:
+            found.setdefault(outcome.id, outcome)
+    return tuple(
+        replace(found[o], rank=rank) for rank, o in enumerate(outcome_scale(id, folder))
+    )
+
+
 def offer(id: str, version: str, content_hash: str, text: str) -> None:
     """Make a definition installed in the database findable by :func:`get_by_hash`, parsed only
     when a screening asks for it (most databases hold only the shipped versions)."""
-    _offered.setdefault((id, version, content_hash), text)
+    if (id, version, content_hash) not in _offered:
+        _offered[(id, version, content_hash)] = text
+        _generation[0] += 1
+
+
+def offered_generation() -> int:
+    """Changes whenever a definition is offered or the offers are dropped."""
+    return _generation[0]
 
 
 def offered(id: str, version: str, content_hash: str) -> Questionnaire | None:
@@ -127,6 +152,13 @@ def offered_versions(id: str, known: frozenset[str] = frozenset()) -> list[Quest
     whose content hash is in ``known`` (the shipped files already hold them)."""
     keys = [key for key in _offered if key[0] == id and key[2] not in known]
     return [q for q in (offered(*key) for key in keys) if q is not None]
+
+
+def forget_offered() -> None:
+    """Drop every installed definition offered so far (tests that install made-up versions)."""
+    _offered.clear()
+    _parsed.clear()
+    _generation[0] += 1
 
 
 def get_by_hash(
