@@ -117,9 +117,7 @@ def outcome_details(id: str = DEFAULT_ID, folder: Path | str | None = None) -> t
     for q in versions:
         for outcome in q.outcomes:
             found.setdefault(outcome.id, outcome)
-    return tuple(
-        replace(found[o], rank=rank) for rank, o in enumerate(outcome_scale(id, folder))
-    )
+    return tuple(replace(found[o], rank=rank) for rank, o in enumerate(outcome_scale(id, folder)))
 
 
 def offer(id: str, version: str, content_hash: str, text: str) -> None:
