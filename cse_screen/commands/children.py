@@ -56,21 +56,23 @@ def _child_import(args: argparse.Namespace) -> int:
 
 
 def _screen(args: argparse.Namespace) -> int:
-    from cse_screen.core import registry
     from cse_screen.core.answers_file import check_against, read_answers_file
 
     if args.reason and not args.outcome:
         raise UsageError("--reason goes with --outcome (a professional judgement)")
     answers = read_answers_file(args.answers)
-    q = registry.get_questionnaire(answers.questionnaire, answers.version)
-    check_against(answers, q)
     context = {k: v for k, v in answers.context.items() if k not in ("dob", "screen_date")}
     day = answers.context.get("screen_date")
+    on = dt.date.fromisoformat(str(day)) if day else None
     with open_store(args) as store:
+        # The installed version the file names, else the one active on the screening date.
+        if answers.version:
+            q = store.versions.get(answers.version, answers.questionnaire)
+        else:
+            q = store.versions.active_on(on, answers.questionnaire)
+        check_against(answers, q)
         child = store.children.by_ref(args.child)
-        screening = store.screenings.start_draft(
-            child.id, q, screen_date=dt.date.fromisoformat(str(day)) if day else None
-        )
+        screening = store.screenings.start_draft(child.id, q, screen_date=on)
         store.screenings.save_context(screening.id, context)
         store.screenings.save_answers(screening.id, answers.answers)
         if args.submit:

@@ -1,4 +1,6 @@
-"""``cse-screen questionnaire validate|show|compare``: check, read and try definitions.
+"""``cse-screen questionnaire validate|show|compare``: check, read and try definitions
+(``install``, ``activate`` and ``versions``, the versions kept in a database, are in
+:mod:`cse_screen.commands.versions`).
 
 ``validate`` is how the CSE team checks an edited instrument before it is installed: each file
 gets ``ok`` or one ``FILE:LINE:`` sentence saying what to fix.
@@ -13,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from cse_screen.commands import versions
 from cse_screen.commands.common import add_user_options
 from cse_screen.core import registry
 from cse_screen.core.loader import load_questionnaire
@@ -45,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     compare.add_argument("--json", action="store_true", help="print the report as JSON")
     compare.set_defaults(func=run_compare)
+    versions.register_actions(actions)
 
 
 def run_validate(args: argparse.Namespace) -> int:

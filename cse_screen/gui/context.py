@@ -29,7 +29,7 @@ from cse_screen.gui.settings import Settings, save_settings
 from cse_screen.gui.worker import FailureFn, Op, OpControl, ProgressFn, Runner, SuccessFn
 
 if TYPE_CHECKING:
-    from cse_screen.core.model import Questionnaire
+    from cse_screen.core.model import Outcome, Questionnaire
     from cse_screen.vault.store import Store
 
 T = TypeVar("T")
@@ -123,6 +123,20 @@ class AppContext:
     def questionnaire(self, qid: str | None = None, version: str | None = None) -> Questionnaire:
         """The newest active version of ``qid`` (the default instrument when None)."""
         return _questionnaire(qid, version, self._questionnaire_folder)
+
+    def outcomes(self) -> tuple[Outcome, ...]:
+        """Every outcome of every shipped or installed version, lowest first, as the newest
+        version defines it (a version that adds one is shown with its own label and colour)."""
+        from cse_screen.core import registry
+
+        return registry.outcome_details()
+
+    def questionnaire_for_new(self) -> Questionnaire:
+        """The version a screening started today uses: the one the database has active today
+        (a folder given for tests or standalone use still wins)."""
+        if self._questionnaire_folder is not None or self.store is None:
+            return self.questionnaire()
+        return self.read(lambda s: s.versions.active_on())
 
     def questionnaire_by_hash(self, qid: str, version: str, content_hash: str) -> Questionnaire:
         """The exact definition an old screening was scored with."""

@@ -137,8 +137,8 @@ class DashboardPage(QWidget):
         self._generation = 0
         self._loading = 0
         self._shown_before = False
-        q = ctx.questionnaire()
-        self._labels = {o.id: o.label for o in q.outcomes}
+        outcomes = ctx.outcomes()
+        self._labels = {o.id: o.label for o in outcomes}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea(self)
@@ -155,8 +155,8 @@ class DashboardPage(QWidget):
         layout.addLayout(self._build_header())
         layout.addLayout(self._build_tiles())
         self.chart_stacks: dict[str, ChartOrTable] = {}
-        self.outcome_chart = OutcomeDistributionChart(q.outcomes, body)
-        self.trend_chart = MonthlyTrendChart(q.outcomes, body)
+        self.outcome_chart = OutcomeDistributionChart(outcomes, body)
+        self.trend_chart = MonthlyTrendChart(outcomes, body)
         self._chart_boxes = (
             self._titled("Latest outcome of each child", self.outcome_chart),
             self._titled("Screenings per month, by outcome", self.trend_chart),
@@ -165,7 +165,7 @@ class DashboardPage(QWidget):
         self._charts_side_by_side: bool | None = None
         self._arrange_charts(True)
         layout.addLayout(self._charts)
-        layout.addLayout(self._build_list({o.id: o.colour for o in q.outcomes}), 1)
+        layout.addLayout(self._build_list({o.id: o.colour for o in outcomes}), 1)
         # Reading order: each chart's table button, the chart (or its table), then the list.
         chain: list[QWidget] = [self.tiles[TILES[-1][0]]]
         for stack in self.chart_stacks.values():
@@ -247,7 +247,7 @@ class DashboardPage(QWidget):
         layout.addWidget(stack, 1)
         if widget is self.trend_chart:
             self.trend_title = label
-            legend = QLabel(legend_html(self.ctx.questionnaire().outcomes), box)
+            legend = QLabel(legend_html(self.ctx.outcomes()), box)
             legend.setObjectName("trendLegend")
             legend.setWordWrap(True)
             layout.addWidget(legend)

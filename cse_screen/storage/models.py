@@ -228,6 +228,32 @@ class AuditHead(Base):
     signature: Mapped[str] = mapped_column(Text)
 
 
+class InstrumentVersion(Base):
+    """A questionnaire definition installed in the database, with the day it becomes active.
+
+    Council-wide, not team data: every team screens under the same instrument, so the table has
+    no team column and no row-level security. ``definition`` is the file's text exactly as
+    installed (its SHA-256 is ``content_hash``, the hash a screening keeps); ``active_from`` is
+    None while the version is installed but not yet active.
+    """
+
+    __tablename__ = "instrument_versions"
+    __table_args__ = (
+        Index("ux_instrument_versions_version", "instrument_id", "version", unique=True),
+        Index("ux_instrument_versions_public_id", "public_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(PublicId, default=new_public_id)
+    instrument_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(32))
+    content_hash: Mapped[str] = mapped_column(String(128))
+    definition: Mapped[str] = mapped_column(Text)
+    active_from: Mapped[date | None] = mapped_column(Date)
+    installed_by: Mapped[str] = mapped_column(String(64))
+    installed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class Meta(Base):
     __tablename__ = "meta"
 

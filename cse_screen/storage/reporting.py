@@ -38,8 +38,6 @@ from cse_screen.storage.services import roles
 _BATCH = 2000
 #: Child fields that also count as the screening's context (the scorer merges them in).
 _CHILD_CONTEXT = ("gender", "ethnicity", "disability", "placement_type", "legal_status")
-_DEFAULT_OUTCOMES = ("no_current_risk", "low", "moderate", "significant")
-_DEFAULT_COLOURS = ("#2E7D32", "#F9A825", "#EF6C00", "#C62828")
 
 
 def instrument_info(q: Questionnaire, screenings: int = 0) -> InstrumentInfo:
@@ -75,13 +73,13 @@ def instrument_info(q: Questionnaire, screenings: int = 0) -> InstrumentInfo:
     )
 
 
-def _fallback_outcomes() -> tuple[OutcomeInfo, ...]:
-    """Only when no definition can be read at all: the contract ids of the default instrument
-    (DESIGN section 3), so an export still names its outcomes. Every other path reads them from
-    the definition."""
+def scale_outcomes(instrument_id: str = registry.DEFAULT_ID) -> tuple[OutcomeInfo, ...]:
+    """The outcomes of every version installed or shipped, on one scale, lowest first, with
+    the labels and colours their definitions give: an installed version that adds an outcome
+    (such as "harm identified") is counted and coloured without a list in the code."""
     return tuple(
-        OutcomeInfo(o, o.replace("_", " ").capitalize(), c, rank)
-        for rank, (o, c) in enumerate(zip(_DEFAULT_OUTCOMES, _DEFAULT_COLOURS, strict=True))
+        OutcomeInfo(o.id, o.label, o.colour, o.rank)
+        for o in registry.outcome_details(instrument_id)
     )
 
 
@@ -119,9 +117,9 @@ class StoreSource:
     # --- the source -------------------------------------------------------------------------
     def meta(self) -> ExportMeta:
         try:
-            outcomes = instrument_info(registry.get_questionnaire()).outcomes
+            outcomes = scale_outcomes()
         except (NotFound, UserError):
-            outcomes = _fallback_outcomes()
+            outcomes = ()  # no definition can be read: the sheets list no outcome
         now = datetime.now().replace(microsecond=0)
         return ExportMeta(self._store.user.name, now, self._today, outcomes)
 
@@ -405,7 +403,7 @@ class StoreSource:
 
     def _lowest_outcome(self) -> str:
         outcomes = self.meta().outcomes
-        return min(outcomes, key=lambda o: o.rank).id if outcomes else _DEFAULT_OUTCOMES[0]
+        return min(outcomes, key=lambda o: o.rank).id if outcomes else ""
 
 
 def _screening_row(row: Any, answers: dict[str, str]) -> ScreeningRow:

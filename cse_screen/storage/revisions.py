@@ -36,6 +36,7 @@ FIRST_RELEASE: dict[str, str] = {
     "0013_care_codes": "0.2.0",
     "0019_device_audit": "0.2.0",
     "0018_server_indexes": "0.2.0",
+    "0014_instrument_versions": "0.2.0",
 }
 #: The ``meta`` key holding the oldest release that can open the database.
 REQUIRES_KEY = "requires_version"

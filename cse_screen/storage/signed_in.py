@@ -26,6 +26,7 @@ from cse_screen.storage.services.context import DriverErrors, PassThrough, Servi
 from cse_screen.storage.services.events import EventsService
 from cse_screen.storage.services.screenings import ScreeningsService
 from cse_screen.storage.services.users import Keyring, UsersService, user_record
+from cse_screen.storage.services.versions import VersionsService, offer_installed
 from cse_screen.storage.usernames import normalise_user
 
 
@@ -40,6 +41,9 @@ class SignedIn:
         self.screenings = ScreeningsService(context)
         self.events = EventsService(context)
         self.users = UsersService(context, keyring, key)
+        self.versions = VersionsService(context)
+        with context.reading() as session:  # one small query; parsed only when a screening asks
+            offer_installed(session)
 
     @property
     def user(self) -> UserRecord:

@@ -28,7 +28,7 @@ def _controller(ctx: AppContext, child_id: int, trigger: str | None) -> DraftCon
     controller = DraftController.start(
         store.screenings,
         child_id,
-        ctx.questionnaire(),
+        ctx.questionnaire_for_new(),
         trigger_for(event.kind) if event is not None else trigger,
         lock,
         child,

@@ -20,15 +20,20 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cse_screen.core.registry import outcome_scale
+from cse_screen.core.registry import offered_generation, outcome_scale
 from cse_screen.storage.models import Child, Event, Screening
 from cse_screen.storage.records import COMPLETED_STATUSES
 
 
-@cache
 def outcome_order() -> tuple[str, ...]:
-    """Outcome ids lowest to highest, from the shipped definitions (never a list in code);
-    read once, as the register asks for it on every child it refreshes."""
+    """Outcome ids lowest to highest, from the shipped and installed definitions (never a
+    list in code); read again only when a definition is installed or offered, as the register
+    asks for it on every child it refreshes."""
+    return _order(offered_generation())
+
+
+@cache
+def _order(_generation: int) -> tuple[str, ...]:
     return outcome_scale()
 
 

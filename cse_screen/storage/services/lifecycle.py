@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from cse_screen.core import dates, judgement, registry, scoring
 from cse_screen.core.child_details import SCORED_RECORD_FIELDS, unmapped_details
@@ -17,7 +17,7 @@ from cse_screen.core.model import Questionnaire
 from cse_screen.core.session import ScreeningSession
 from cse_screen.core.session import scoring_context as session_scoring_context
 from cse_screen.errors import InvalidTransition, ScreeningIncomplete, ValidationFailed
-from cse_screen.storage.models import Answer, Child, Screening
+from cse_screen.storage.models import Answer, Child, InstrumentVersion, Screening
 from cse_screen.storage.services import audit, clock, hands, roles
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.latest import refresh_child
@@ -25,8 +25,21 @@ from cse_screen.storage.services.lowering import Lowering, lowering_of
 
 
 def questionnaire_of(row: Screening) -> Questionnaire:
-    """The exact definition the screening was started with (never a newer version)."""
-    return registry.get_by_hash(row.instrument_id, row.instrument_version, row.instrument_hash)
+    """The exact definition the screening was started with (never a newer version): a shipped
+    file, or the one installed in the row's own database."""
+    key = (row.instrument_id, row.instrument_version, row.instrument_hash)
+    if registry.offered(*key) is None:
+        session = object_session(row)
+        if session is not None:
+            stmt = select(InstrumentVersion.definition).where(
+                InstrumentVersion.instrument_id == row.instrument_id,
+                InstrumentVersion.version == row.instrument_version,
+                InstrumentVersion.content_hash == row.instrument_hash,
+            )
+            text = session.scalar(stmt)
+            if text is not None:
+                registry.offer(*key, text)
+    return registry.get_by_hash(*key)
 
 
 def scoring_context(row: Screening, child: Child) -> dict[str, Any]:

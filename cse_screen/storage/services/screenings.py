@@ -30,7 +30,15 @@ from cse_screen.storage.records import (
     ScreeningSummary,
     WholeScreening,
 )
-from cse_screen.storage.services import audit, handover, hands, lifecycle, roles, screening_ids
+from cse_screen.storage.services import (
+    audit,
+    handover,
+    hands,
+    lifecycle,
+    roles,
+    screening_ids,
+    versions,
+)
 from cse_screen.storage.services.context import ServiceContext
 from cse_screen.storage.services.lifecycle import questionnaire_of
 from cse_screen.storage.services.lowering import Lowering, floors_below
@@ -122,18 +130,20 @@ class ScreeningsService:
     def start_draft(
         self,
         child_id: int,
-        questionnaire: Questionnaire,
+        questionnaire: Questionnaire | None = None,
         trigger: str | None = None,
         screen_date: date | None = None,
         *,
         public_id: str | None = None,
     ) -> ScreeningRecord:
-        """A new draft for the child under ``questionnaire`` (its id, version and hash kept);
-        ``public_id`` is the id another copy already gave it (a laptop's, sent to the server)."""
+        """A new draft for the child under ``questionnaire`` (its id, version and hash kept),
+        by default the installed version active on the screening date; ``public_id`` is the
+        id another copy already gave it (a laptop's, sent to the server)."""
         day = self._check_start(trigger, screen_date)
         with self._ctx.transaction() as session:
             child = self._child_to_screen(session, child_id)
-            row = self._new_draft(session, child, questionnaire, trigger, day, public_id)
+            q = questionnaire or versions.active_on(session, day)
+            row = self._new_draft(session, child, q, trigger, day, public_id)
             return record(session, row, child.case_ref)
 
     def record_whole(
