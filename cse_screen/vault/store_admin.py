@@ -15,7 +15,6 @@ from cse_screen.storage.records import ChainReport, UserRecord
 from cse_screen.storage.services import audit, signatures
 from cse_screen.storage.services.care_codes import UncodedField, uncoded_fields
 from cse_screen.storage.services.roles import require_role
-from cse_screen.sync.audit_upload import ServerCopy, server_copy
 from cse_screen.vault import anchor
 from cse_screen.vault.integrity import check_integrity
 from cse_screen.vault.recovery import fingerprint, load_public_key
@@ -23,6 +22,7 @@ from cse_screen.vault.recovery import fingerprint, load_public_key
 if TYPE_CHECKING:
     from cse_screen.storage.services.audit import AuditLog
     from cse_screen.storage.services.context import ServiceContext
+    from cse_screen.sync.audit_upload import ServerCopy
     from cse_screen.vault.keyslots import KeyslotFile
 
 ANCHOR_RESET = "anchor_reset"
@@ -80,6 +80,9 @@ class StoreAdministration:
         run it."""
         problems = tuple(check_integrity(self.engine))
         chain = self.audit.verify()
+        # the sync package (and httpx under it) loads only when verify runs, never at start-up
+        from cse_screen.sync.audit_upload import server_copy
+
         with self.context.reading() as session:
             signed = signatures.check(session)
             held = server_copy(session)
